@@ -1,0 +1,95 @@
+"""Sign-ins held in the database, so that ending one works in every web process at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import g, session
+from flask_login import login_user, logout_user
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from coprod.accounts.tokens import hash_secret, new_token
+from coprod.extensions import db
+from coprod.models import LoginCard, SignIn, User, utcnow
+
+SESSION_KEY = "sign_in"
+
+
+def start(user: User, method: str, lifetime: timedelta, card: LoginCard | None = None) -> SignIn:
+    """Sign `user` in on this browser."""
+    token = new_token()
+    row = SignIn(
+        user_id=user.id, token_hash=hash_secret(token), method=method,
+        card_id=card.id if card else None, expires_dt=utcnow() + lifetime,
+    )
+    db.session.add(row)
+    db.session.flush()
+    # A fresh session: nothing from before signing in (or from someone else) carries over.
+    keep = {k: session[k] for k in ("locale", "text_size", "contrast") if k in session}
+    session.clear()
+    session.update(keep)
+    session[SESSION_KEY] = token
+    session.permanent = True
+    login_user(user)
+    g.sign_in = row
+    return row
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the user only if this browser's sign-in is still valid."""
+    token = session.get(SESSION_KEY)
+    if not token or not user_id.isdigit():
+        return None
+    row = db.session.scalar(
+        select(SignIn)
+        .where(SignIn.token_hash == hash_secret(token), SignIn.user_id == int(user_id))
+        .options(
+            joinedload(SignIn.user).selectinload(User.memberships),
+            joinedload(SignIn.card),
+            joinedload(SignIn.helper),
+        )
+    )
+    if row is None or not is_valid(row):
+        return None
+    g.sign_in = row
+    return row.user
+
+
+def is_valid(row: SignIn) -> bool:
+    return (
+        row.ended_dt is None
+        and row.expires_dt > utcnow()
+        and row.user.is_active
+        and (row.card is None or not row.card.is_revoked)
+    )
+
+
+def end_current() -> None:
+    """Sign out here: the row is ended so a copied cookie stops working too."""
+    row = g.get("sign_in")
+    if row is not None:
+        row.ended_dt = utcnow()
+    logout_user()
+    keep = {k: session[k] for k in ("locale", "text_size", "contrast") if k in session}
+    session.clear()
+    session.update(keep)
+
+
+def end_all(user: User, *, except_current: bool = False) -> None:
+    query = update(SignIn).where(SignIn.user_id == user.id, SignIn.ended_dt.is_(None))
+    current = g.get("sign_in")
+    if except_current and current is not None:
+        query = query.where(SignIn.id != current.id)
+    db.session.execute(query.values(ended_dt=utcnow()))
+
+
+def end_for_card(card: LoginCard) -> None:
+    db.session.execute(
+        update(SignIn).where(SignIn.card_id == card.id, SignIn.ended_dt.is_(None)).values(ended_dt=utcnow())
+    )
+
+
+def current() -> SignIn | None:
+    return g.get("sign_in")
+

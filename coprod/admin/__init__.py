@@ -1,0 +1,1 @@
+"""Site admin: boards, everyone's accounts, the audit log."""

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import Regexp
+
+from coprod.boards.forms import role_choices
+from coprod.forms import MaxLength, PlainText, required, strip
+
+
+class BoardForm(FlaskForm):
+    name = StringField(_l("Name of the board"), filters=[strip],
+                       validators=[required(_l("Type the name of the board.")), MaxLength(200), PlainText()])
+    slug = StringField(
+        _l("Short name for web addresses"),
+        description=_l("Small letters, numbers and dashes only. For example: riverside-ld."),
+        filters=[strip, lambda v: v.lower() if isinstance(v, str) else v],
+        validators=[required(_l("Type a short name for web addresses.")), MaxLength(60),
+                    Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                           message=_l("Use only small letters, numbers and dashes. For example: riverside-ld."))],
+    )
+    about = TextAreaField(_l("What is the board for?"), description=_l("One or two short sentences."),
+                          filters=[strip], validators=[MaxLength(1000), PlainText()])
+
+
+class AddRoleForm(FlaskForm):
+    board = RadioField(_l("Which board?"), validators=[required(_l("Choose a board."))])
+    role = RadioField(_l("What do they do on this board?"), choices=role_choices(),
+                      validators=[required(_l("Choose what they do on this board."))])

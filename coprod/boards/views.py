@@ -1,0 +1,133 @@
+"""A board's home page, and the secretary's pages for the people on it."""
+
+from __future__ import annotations
+
+import segno
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from coprod.accounts import services as accounts
+from coprod.boards import services
+from coprod.boards.forms import ROLE_EXPLAINED, ROLE_LABELS, PersonForm, RoleForm
+from coprod.extensions import db
+from coprod.models import Board, Membership, Role
+from coprod.permissions import PUBLIC, access, board_roles
+
+blueprint = Blueprint("boards", __name__, url_prefix="/boards")
+
+SECRETARY = board_roles(Role.SECRETARY)
+
+
+def _membership_or_404(user_id: int) -> Membership:
+    membership = services.membership_for(g.board, user_id)
+    if membership is None or not services.may_manage(membership, current_user):
+        abort(404)
+    return membership
+
+
+@blueprint.get("/<slug>")
+@access(PUBLIC)
+def board(slug: str):
+    """A board's own page: what it is for, and what you can do here."""
+    found = db.session.scalar(select(Board).where(Board.slug == slug))
+    if found is None:
+        abort(404)
+    g.board = found
+    role = current_user.role_on(found) if current_user.is_authenticated else None
+    return render_template("boards/board.html", board=found, role=role, role_labels=ROLE_LABELS)
+
+
+@blueprint.get("/<slug>/people")
+@access(SECRETARY)
+def people(slug: str):
+    """Everyone on the board, with their role."""
+    return render_template("boards/people.html", memberships=services.people_on(g.board),
+                           role_labels=ROLE_LABELS)
+
+
+@blueprint.route("/<slug>/people/new", methods=["GET", "POST"])
+@access(SECRETARY)
+def add_person(slug: str):
+    """Add a person to the board and choose what they do."""
+    form = PersonForm()
+    if form.validate_on_submit():
+        try:
+            user = services.add_person(g.board, name=form.name.data, email=form.email.data,
+                                       role=Role(form.role.data), by=current_user)
+        except services.NotAllowed as refusal:
+            form.email.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(_("%(name)s is on the board now. Make a login card for them next.", name=user.name), "success")
+            return redirect(url_for("boards.person", slug=slug, user_id=user.id))
+    return render_template("boards/add_person.html", form=form, role_labels=ROLE_LABELS,
+                           role_explained=ROLE_EXPLAINED)
+
+
+@blueprint.get("/<slug>/people/<int:user_id>")
+@access(SECRETARY)
+def person(slug: str, user_id: int):
+    """One person: their role and their login cards."""
+    membership = _membership_or_404(user_id)
+    form = RoleForm(role=membership.role.value)
+    return render_template("boards/person.html", membership=membership, person=membership.user,
+                           cards=services.cards_of(membership.user), role_form=form,
+                           action_form=FlaskForm(), role_labels=ROLE_LABELS, role_explained=ROLE_EXPLAINED)
+
+
+@blueprint.post("/<slug>/people/<int:user_id>/role")
+@access(SECRETARY)
+def change_role(slug: str, user_id: int):
+    """Give a person a different role on this board (recorded in the audit log)."""
+    membership = _membership_or_404(user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            services.change_role(membership, Role(form.role.data), by=current_user)
+        except services.NotAllowed as refusal:
+            form.role.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(_("The role is changed."), "success")
+            return redirect(url_for("boards.person", slug=slug, user_id=user_id))
+    return render_template("boards/person.html", membership=membership, person=membership.user,
+                           cards=services.cards_of(membership.user), role_form=form,
+                           action_form=FlaskForm(), role_labels=ROLE_LABELS,
+                           role_explained=ROLE_EXPLAINED), 400
+
+
+@blueprint.post("/<slug>/people/<int:user_id>/cards")
+@access(SECRETARY)
+def new_card(slug: str, user_id: int):
+    """Make a login card and show it for printing. Its secrets are shown only now."""
+    membership = _membership_or_404(user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    issued = accounts.issue_card(membership.user, by=current_user, board=g.board)
+    db.session.commit()
+    link = current_app.config["PUBLIC_URL"].rstrip("/") + issued.path
+    qr = segno.make(link, error="m")
+    response = current_app.make_response(render_template(
+        "boards/card.html", person=membership.user, issued=issued, link=link,
+        qr_data_uri=qr.svg_data_uri(scale=6, border=2, dark="#000", light="#fff"),
+    ))
+    return response
+
+
+@blueprint.post("/<slug>/people/<int:user_id>/cards/<int:card_id>/revoke")
+@access(SECRETARY)
+def revoke_card(slug: str, user_id: int, card_id: int):
+    """Stop a login card working (lost or stolen). Anyone signed in with it is signed out."""
+    membership = _membership_or_404(user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    card = services.card_of(membership.user, card_id)
+    if card is None:
+        abort(404)
+    accounts.revoke_card(card, by=current_user, board=g.board)
+    db.session.commit()
+    flash(_("The card does not work any more. Anyone using it is signed out."), "success")
+    return redirect(url_for("boards.person", slug=slug, user_id=user_id))

@@ -1,0 +1,102 @@
+"""The `coprod` command: demo data, serving the site, the worker, and Flask's own commands."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(demo_data)
+    app.cli.add_command(serve)
+    app.cli.add_command(worker)
+    app.cli.add_command(migrate_db)
+
+
+def _upgrade() -> None:
+    from flask_migrate import upgrade
+
+    upgrade()
+
+
+@click.command("migrate")
+def migrate_db():
+    """Bring the database up to date (safe to run again)."""
+    _upgrade()
+    click.echo("Database is up to date.")
+
+
+@click.command("demo-data")
+@click.option("--reset", is_flag=True, help="Empty the database first.")
+def demo_data(reset: bool):
+    """Fill the database with a demo board. Prints ROLE NAME SIGN-IN-LINK for each person."""
+    from coprod.demo import load_demo
+
+    _upgrade()
+    # Links are built with url_for, which needs a request context even from the command line.
+    with current_app.test_request_context():
+        lines = load_demo(reset=reset)
+    for role, name, path in lines:
+        click.echo(f"{role} {name} {path}")
+
+
+@click.command("serve")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Use 0.0.0.0 to let tablets on your network reach it.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Web processes.")
+@click.option("--with-worker/--no-worker", default=True, show_default=True,
+              help="Also run the background worker (email, audio) beside the site.")
+def serve(port: int, host: str, workers: int, with_worker: bool):
+    """Serve the site with gunicorn, after migrating the database."""
+    _upgrade()
+    env = dict(os.environ, COPROD_INSTANCE_PATH=current_app.instance_path)
+    web = subprocess.Popen([
+        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
+        "--access-logfile", "-", "coprod.wsgi:app",
+    ], env=env)
+    children = [web]
+    if with_worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "coprod.cli", "worker"], env=env))
+    click.echo(f"Coprod is running at http://{host}:{port}/  (press Ctrl+C to stop)")
+
+    def stop(*_):
+        for child in children:
+            child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        web.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for child in children:
+            child.wait(timeout=20)
+
+
+@click.command("worker")
+@click.option("--threads", default=2, show_default=True, type=int)
+def worker(threads: int):
+    """Run background jobs (email now, audio later). Run several at scale with a Redis queue."""
+    from huey.consumer import Consumer
+
+    from coprod.tasks import huey
+
+    Consumer(huey, workers=threads, worker_type="thread").run()
+
+
+def main() -> None:
+    from coprod import create_app
+
+    FlaskGroup(create_app=create_app, help="Coprod: ask, decide and follow.")(prog_name="coprod")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""A believable demo: the Riverside boards, with people in every role and a People First group.
+
+Themes come from the reports in shared/seeds: moving out of hospital, housing, short breaks,
+jobs, feeling safe, and support for families.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from coprod.accounts.services import issue_card, revoke_card
+from coprod.extensions import db
+from coprod.models import Base, Board, Group, GroupMember, LoginCard, Membership, Role, User
+
+BOARDS = [
+    ("riverside-ld", "Riverside Learning Disability Partnership Board", "board",
+     "We are people with learning disabilities, family carers, the council and the NHS. "
+     "We meet every 3 months. We talk about housing, jobs, short breaks and feeling safe. "
+     "We check that the council does what it says."),
+    ("riverside-autism", "Riverside Autism Partnership Board", "people",
+     "We are autistic people, family carers, the council and the NHS. "
+     "We work on better support for autistic people in Riverside."),
+]
+
+# (role on the main board, name, email, site admin?). No passwords: everyone signs in with their
+# card; staff can set a password on their account page.
+PEOPLE = [
+    ("admin", "Priya Shah", "priya.shah@example.org", True),
+    (Role.SECRETARY, "Helen Carter", "helen.carter@example.org", False),
+    (Role.COMMISSIONER, "David Okafor", "david.okafor@example.org", False),
+    (Role.MEMBER, "Sam Taylor", None, False),
+    (Role.MEMBER, "Aisha Begum", None, False),
+    (Role.MEMBER, "Tom Evans", None, False),
+    (Role.MEMBER, "Jordan Lee", "jordan.lee@example.org", False),
+    (Role.CARER, "Margaret Jones", "margaret.jones@example.org", False),
+    (Role.SUPPORTER, "Chris Morgan", None, False),
+]
+
+GROUP_NAME = "Riverside People First"
+GROUP_MEMBERS = {"Jordan Lee": True, "Sam Taylor": False, "Aisha Begum": False}
+
+
+def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
+    """Create (or refresh) the demo. Returns (role, name, sign-in path) for each demo person.
+
+    Run again, it keeps the data and gives everyone a fresh card (older demo cards stop working),
+    so the links it prints always work.
+    """
+    if reset:
+        for table in reversed(Base.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    boards = {slug: _board(slug, name, picture, about) for slug, name, picture, about in BOARDS}
+    main_board = boards["riverside-ld"]
+    people = {}
+    for role, name, email, is_admin in PEOPLE:
+        user = db.session.scalar(select(User).where(User.name == name))
+        if user is None:
+            user = User(name=name, email=email, is_admin=is_admin)
+            db.session.add(user)
+            db.session.flush()
+        if role != "admin" and not db.session.scalar(
+                select(Membership).where(Membership.board_id == main_board.id, Membership.user_id == user.id)):
+            db.session.add(Membership(board_id=main_board.id, user_id=user.id, role=role))
+        people[name] = (role, user)
+    _autism_board_roles(boards["riverside-autism"], people)
+    _group(main_board, people)
+    db.session.flush()
+
+    lines = []
+    for name, (role, user) in people.items():
+        for old in db.session.scalars(select(LoginCard).where(LoginCard.user_id == user.id,
+                                                              LoginCard.revoked_dt.is_(None))):
+            revoke_card(old, by=None)
+        issued = issue_card(user, by=None)
+        lines.append((role.value if isinstance(role, Role) else role, name, issued.path))
+    db.session.commit()
+    return lines
+
+
+def _board(slug: str, name: str, picture: str, about: str) -> Board:
+    board = db.session.scalar(select(Board).where(Board.slug == slug))
+    if board is None:
+        board = Board(slug=slug, name=name, picture=picture, about=about)
+        db.session.add(board)
+        db.session.flush()
+    return board
+
+
+def _autism_board_roles(board: Board, people: dict) -> None:
+    for name, role in (("Helen Carter", Role.SECRETARY), ("Aisha Begum", Role.MEMBER),
+                       ("Chris Morgan", Role.SUPPORTER)):
+        user = people[name][1]
+        if not db.session.scalar(select(Membership).where(Membership.board_id == board.id,
+                                                          Membership.user_id == user.id)):
+            db.session.add(Membership(board_id=board.id, user_id=user.id, role=role))
+
+
+def _group(board: Board, people: dict) -> None:
+    group = db.session.scalar(select(Group).where(Group.name == GROUP_NAME))
+    if group is None:
+        group = Group(board_id=board.id, name=GROUP_NAME)
+        db.session.add(group)
+        db.session.flush()
+        for name, is_facilitator in GROUP_MEMBERS.items():
+            db.session.add(GroupMember(group_id=group.id, user_id=people[name][1].id,
+                                       is_facilitator=is_facilitator))

@@ -1,0 +1,34 @@
+"""Email through a real SMTP connection. Sending happens in a worker, never in a request."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+
+def send_email(to: str, subject: str, body: str) -> None:
+    """Queue an email; the worker delivers it (with retries)."""
+    from coprod.tasks import deliver_email
+
+    deliver_email(to, subject, body)
+
+
+def deliver(to: str, subject: str, body: str) -> None:
+    config = current_app.config
+    if config["MAIL_BACKEND"] == "log":
+        # No mail server configured (the demo): say where the email would have gone.
+        current_app.logger.warning("Email not sent (no mail server set up). To: %s\n%s\n%s", to, subject, body)
+        return
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)

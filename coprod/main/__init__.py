@@ -1,0 +1,1 @@
+"""Home, help and about pages."""

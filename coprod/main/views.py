@@ -1,0 +1,41 @@
+"""Home, help and the about page with picture credits."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from coprod import pictures
+from coprod.extensions import db
+from coprod.models import Board
+from coprod.permissions import PUBLIC, access
+
+blueprint = Blueprint("main", __name__)
+
+
+@blueprint.get("/")
+@access(PUBLIC)
+def home():
+    """Start here: your boards and what you can do, or how to sign in."""
+    if current_user.is_authenticated:
+        boards = [m.board for m in current_user.memberships]
+        if current_user.is_admin and not boards:
+            boards = list(db.session.scalars(select(Board).order_by(Board.name).limit(20)))
+        return render_template("main/home.html", boards=boards)
+    boards = list(db.session.scalars(select(Board).order_by(Board.name).limit(20)))
+    return render_template("main/welcome.html", boards=boards)
+
+
+@blueprint.get("/help")
+@access(PUBLIC)
+def help():
+    """Help: how to use the site, and who to ask."""
+    return render_template("main/help.html")
+
+
+@blueprint.get("/about")
+@access(PUBLIC)
+def about():
+    """About Coprod, and the pictures we use with their licences."""
+    return render_template("main/about.html", pictures=pictures)

@@ -1,0 +1,92 @@
+"""Ways of signing in, and the sign-ins themselves.
+
+Every secret is stored only as a SHA-256 hash: a copy of the database cannot sign anyone in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coprod.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from coprod.models.user import User
+
+
+class LoginCard(Base):
+    """A printed card with a QR code (a sign-in link) and a short code to type."""
+
+    __tablename__ = "login_card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoked_dt: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_dt is not None
+
+
+class MagicLink(Base):
+    """A single-use sign-in link sent by email."""
+
+    __tablename__ = "magic_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_dt: Mapped[datetime]
+    used_dt: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class SignIn(Base):
+    """One signed-in device. The browser holds only the token; ending the row ends the session
+    everywhere, so a copied cookie stops working after sign-out, card revocation or disabling."""
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    method: Mapped[str] = mapped_column(String(20))  # card, code, email, password
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("login_card.id"), index=True)
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_dt: Mapped[datetime]
+    ended_dt: Mapped[datetime | None]
+    # "Someone is helping me": who is helping on this device right now.
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    helper_name: Mapped[str | None] = mapped_column(String(120))
+    helping_since_dt: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    helper: Mapped[User | None] = relationship(foreign_keys=[helper_id])
+    card: Mapped[LoginCard | None] = relationship()
+
+    @property
+    def helper_display_name(self) -> str | None:
+        if self.helper is not None:
+            return self.helper.name
+        return self.helper_name
+
+
+class LoginAttempt(Base):
+    """A failed sign-in attempt, kept briefly to throttle guessing across all workers."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)

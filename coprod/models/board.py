@@ -1,0 +1,54 @@
+"""Boards and the role each person has on them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coprod.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from coprod.models.user import User
+
+
+class Role(str, enum.Enum):
+    MEMBER = "member"
+    CARER = "carer"
+    SUPPORTER = "supporter"
+    SECRETARY = "secretary"
+    COMMISSIONER = "commissioner"
+
+
+class Board(Base):
+    __tablename__ = "board"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    picture: Mapped[str] = mapped_column(String(60), default="board")
+    # An easy-read sentence or two: what this board is for.
+    about: Mapped[str] = mapped_column(Text, default="")
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="board")
+
+
+class Membership(Base):
+    """One role per person per board."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("board_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20,
+                                            values_callable=lambda e: [m.value for m in e]))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+    board: Mapped[Board] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships")

@@ -1,0 +1,90 @@
+"""Deny by default: every view declares who may use it, or nobody can.
+
+    @access(PUBLIC)                       anyone, signed in or not
+    @access(SIGNED_IN)                    any signed-in person
+    @access(ADMIN)                        site admins
+    @access(board_roles(Role.SECRETARY))  that role on the board named in the URL (`slug`), or an admin
+
+A board rule loads the board from the URL and puts it in `g.board`. Rules about a single record
+(this person, this card) are checked again in the view through the services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from coprod.extensions import db
+from coprod.models import Board, Role
+
+
+@dataclass(frozen=True)
+class Access:
+    name: str
+    needs_sign_in: bool = True
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    admin_only: bool = False
+
+    def allows(self, user, board: Board | None) -> bool:
+        if not self.needs_sign_in:
+            return True
+        if not user.is_authenticated:
+            return False
+        if user.is_admin:
+            return True
+        if self.admin_only:
+            return False
+        if self.roles:
+            return board is not None and user.role_on(board) in self.roles
+        return True
+
+
+PUBLIC = Access("public", needs_sign_in=False)
+SIGNED_IN = Access("signed in")
+ADMIN = Access("admin", admin_only=True)
+ANY_BOARD_ROLE = frozenset(Role)
+
+
+def board_roles(*roles: Role) -> Access:
+    return Access("board: " + ", ".join(r.value for r in roles), roles=frozenset(roles))
+
+
+def access(rule: Access) -> Callable:
+    def decorate(view):
+        view.access = rule
+        return view
+
+    return decorate
+
+
+def access_for_endpoint(endpoint: str | None) -> Access | None:
+    if endpoint == "static":
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint or "")
+    return getattr(view, "access", None)
+
+
+def enforce_access():
+    """before_request hook: apply the view's declared rule, refuse views that declare none."""
+    if request.endpoint is None:  # no such route: let Flask answer 404/405
+        return None
+    rule = access_for_endpoint(request.endpoint)
+    if rule is None:
+        current_app.logger.error("view %s declares no access rule: refused", request.endpoint)
+        abort(403)
+    board = None
+    if rule.roles:
+        slug = (request.view_args or {}).get("slug")
+        board = db.session.scalar(select(Board).where(Board.slug == slug)) if slug else None
+        if board is None:
+            abort(404)
+        g.board = board
+    if rule.allows(current_user, board):
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    abort(403)

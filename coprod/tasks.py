@@ -1,0 +1,55 @@
+"""Background jobs (email now; audio later) on Huey.
+
+Embedded default: Huey's SQLite storage in the instance folder, consumed by a worker that
+`coprod serve` starts beside the web server. At scale: COPROD_QUEUE_URL=redis://... and as
+many `coprod worker` processes as needed. Tests switch to immediate mode.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+from flask import current_app, has_app_context
+from huey import RedisHuey, SqliteHuey
+
+from coprod.paths import instance_path
+
+
+def _make_huey():
+    url = os.environ.get("COPROD_QUEUE_URL", "")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("coprod", url=url)
+    filename = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    if filename is None:
+        path = instance_path()
+        path.mkdir(parents=True, exist_ok=True)
+        filename = str(path / "queue.sqlite")
+    return SqliteHuey("coprod", filename=filename)
+
+
+huey = _make_huey()
+_worker_app = None
+
+
+@contextmanager
+def app_context():
+    """Jobs run inside the request's app in immediate mode, or a worker's own app otherwise."""
+    global _worker_app
+    if has_app_context():
+        yield current_app
+        return
+    if _worker_app is None:
+        from coprod import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        yield _worker_app
+
+
+@huey.task(retries=3, retry_delay=30)
+def deliver_email(to: str, subject: str, body: str) -> None:
+    from coprod.mail import deliver
+
+    with app_context():
+        deliver(to, subject, body)

@@ -1,0 +1,103 @@
+"""Wires extensions, blueprints, hooks and template helpers onto an app."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from coprod import i18n, pictures
+from coprod.extensions import babel, csrf, db, login_manager, migrate
+from coprod.permissions import enforce_access
+from coprod.security import add_security_headers
+from coprod.paths import PROJECT_ROOT
+
+
+def init_web(app: Flask) -> None:
+    if app.config.get("PROXY_COUNT"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=1)
+    db.init_app(app)
+    # Batch mode lets later migrations alter tables on SQLite too.
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "coprod" / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+
+    from coprod.accounts import sessions
+
+    login_manager.user_loader(sessions.load_user)
+
+    from coprod.accounts.views import blueprint as accounts
+    from coprod.admin.views import blueprint as admin
+    from coprod.boards.views import blueprint as boards
+    from coprod.main.views import blueprint as main
+
+    for blueprint in (main, accounts, boards, admin, pictures.blueprint):
+        app.register_blueprint(blueprint)
+
+    app.before_request(enforce_access)
+    add_security_headers(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+
+    from coprod.cli import register_cli
+
+    register_cli(app)
+
+    if app.config.get("QUEUE_IMMEDIATE"):
+        from coprod.tasks import huey
+
+        huey.immediate = True
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        db.session.rollback()
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        if error.code in (301, 302, 303, 307, 308) or error.code is None:
+            return error
+        template = {403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html"}.get(
+            error.code, "errors/other.html"
+        )
+        return render_template(template, error=error), error.code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s", request.path)
+        return render_template("errors/500.html"), 500
+
+
+def _register_template_helpers(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    # A global (not a context value) so that imported macros can use it too.
+    app.jinja_env.globals["picture_url"] = pictures.picture_url
+
+    @app.context_processor
+    def shell_values():
+        locale = str(get_locale() or "en")
+        if current_user.is_authenticated:
+            text_size, contrast = current_user.text_size, current_user.contrast
+        else:
+            text_size = session.get("text_size", "normal")
+            contrast = session.get("contrast", "normal")
+        return {
+            "current_locale": locale,
+            "text_direction": i18n.text_direction(locale),
+            "text_size": text_size,
+            "contrast": contrast,
+            "sign_in_row": g.get("sign_in"),
+            "current_board": g.get("board"),
+            "languages": app.config["LANGUAGES"],
+            "site_name": app.config["SITE_NAME"],
+        }
