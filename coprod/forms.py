@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
+from wtforms import SelectChoice, ValidationError
 from wtforms.validators import InputRequired
 
 
@@ -35,3 +35,8 @@ class PlainText:
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import Email, Length, Optional
 
-from coprod.forms import MaxLength, PlainText, required, strip
+from coprod.forms import MaxLength, PlainText, choices, required, strip
 
 
 class CodeForm(FlaskForm):
@@ -55,12 +55,12 @@ class NewPasswordForm(FlaskForm):
 class SettingsForm(FlaskForm):
     text_size = RadioField(
         _l("Text size"),
-        choices=[("normal", _l("Normal text")), ("large", _l("Large text")), ("larger", _l("Very large text"))],
+        choices=choices([("normal", _l("Normal text")), ("large", _l("Large text")), ("larger", _l("Very large text"))]),
         validators=[required(_l("Choose a text size."))],
     )
     contrast = RadioField(
         _l("Colours"),
-        choices=[("normal", _l("Normal colours")), ("high", _l("High contrast: black and yellow"))],
+        choices=choices([("normal", _l("Normal colours")), ("high", _l("High contrast: black and yellow"))]),
         validators=[required(_l("Choose the colours you want."))],
     )
     locale = RadioField(_l("Language"), validators=[required(_l("Choose a language."))])

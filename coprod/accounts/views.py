@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from coprod import audit
 from coprod.accounts import services, sessions
 from coprod.accounts.forms import (CodeForm, EmailLinkForm, HelperForm, NewPasswordForm,
                                    PasswordSignInForm, SettingsForm)
 from coprod.extensions import db
+from coprod.forms import choices
 from coprod.permissions import PUBLIC, SIGNED_IN, access
 from coprod.urls import safe_next
 
@@ -173,7 +175,7 @@ def signed_out():
 def settings():
     """Text size, colours and language. Kept for the person, or for this browser if not signed in."""
     form = SettingsForm()
-    form.locale.choices = list(current_app.config["LANGUAGES"].items())
+    form.locale.choices = choices(current_app.config["LANGUAGES"].items())
     if request.method == "GET":
         source = current_user if current_user.is_authenticated else None
         form.text_size.data = source.text_size if source else session.get("text_size", "normal")
@@ -186,6 +188,8 @@ def settings():
         if current_user.is_authenticated:
             for key, value in values.items():
                 setattr(current_user, key, value)
+            audit.record("settings.change", target=current_user,
+                         detail=", ".join(f"{k}={v}" for k, v in values.items()))
             db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.settings"))
@@ -214,7 +218,7 @@ def helping():
     sign_in = sessions.current()
     helpers = services.possible_helpers(current_user)
     form = HelperForm()
-    form.helper.choices = [(str(h.id), h.name) for h in helpers] + [(SOMEONE_ELSE, _("Someone else"))]
+    form.helper.choices = choices([(str(h.id), h.name) for h in helpers] + [(SOMEONE_ELSE, _("Someone else"))])
     if form.validate_on_submit():
         if form.helper.data == SOMEONE_ELSE and not form.helper_name.data:
             form.helper_name.errors.append(_("Type the name of the person helping you."))

@@ -12,6 +12,7 @@ from coprod.admin.forms import AddRoleForm, BoardForm
 from coprod.boards.forms import ROLE_LABELS
 from coprod.boards.services import NotAllowed
 from coprod.extensions import db
+from coprod.forms import choices
 from coprod.models import Board, Role, User
 from coprod.permissions import ADMIN, access
 
@@ -71,7 +72,7 @@ def _person_page(person: User, role_form: AddRoleForm, status: int = 200):
 
 def _role_form() -> AddRoleForm:
     form = AddRoleForm()
-    form.board.choices = [(str(b.id), b.name) for b in services.all_boards()]
+    form.board.choices = choices((str(b.id), b.name) for b in services.all_boards())
     return form
 
 

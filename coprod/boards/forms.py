@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField
 from wtforms.validators import Email, Optional
 
-from coprod.forms import MaxLength, PlainText, required, strip
+from coprod.forms import MaxLength, PlainText, choices, required, strip
 from coprod.models import Role
 
 ROLE_LABELS = {
@@ -28,7 +28,7 @@ ROLE_EXPLAINED = {
 
 
 def role_choices():
-    return [(role.value, ROLE_LABELS[role]) for role in Role]
+    return choices((role.value, ROLE_LABELS[role]) for role in Role)
 
 
 class PersonForm(FlaskForm):

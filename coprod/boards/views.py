@@ -108,10 +108,12 @@ def new_card(slug: str, user_id: int):
         abort(400)
     issued = accounts.issue_card(membership.user, by=current_user, board=g.board)
     db.session.commit()
-    link = current_app.config["PUBLIC_URL"].rstrip("/") + issued.path
+    site = current_app.config["PUBLIC_URL"].rstrip("/")
+    link = site + issued.path
     qr = segno.make(link, error="m")
     response = current_app.make_response(render_template(
         "boards/card.html", person=membership.user, issued=issued, link=link,
+        code_url=site + url_for("accounts.sign_in_code"),
         qr_data_uri=qr.svg_data_uri(scale=6, border=2, dark="#000", light="#fff"),
     ))
     return response

@@ -1,0 +1,195 @@
+"""Fixtures: an app on a real database (SQLite by default, PostgreSQL when
+COPROD_TEST_DATABASE_URL is given), a fresh database per test, and helpers to act as people."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+# Before coprod is imported: everything this run writes goes to a temporary folder.
+_TMP = Path(tempfile.mkdtemp(prefix="coprod-tests-"))
+os.environ.setdefault("COPROD_INSTANCE_PATH", str(_TMP / "instance"))
+os.environ.setdefault("COPROD_QUEUE_URL", f"sqlite:///{_TMP / 'queue.sqlite'}")
+
+from sqlalchemy import text  # noqa: E402
+
+from coprod import create_app  # noqa: E402
+from coprod.accounts.services import issue_card  # noqa: E402
+from coprod.extensions import db as _db  # noqa: E402
+from coprod.models import Base, Board, Membership, Role, User  # noqa: E402
+
+DATABASE_URL = os.environ.get("COPROD_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite'}"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def config_for_tests(**extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "QUEUE_IMMEDIATE": True,
+        "PUBLIC_URL": "http://coprod.test",
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(config_for_tests())
+    with app.app_context():
+        if DATABASE_URL.startswith("postgresql"):
+            # A clean schema for this run; the database itself is the one CI gives us.
+            _db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            _db.session.commit()
+        else:
+            Base.metadata.drop_all(_db.engine)
+        Base.metadata.create_all(_db.engine)
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Every test starts with empty tables (faster than re-creating them)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        _db.session.rollback()
+        for table in reversed(Base.metadata.sorted_tables):
+            _db.session.execute(table.delete())
+        _db.session.commit()
+
+
+class Database:
+    """Reads and writes for tests, each in its own short app context, as a separate process would.
+
+    Tests never hold a database session open across requests: that would share `g` and the
+    identity map with the app and hide bugs (and, on SQLite, hold locks)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    @contextmanager
+    def context(self, request: bool = True):
+        ctx = self.app.test_request_context() if request else self.app.app_context()
+        with ctx:
+            yield _db.session
+            _db.session.commit()
+
+    def _detached(self, value):
+        if isinstance(value, Base):
+            _db.session.expunge(value)
+        return value
+
+    def scalar(self, statement):
+        with self.context(request=False) as session:
+            return self._detached(session.scalar(statement))
+
+    def scalars(self, statement) -> list:
+        with self.context(request=False) as session:
+            return [self._detached(v) for v in session.scalars(statement).unique().all()]
+
+    def get(self, model, ident):
+        with self.context(request=False) as session:
+            return self._detached(session.get(model, ident))
+
+
+@pytest.fixture
+def db(app):
+    return Database(app)
+
+
+class Client:
+    """A test browser: keeps cookies, finds CSRF tokens like a real form would send them.
+    Each request gets its own app context, as it would in a real server."""
+
+    def __init__(self, app, flask_client):
+        self.app = app
+        self.raw = flask_client
+
+    def get(self, url, **kwargs):
+        with self.app.app_context():
+            return self.raw.get(url, **kwargs)
+
+    def csrf(self) -> str:
+        page = self.get("/sign-in/code")
+        return CSRF_RE.search(page.get_data(as_text=True)).group(1)
+
+    def post(self, url, data=None, *, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf and "csrf_token" not in data:
+            data["csrf_token"] = self.csrf()
+        with self.app.app_context():
+            return self.raw.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return Client(app, app.test_client())
+
+
+@pytest.fixture
+def make_client(app):
+    return lambda: Client(app, app.test_client())
+
+
+class Factory:
+    def __init__(self, app):
+        self.app = app
+
+    def board(self, slug="riverside-ld", name="Riverside Learning Disability Partnership Board") -> Board:
+        with self.app.app_context():
+            board = Board(slug=slug, name=name, about="We meet every 3 months.")
+            _db.session.add(board)
+            _db.session.commit()
+            _db.session.refresh(board)
+            _db.session.expunge(board)
+            return board
+
+    def person(self, name="Sam Taylor", *, board: Board | None = None, role: Role | None = Role.MEMBER,
+               email=None, is_admin=False, password=None) -> User:
+        from coprod.accounts.services import password_hasher
+
+        with self.app.app_context():
+            user = User(name=name, email=email, is_admin=is_admin,
+                        password_hash=password_hasher.hash(password) if password else None)
+            _db.session.add(user)
+            _db.session.flush()
+            if board is not None and role is not None:
+                _db.session.add(Membership(board_id=board.id, user_id=user.id, role=role))
+            _db.session.commit()
+            _db.session.refresh(user)
+            _db.session.expunge(user)
+            return user
+
+    def card(self, user: User) -> tuple[str, str]:
+        """A new login card for `user`: (sign-in path, typed code)."""
+        with self.app.test_request_context():
+            issued = issue_card(_db.session.get(User, user.id), by=None)
+            _db.session.commit()
+            return issued.path, issued.code
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(app)
+
+
+def sign_in(client: Client, factory: Factory, user: User):
+    path, _ = factory.card(user)
+    response = client.post(path)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+@pytest.fixture
+def signed_in(factory, make_client):
+    """signed_in(user) -> a client signed in as that person with a login card."""
+    return lambda user: sign_in(make_client(), factory, user)

@@ -1,0 +1,560 @@
+"""Accessibility crawl: every page, every role, three tablet/phone sizes, in a real Chromium.
+
+A real server (`coprod serve`: gunicorn + worker) runs on demo data in a throw-away
+instance folder.  For each role we sign in with the login card, then follow every
+same-origin link breadth-first from the home page and check each page with axe-core
+(WCAG 2.2 AA + best practice), 44x44 px touch targets, one h1, <html lang>, the skip
+link, the reserved Listen place and reflow at 320 px.  All problems are collected and
+reported together at the end, with a JSON summary and screenshots in test-artifacts/.
+
+Run:  .venv/bin/python -m pytest -q tests/test_accessibility.py -s
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+try:
+    import browser_support as bs
+except ImportError:  # tests/ turned into a package
+    from tests import browser_support as bs
+
+pytestmark = pytest.mark.browser
+
+if not bs.find_chromium():
+    pytest.skip("no Chromium available", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+PROJECT = Path(__file__).resolve().parent.parent
+ARTIFACTS = PROJECT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+REPORT_FILE = ARTIFACTS / "a11y-report.json"
+
+ROLES = ["admin", "secretary", "commissioner", "member", "carer", "supporter"]
+SIGNED_OUT = "signed-out"
+MAX_PER_PATTERN = 2
+SKIP_LINK_VIEWPORT = "tablet-portrait"
+SCREENSHOT_VIEWPORT = "tablet-portrait"  # 768x1024
+ALL_VIEWPORTS = list(bs.VIEWPORTS)        # tablet-portrait first: links, screenshot, skip link
+
+# GET links that would sign someone in/out or change data if a careless app exposed them.
+STATE_CHANGING = re.compile(
+    r"/(sign-out|signout|logout|log-out|language|revoke|delete|remove|stop|cards?)(/|$)"
+    r"|/sign-in/link/",
+    re.IGNORECASE,
+)
+
+_PAGE_FACTS_JS = r"""
+() => {
+  const h1s = [...document.querySelectorAll('h1')];
+  const shown = h1s.filter(h => h.getClientRects().length > 0 &&
+                                getComputedStyle(h).visibility !== 'hidden');
+  const de = document.documentElement;
+  return {
+    h1: h1s.length,
+    h1_visible: shown.length,
+    h1_text: h1s.map(h => h.innerText.replace(/\s+/g, ' ').trim()),
+    lang: de.getAttribute('lang'),
+    listen_slots: document.querySelectorAll('[data-listen-slot]').length,
+    scroll_width: Math.max(de.scrollWidth, document.body ? document.body.scrollWidth : 0),
+    client_width: de.clientWidth,
+  };
+}
+"""
+
+_ACTIVE_ELEMENT_JS = r"""
+() => {
+  const el = document.activeElement;
+  if (!el) return null;
+  return {tag: el.tagName.toLowerCase(), id: el.id || '',
+          summary: el.hasAttribute('data-error-summary')};
+}
+"""
+
+_SUMMARY_LINKS_JS = r"""
+() => {
+  const summary = document.querySelector('[data-error-summary]');
+  if (!summary) return null;
+  return [...summary.querySelectorAll('a[href]')].map(a => {
+    const href = a.getAttribute('href') || '';
+    const id = href.startsWith('#') ? decodeURIComponent(href.slice(1)) : null;
+    const target = id ? document.getElementById(id) : null;
+    return {
+      text: a.innerText.replace(/\s+/g, ' ').trim(),
+      href: href,
+      target_tag: target ? target.tagName.toLowerCase() : null,
+      target_invalid: target ? (target.getAttribute('aria-invalid') === 'true' ||
+                                !!target.closest('[aria-invalid="true"], fieldset[aria-describedby]')) : false,
+    };
+  });
+}
+"""
+
+
+# ---------------------------------------------------------------------------
+# Server
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Person:
+    role: str
+    name: str
+    path: str
+
+
+@dataclass
+class Site:
+    base_url: str
+    people: list[Person]
+    log: Path
+
+    def person(self, role: str) -> Person:
+        return next(p for p in self.people if p.role == role)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _child_env(instance: Path, base_url: str) -> dict:
+    # Nothing from the caller's COPROD_* settings (or conftest's) leaks into the server.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("COPROD_") or k == "COPROD_CHROMIUM"}
+    env.update(
+        COPROD_INSTANCE_PATH=str(instance),
+        COPROD_PUBLIC_URL=base_url,
+        COPROD_SECRET_KEY="a11y-test-secret-key-not-for-production",
+        COPROD_QUEUE_URL=f"sqlite:///{instance / 'queue.sqlite'}",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _parse_people(stdout: str) -> list[Person]:
+    people = []
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[0] in ROLES and parts[-1].startswith("/card/"):
+            people.append(Person(parts[0], " ".join(parts[1:-1]), parts[-1]))
+    return people
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop `coprod serve` and everything it started (its own process group)."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pass
+    # Children (gunicorn master + workers, the queue worker) may outlive the parent.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if proc.poll() is None:
+        proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("a11y")
+    instance = folder / "instance"
+    instance.mkdir()
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = _child_env(instance, base_url)
+
+    demo = subprocess.run([sys.executable, "-m", "coprod.cli", "demo-data"], env=env, cwd=PROJECT,
+                          capture_output=True, text=True, timeout=120)
+    assert demo.returncode == 0, f"demo-data failed:\n{demo.stdout}\n{demo.stderr}"
+    people = _parse_people(demo.stdout)
+    missing = [r for r in ROLES if not any(p.role == r for p in people)]
+    assert not missing, f"demo-data printed no person for {missing}:\n{demo.stdout}"
+
+    log = folder / "server.log"
+    with open(log, "wb") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "coprod.cli", "serve", "--port", str(port), "--workers", "2"],
+            env=env, cwd=PROJECT, stdout=log_file, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"coprod serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(base_url + "/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"{base_url}/ did not answer 200 within 30 s:\n{log.read_text(errors='replace')}")
+            time.sleep(0.25)
+        yield Site(base_url, people, log)
+    finally:
+        _stop(proc)
+
+
+# ---------------------------------------------------------------------------
+# Browser, report
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        b = bs.launch_browser(pw)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def report():
+    """One JSON summary per module run; each test adds its section and rewrites the file."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    data: dict = {}
+
+    def write(**sections):
+        data.update(sections)
+        REPORT_FILE.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+    return write
+
+
+@dataclass
+class Failure:
+    role: str
+    url: str
+    viewport: str
+    problem: str
+
+    def as_dict(self) -> dict:
+        return {"role": self.role, "url": self.url, "viewport": self.viewport, "problem": self.problem}
+
+
+def failure_report(failures: list[Failure], base_url: str) -> str:
+    lines = [f"{len(failures)} accessibility problem(s):"]
+    for f in failures:
+        path = f.url.removeprefix(base_url) or "/"
+        head = f"- [{f.role}] {path} @ {f.viewport}: "
+        body = f.problem.splitlines() or [""]
+        lines.append(head + body[0])
+        lines.extend("      " + line for line in body[1:])
+    return "\n".join(lines)
+
+
+def new_context(browser):
+    width, height = bs.VIEWPORTS["tablet-portrait"]
+    return browser.new_context(viewport={"width": width, "height": height})
+
+
+def set_viewport(page, name: str) -> None:
+    width, height = bs.VIEWPORTS[name]
+    page.set_viewport_size({"width": width, "height": height})
+
+
+def sign_in(page, site: Site, person: Person) -> None:
+    page.goto(site.base_url + person.path)
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"^Yes, this is me")).click()
+    assert urlsplit(page.url).path != person.path, f"signing in as {person.role} stayed on the card page"
+    assert page.locator("form[action$='/sign-out'] button").count() == 1, \
+        f"no Sign out button after signing in as {person.role} ({person.name})"
+
+
+# ---------------------------------------------------------------------------
+# The crawl
+# ---------------------------------------------------------------------------
+
+def pattern_of(url: str) -> str:
+    """/boards/x/people/12?page=3 -> /boards/x/people/{id}?page={id}"""
+    parts = urlsplit(url)
+    path = "/".join("{id}" if seg.isdigit() else seg for seg in (parts.path or "/").split("/"))
+    query = sorted((k, "{id}" if v.isdigit() else v) for k, v in parse_qsl(parts.query, keep_blank_values=True))
+    return path + ("?" + "&".join(f"{k}={v}" for k, v in query) if query else "")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or "home"
+
+
+@dataclass
+class CrawlResult:
+    pages: list[str] = field(default_factory=list)
+    checks: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    patterns: list[str] = field(default_factory=list)
+
+
+def check_page_at_viewport(page, role, url, viewport, result: CrawlResult, expect_lang=None):
+    def fail(problem):
+        result.failures.append(Failure(role, url, viewport, problem))
+
+    result.checks += 1
+    violations = bs.run_axe(page)
+    if violations:
+        fail("axe: " + bs.format_violations(violations))
+    small = [t for t in bs.small_targets(page) if not t["disabled"]]
+    if small:
+        fail("targets under 44x44 px:\n" + "\n".join(
+            f"{t['width']}x{t['height']}  <{t['tag']}> {t['text']!r}  {t['selector']}" for t in small))
+    facts = page.evaluate(_PAGE_FACTS_JS)
+    if facts["h1"] != 1 or facts["h1_visible"] != 1:
+        fail(f"expected exactly one visible h1, found {facts['h1']} ({facts['h1_visible']} visible): "
+             f"{facts['h1_text']}")
+    if not facts["lang"] or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", facts["lang"]):
+        fail(f"<html lang> not set to a language code: {facts['lang']!r}")
+    elif expect_lang and facts["lang"] != expect_lang:
+        fail(f'<html lang="{facts["lang"]}">, expected "{expect_lang}"')
+    if facts["listen_slots"] < 1:
+        fail("no reserved Listen place ([data-listen-slot])")
+    if facts["scroll_width"] > facts["client_width"] + 1:
+        fail(f"page scrolls sideways: {facts['scroll_width']}px wide content in a "
+             f"{facts['client_width']}px window (WCAG 1.4.10 reflow)")
+    if viewport == SKIP_LINK_VIEWPORT:
+        info = bs.skip_link_ok(page)
+        english = (expect_lang or facts["lang"] or "").startswith("en")
+        ok = (info is not None and info["tag"] == "a" and info["href"].startswith("#")
+              and info["target_found"] and info["in_viewport"]
+              and info["width"] >= 44 and info["height"] >= 44
+              and bool(info["text"]) and (not english or info["text"].startswith("Skip")))
+        if not ok:
+            fail(f"first Tab does not reach a working, visible 44px skip link: {info}")
+
+
+def crawl(page, site: Site, role: str, viewports: list[str], expect_lang=None,
+          screenshots: bool = True) -> CrawlResult:
+    """Breadth-first over same-origin links from "/", at most MAX_PER_PATTERN URLs per pattern."""
+    result = CrawlResult()
+    start = site.base_url + "/"
+    queue = deque([start])
+    seen = {start}
+    per_pattern = Counter({pattern_of(start): 1})
+    checked_finals: set[str] = set()
+    shot_patterns: set[str] = set()
+
+    while queue:
+        url = queue.popleft()
+        set_viewport(page, viewports[0])
+        try:
+            response = page.goto(url, wait_until="load")
+        except sync_api.Error as exc:
+            result.failures.append(Failure(role, url, viewports[0], f"page did not load: {exc}"))
+            continue
+        final = page.url.split("#", 1)[0]
+        if final in checked_finals:  # a redirect to a page already checked
+            continue
+        checked_finals.add(final)
+        seen.add(final)
+        result.pages.append(final.removeprefix(site.base_url) or "/")
+        status = response.status if response else None
+        if status is None or status >= 400:
+            result.failures.append(Failure(role, final, "-", f"answered with HTTP status {status}"))
+
+        for link in bs.collect_links(page, site.base_url):
+            if link in seen or STATE_CHANGING.search(urlsplit(link).path):
+                continue
+            seen.add(link)
+            key = pattern_of(link)
+            if per_pattern[key] >= MAX_PER_PATTERN:
+                continue
+            per_pattern[key] += 1
+            queue.append(link)
+
+        for viewport in viewports:
+            if viewport != viewports[0]:
+                set_viewport(page, viewport)
+            if screenshots and viewport == SCREENSHOT_VIEWPORT:
+                key = pattern_of(final)
+                if key not in shot_patterns:
+                    shot_patterns.add(key)
+                    result.patterns.append(key)
+                    bs.screenshot(page, SCREENSHOTS / f"{role}__{slug(key)}.png")
+            check_page_at_viewport(page, role, final, viewport, result, expect_lang)
+    return result
+
+
+def test_every_page_passes_axe_for_every_role(site, browser, report):
+    started = time.monotonic()
+    failures: list[Failure] = []
+    pages_per_role: dict[str, list[str]] = {}
+    total_checks = 0
+    for role in [SIGNED_OUT, *ROLES]:
+        context = new_context(browser)
+        try:
+            page = context.new_page()
+            if role != SIGNED_OUT:
+                sign_in(page, site, site.person(role))
+            result = crawl(page, site, role, ALL_VIEWPORTS)
+        finally:
+            context.close()
+        assert result.pages, f"{role}: nothing was crawled"
+        pages_per_role[role] = result.pages
+        total_checks += result.checks
+        failures.extend(result.failures)
+
+    pages_checked = sum(len(p) for p in pages_per_role.values())
+    seconds = round(time.monotonic() - started, 1)
+    print(f"\naccessibility crawl: {pages_checked} pages checked "
+          f"({', '.join(f'{r} {len(p)}' for r, p in pages_per_role.items())}); "
+          f"{total_checks} page checks at {len(ALL_VIEWPORTS)} viewports; "
+          f"{len(failures)} failures; {seconds} s")
+    report(
+        pages_checked=pages_checked,
+        pages_per_role={r: len(p) for r, p in pages_per_role.items()},
+        urls_per_role=pages_per_role,
+        total_page_checks=total_checks,
+        viewports={name: f"{w}x{h}" for name, (w, h) in bs.VIEWPORTS.items()},
+        seconds=seconds,
+        failures=[f.as_dict() for f in failures],
+    )
+    assert not failures, failure_report(failures, site.base_url)
+
+
+# ---------------------------------------------------------------------------
+# Forms in their error state
+# ---------------------------------------------------------------------------
+
+SIGNED_OUT_FORMS = ["/sign-in/code", "/sign-in/email", "/sign-in/password"]
+SECRETARY_FORMS = ["/boards/riverside-ld/people/new"]
+
+
+def check_error_state(page, site: Site, role: str, path: str) -> list[Failure]:
+    failures: list[Failure] = []
+    url = site.base_url + path
+
+    def fail(viewport, problem):
+        failures.append(Failure(role, url, viewport, problem))
+
+    set_viewport(page, "tablet-portrait")
+    response = page.goto(url)
+    if response is None or response.status >= 400:
+        fail("-", f"form page answered with HTTP status {response and response.status}")
+        return failures
+    submit = page.locator("main form[method=post] button[type=submit]").first
+    with page.expect_navigation():
+        submit.click()
+    page.wait_for_load_state("load")
+
+    summary = page.locator("[data-error-summary]")
+    if summary.count() != 1:
+        fail("-", f"sending the empty form did not show one error summary (found {summary.count()})")
+        return failures
+    active = page.evaluate(_ACTIVE_ELEMENT_JS)
+    if not (active and active["summary"]):
+        fail("-", f"focus is not on the error summary after the page loads; focused: {active}")
+    links = page.evaluate(_SUMMARY_LINKS_JS) or []
+    if not links:
+        fail("-", "the error summary has no links to the fields")
+    for link in links:
+        if link["target_tag"] not in ("input", "textarea", "select"):
+            fail("-", f"error summary link {link['text']!r} ({link['href']}) does not point at a field "
+                      f"(target: {link['target_tag']})")
+        elif not link["target_invalid"]:
+            fail("-", f"the field behind {link['text']!r} ({link['href']}) is not marked aria-invalid")
+    if links and links[0]["target_tag"]:
+        # Following the first summary link puts the cursor in that field.
+        target_id = links[0]["href"][1:]
+        page.locator("[data-error-summary] a[href]").first.click()
+        focused = page.evaluate(_ACTIVE_ELEMENT_JS)
+        if not focused or focused["id"] != target_id:
+            fail("-", f"following {links[0]['href']} did not focus the field; focused: {focused}")
+        page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+
+    for viewport in ALL_VIEWPORTS:
+        set_viewport(page, viewport)
+        violations = bs.run_axe(page)
+        if violations:
+            fail(viewport, "axe: " + bs.format_violations(violations))
+        small = [t for t in bs.small_targets(page) if not t["disabled"]]
+        if small:
+            fail(viewport, "targets under 44x44 px:\n" + "\n".join(
+                f"{t['width']}x{t['height']}  <{t['tag']}> {t['text']!r}  {t['selector']}" for t in small))
+    set_viewport(page, SCREENSHOT_VIEWPORT)
+    bs.screenshot(page, SCREENSHOTS / f"{role}__error__{slug(path)}.png")
+    return failures
+
+
+def test_form_errors_are_accessible(site, browser, report):
+    failures: list[Failure] = []
+    checked = []
+    for role, paths in [(SIGNED_OUT, SIGNED_OUT_FORMS), ("secretary", SECRETARY_FORMS)]:
+        context = new_context(browser)
+        try:
+            page = context.new_page()
+            if role != SIGNED_OUT:
+                sign_in(page, site, site.person(role))
+            for path in paths:
+                failures.extend(check_error_state(page, site, role, path))
+                checked.append(f"{role} {path}")
+        finally:
+            context.close()
+    report(forms={"checked": checked, "failures": [f.as_dict() for f in failures]})
+    assert not failures, failure_report(failures, site.base_url)
+
+
+# ---------------------------------------------------------------------------
+# Welsh
+# ---------------------------------------------------------------------------
+
+def test_welsh_pages_pass_axe(site, browser, report):
+    member = site.person("member")
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, site, member)
+        page.goto(site.base_url + "/")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Cymraeg", exact=True).click()
+        try:
+            assert page.evaluate("document.documentElement.lang") == "cy", "the Cymraeg button did not switch to Welsh"
+            result = crawl(page, site, "member-cy", ["tablet-portrait"], expect_lang="cy")
+        finally:
+            # The choice is saved for the member: put English back so other tests see English.
+            page.goto(site.base_url + "/")
+            english = page.get_by_role("button", name="English", exact=True)
+            if english.count():
+                with page.expect_navigation():
+                    english.click()
+    finally:
+        context.close()
+    print(f"\nWelsh crawl: {len(result.pages)} pages checked; {len(result.failures)} failures")
+    report(welsh={"pages_checked": len(result.pages), "urls": result.pages,
+                  "total_page_checks": result.checks,
+                  "failures": [f.as_dict() for f in result.failures]})
+    assert not result.failures, failure_report(result.failures, site.base_url)
