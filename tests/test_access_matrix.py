@@ -1,0 +1,137 @@
+"""Every route against every role (and signed out), checked against the intended permission.
+
+INTENDED is kept by hand: a new route fails here until someone decides who may use it, and the
+view's own @access declaration must agree with that decision."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from conftest import sign_in
+from coprod.models import LoginCard, Role
+from coprod.permissions import access_for_endpoint
+
+ANYONE = "public"
+SIGNED_IN = "signed in"
+ADMIN = "admin"
+SECRETARY = "board: secretary"
+
+INTENDED = {
+    "main.home": ANYONE,
+    "main.help": ANYONE,
+    "main.about": ANYONE,
+    "pictures.picture": ANYONE,
+    "accounts.sign_in": ANYONE,
+    "accounts.sign_in_code": ANYONE,
+    "accounts.card": ANYONE,
+    "accounts.card_sign_in": ANYONE,
+    "accounts.sign_in_email": ANYONE,
+    "accounts.magic_link": ANYONE,
+    "accounts.magic_link_sign_in": ANYONE,
+    "accounts.sign_in_password": ANYONE,
+    "accounts.sign_out": ANYONE,
+    "accounts.signed_out": ANYONE,
+    "accounts.settings": ANYONE,
+    "accounts.language": ANYONE,
+    "accounts.helping": SIGNED_IN,
+    "accounts.stop_helping": SIGNED_IN,
+    "accounts.account": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "boards.board": ANYONE,
+    "boards.people": SECRETARY,
+    "boards.add_person": SECRETARY,
+    "boards.person": SECRETARY,
+    "boards.change_role": SECRETARY,
+    "boards.new_card": SECRETARY,
+    "boards.revoke_card": SECRETARY,
+    "admin.index": ADMIN,
+    "admin.boards": ADMIN,
+    "admin.new_board": ADMIN,
+    "admin.people": ADMIN,
+    "admin.person": ADMIN,
+    "admin.add_role": ADMIN,
+    "admin.toggle_admin": ADMIN,
+    "admin.toggle_disabled": ADMIN,
+    "admin.audit_log": ADMIN,
+}
+
+ROLES = ["signed out", "member", "carer", "supporter", "commissioner", "secretary",
+         "secretary of another board", "admin"]
+
+
+def _may(intended: str, role: str) -> bool:
+    if intended == ANYONE:
+        return True
+    if role == "signed out":
+        return False
+    if intended == SIGNED_IN or role == "admin":
+        return True
+    if intended == ADMIN:
+        return False
+    if intended == SECRETARY:
+        return role == "secretary"
+    raise AssertionError(f"unknown permission {intended}")
+
+
+def test_every_route_declares_the_intended_permission(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    with app.test_request_context():
+        undeclared = sorted(e for e in endpoints if access_for_endpoint(e) is None)
+        unknown = sorted(endpoints - INTENDED.keys())
+        mismatched = sorted(e for e in endpoints & INTENDED.keys() if access_for_endpoint(e).name != INTENDED[e])
+    assert not undeclared, f"views with no @access rule (they answer 403 to everyone): {undeclared}"
+    assert not unknown, f"new routes: decide who may use them and add them to INTENDED: {unknown}"
+    assert not mismatched, f"@access differs from the intended permission: {mismatched}"
+    assert not (INTENDED.keys() - endpoints), "INTENDED lists routes that no longer exist"
+
+
+@pytest.fixture
+def people(factory, make_client, db):
+    board = factory.board()
+    other = factory.board("other-board", "Other board")
+    target = factory.person("Target Person", board=board)
+    factory.card(target)
+    card_id = db.scalar(select(LoginCard).where(LoginCard.user_id == target.id)).id
+    users = {
+        "member": factory.person("A Member", board=board, role=Role.MEMBER),
+        "carer": factory.person("A Carer", board=board, role=Role.CARER),
+        "supporter": factory.person("A Supporter", board=board, role=Role.SUPPORTER),
+        "commissioner": factory.person("A Commissioner", board=board, role=Role.COMMISSIONER),
+        "secretary": factory.person("A Secretary", board=board, role=Role.SECRETARY),
+        "secretary of another board": factory.person("Other Secretary", board=other, role=Role.SECRETARY),
+        "admin": factory.person("An Admin", board=None, is_admin=True),
+    }
+    values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
+              "name": "vote"}
+    return users, values
+
+
+def test_every_route_for_every_role(app, people, factory, make_client):
+    users, values = people
+    problems = []
+    checked = 0
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static":
+            continue
+        url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        for role in ROLES:
+            client = make_client()
+            if role != "signed out":
+                sign_in(client, factory, users[role])
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            status, location = response.status_code, response.location or ""
+            refused = status == 403 or (status == 302 and location.startswith("/sign-in"))
+            expected = _may(INTENDED[rule.endpoint], role)
+            if status >= 500:
+                problems.append(f"{method} {url} as {role}: server error {status}")
+            elif expected and refused:
+                problems.append(f"{method} {url} as {role}: refused ({status}) but should be allowed")
+            elif not expected and not refused:
+                problems.append(f"{method} {url} as {role}: answered {status} but should be refused")
+            elif not expected and role == "signed out" and status != 302:
+                problems.append(f"{method} {url} signed out: should be sent to sign in, got {status}")
+            checked += 1
+    assert not problems, "\n".join(problems)
+    assert checked >= len(INTENDED) * len(ROLES)

@@ -1,0 +1,107 @@
+"""The migrations build exactly the models' schema; the coprod command works."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from conftest import DATABASE_URL, config_for_tests
+from coprod import create_app
+from coprod.models import Base
+
+
+def _empty_database_url(tmp_path) -> str:
+    if DATABASE_URL.startswith("postgresql"):
+        engine = create_engine(DATABASE_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS migration_test CASCADE"))
+            connection.execute(text("CREATE SCHEMA migration_test"))
+        engine.dispose()
+        separator = "&" if "?" in DATABASE_URL else "?"
+        return f"{DATABASE_URL}{separator}options=-csearch_path%3Dmigration_test"
+    return f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+
+
+def test_upgrade_from_empty_gives_the_models_schema(tmp_path):
+    from flask_migrate import upgrade
+
+    url = _empty_database_url(tmp_path)
+    app = create_app(config_for_tests(SQLALCHEMY_DATABASE_URI=url))
+    with app.app_context():
+        upgrade()
+        from coprod.extensions import db
+
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        db.engine.dispose()
+    assert differences == [], "models changed without a migration: run `flask --app coprod db migrate`"
+
+
+def _run_coprod(*args, instance, env_extra=None):
+    env = dict(os.environ, COPROD_INSTANCE_PATH=str(instance), COPROD_PUBLIC_URL="http://tablet.test")
+    env.pop("COPROD_DATABASE_URL", None)
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "coprod.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_demo_data_prints_a_sign_in_link_for_every_role_and_can_run_again(tmp_path):
+    first = _run_coprod("demo-data", instance=tmp_path)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.strip().splitlines()
+    roles = {line.split()[0] for line in lines}
+    assert roles == {"admin", "secretary", "commissioner", "member", "carer", "supporter"}
+    for line in lines:
+        assert re.fullmatch(r"[a-z]+ [A-Z][\w' -]+ /card/[\w-]{40,}", line), line
+
+    second = _run_coprod("demo-data", instance=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert len(second.stdout.strip().splitlines()) == len(lines), "no duplicate people"
+    assert set(second.stdout.split()) & {line.split()[-1] for line in lines} == set(), "fresh cards each time"
+
+    # The printed links really sign people in.
+    app = create_app(config_for_tests(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'coprod.sqlite'}"))
+    client = app.test_client()
+    path = second.stdout.strip().splitlines()[0].split()[-1]
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    assert client.post(path, data={"csrf_token": token}).status_code == 302
+    assert "<h1>Hello Priya Shah</h1>" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_serve_runs_gunicorn_with_the_worker_and_migrates_first(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, COPROD_INSTANCE_PATH=str(tmp_path))
+    env.pop("COPROD_DATABASE_URL", None)
+    server = subprocess.Popen([sys.executable, "-m", "coprod.cli", "serve", "--port", str(port), "--workers", "2"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=2) as response:
+                    assert response.status == 200
+                    assert "Content-Security-Policy" in response.headers
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the site did not start"
+                time.sleep(0.3)
+        processes = subprocess.run(["ps", "-o", "args=", "--sid", str(server.pid)], capture_output=True, text=True).stdout
+        assert "gunicorn" in processes and "worker" in processes
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
