@@ -75,7 +75,31 @@ _PAGE_FACTS_JS = r"""
     listen_slots: document.querySelectorAll('[data-listen-slot]').length,
     scroll_width: Math.max(de.scrollWidth, document.body ? document.body.scrollWidth : 0),
     client_width: de.clientWidth,
+    spills: spills(),
   };
+
+  // Boxes whose content sticks out sideways (words or pictures sliding under the next thing),
+  // outside any box that scrolls on purpose.  Only the innermost such boxes are listed.
+  function spills() {
+    const found = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      if (el.clientWidth === 0 || el.scrollWidth <= el.clientWidth + 1) continue;
+      const cs = getComputedStyle(el);
+      if (cs.overflowX !== 'visible' || cs.visibility === 'hidden') continue;
+      let scroller = false;
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        const ox = getComputedStyle(a).overflowX;
+        if (ox !== 'visible' && ox !== 'clip') { scroller = true; break; }
+      }
+      if (!scroller) found.push(el);
+    }
+    return found.filter(el => !found.some(o => o !== el && el.contains(o))).slice(0, 10).map(el => {
+      const cls = typeof el.className === 'string' && el.className.trim()
+        ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+      const text = (el.innerText || '').replace(/\s+/g, ' ').trim().slice(0, 50);
+      return `<${el.tagName.toLowerCase()}${cls}> ${el.scrollWidth}px of content in ${el.clientWidth}px: ${text}`;
+    });
+  }
 }
 """
 
@@ -85,6 +109,13 @@ _ACTIVE_ELEMENT_JS = r"""
   if (!el) return null;
   return {tag: el.tagName.toLowerCase(), id: el.id || '',
           summary: el.hasAttribute('data-error-summary')};
+}
+"""
+
+_RESET_FOCUS_JS = r"""
+() => {
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  window.scrollTo(0, 0);
 }
 """
 
@@ -267,14 +298,23 @@ class Failure:
         return {"role": self.role, "url": self.url, "viewport": self.viewport, "problem": self.problem}
 
 
-def failure_report(failures: list[Failure], base_url: str) -> str:
-    lines = [f"{len(failures)} accessibility problem(s):"]
+def failure_report(failures: list[Failure], base_url: str, limit: int = 30) -> str:
+    """Failures grouped by problem, each with every (role, page, viewport) where it was seen."""
+    groups: dict[str, list[Failure]] = {}
     for f in failures:
-        path = f.url.removeprefix(base_url) or "/"
-        head = f"- [{f.role}] {path} @ {f.viewport}: "
-        body = f.problem.splitlines() or [""]
-        lines.append(head + body[0])
+        groups.setdefault(f.problem, []).append(f)
+    lines = [f"{len(failures)} accessibility problem(s), {len(groups)} different; "
+             f"full list in {REPORT_FILE.relative_to(PROJECT)}:"]
+    for problem, where in groups.items():
+        body = problem.splitlines() or [""]
+        lines.append("")
+        lines.append("* " + body[0])
         lines.extend("      " + line for line in body[1:])
+        lines.append(f"  seen {len(where)} time(s), role / page / viewport:")
+        for f in where[:limit]:
+            lines.append(f"    [{f.role}] {f.url.removeprefix(base_url) or '/'} @ {f.viewport}")
+        if len(where) > limit:
+            lines.append(f"    ... and {len(where) - limit} more")
     return "\n".join(lines)
 
 
@@ -346,6 +386,8 @@ def check_page_at_viewport(page, role, url, viewport, result: CrawlResult, expec
     if facts["scroll_width"] > facts["client_width"] + 1:
         fail(f"page scrolls sideways: {facts['scroll_width']}px wide content in a "
              f"{facts['client_width']}px window (WCAG 1.4.10 reflow)")
+    if facts["spills"]:
+        fail("content sticks out of its box (overlaps what is next to it):\n" + "\n".join(facts["spills"]))
     if viewport == SKIP_LINK_VIEWPORT:
         info = bs.skip_link_ok(page)
         english = (expect_lang or facts["lang"] or "").startswith("en")
@@ -355,6 +397,11 @@ def check_page_at_viewport(page, role, url, viewport, result: CrawlResult, expec
               and bool(info["text"]) and (not english or info["text"].startswith("Skip")))
         if not ok:
             fail(f"first Tab does not reach a working, visible 44px skip link: {info}")
+        # While the skip link shows it must not cover or crowd other targets (axe 2.5.8 rule).
+        shown = bs.run_axe(page, tags=["wcag22aa"])
+        if shown:
+            fail("with the skip link focused: axe: " + bs.format_violations(shown))
+        page.evaluate(_RESET_FOCUS_JS)  # the other viewports see the page at rest
 
 
 def crawl(page, site: Site, role: str, viewports: list[str], expect_lang=None,
@@ -494,7 +541,7 @@ def check_error_state(page, site: Site, role: str, path: str) -> list[Failure]:
         focused = page.evaluate(_ACTIVE_ELEMENT_JS)
         if not focused or focused["id"] != target_id:
             fail("-", f"following {links[0]['href']} did not focus the field; focused: {focused}")
-        page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+        page.evaluate(_RESET_FOCUS_JS)
 
     for viewport in ALL_VIEWPORTS:
         set_viewport(page, viewport)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from coprod.accounts.tokens import hash_secret, new_token
 from coprod.extensions import db
-from coprod.models import LoginCard, SignIn, User, utcnow
+from coprod.models import LoginCard, Membership, SignIn, User, utcnow
 
 SESSION_KEY = "sign_in"
 
@@ -45,7 +45,7 @@ def load_user(user_id: str) -> User | None:
         select(SignIn)
         .where(SignIn.token_hash == hash_secret(token), SignIn.user_id == int(user_id))
         .options(
-            joinedload(SignIn.user).selectinload(User.memberships),
+            joinedload(SignIn.user).selectinload(User.memberships).joinedload(Membership.board),
             joinedload(SignIn.card),
             joinedload(SignIn.helper),
         )

@@ -258,6 +258,8 @@ def account():
 def change_password():
     """Set or change a password. Other devices are signed out."""
     form = NewPasswordForm()
+    if not current_user.password_hash:
+        del form.current_password  # nothing to confirm yet; the page does not show it
     if form.validate_on_submit():
         if current_user.password_hash and not services.check_password(current_user, form.current_password.data or ""):
             form.current_password.errors.append(_("This is not your password now. You can paste it."))

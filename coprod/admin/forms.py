@@ -15,7 +15,7 @@ class BoardForm(FlaskForm):
     slug = StringField(
         _l("Short name for web addresses"),
         description=_l("Small letters, numbers and dashes only. For example: riverside-ld."),
-        filters=[strip, lambda v: v.lower() if isinstance(v, str) else v],
+        filters=[strip],
         validators=[required(_l("Type a short name for web addresses.")), MaxLength(60),
                     Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",
                            message=_l("Use only small letters, numbers and dashes. For example: riverside-ld."))],

@@ -1,0 +1,118 @@
+"""Every form, fed generated text and broken bodies: a clear message next to the field, what was
+typed kept, never a server error."""
+
+from __future__ import annotations
+
+import os
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CSRF_RE, sign_in
+from coprod.models import Role
+
+EXAMPLES = int(os.environ.get("COPROD_BAD_INPUT_EXAMPLES", "150"))
+
+# (who fills it in, url, text fields, choice fields with their valid values, fields never echoed back)
+FORMS = [
+    (None, "/sign-in/code", ["code"], {}, set()),
+    (None, "/sign-in/email", ["email"], {}, set()),
+    (None, "/sign-in/password", ["email", "password"], {}, {"password"}),
+    (None, "/settings", [], {"text_size": ["normal", "large", "larger"], "contrast": ["normal", "high"],
+                             "locale": ["en", "cy"]}, set()),
+    ("member", "/helping", ["helper_name"], {"helper": ["someone-else"]}, set()),
+    ("member", "/account/password", ["current_password", "password"], {}, {"current_password", "password"}),
+    ("secretary", "/boards/riverside-ld/people/new", ["name", "email"], {"role": ["member", "carer"]}, set()),
+    ("secretary", "/boards/riverside-ld/people/{target}/role", [], {"role": ["member", "carer"]}, set()),
+    ("admin", "/admin/boards/new", ["name", "slug", "about"], {}, set()),
+    ("admin", "/admin/people/{target}/roles", [], {"board": ["{board}"], "role": ["member"]}, set()),
+    (None, "/language", ["next"], {"locale": ["en", "cy"]}, {"next"}),
+]
+
+
+class FieldValues(HTMLParser):
+    """The values a page shows back in its inputs and textareas."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") not in ("radio", "checkbox", "hidden", "submit"):
+            self.values[attrs.get("name")] = attrs.get("value") or ""
+        if tag == "textarea":
+            self._textarea = attrs.get("name")
+            self.values[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea:
+            self.values[self._textarea] = self.values[self._textarea].removeprefix("\r\n").removeprefix("\n")
+            self._textarea = None
+
+
+@pytest.fixture
+def clients(factory, make_client):
+    board = factory.board()
+    factory.board("second", "Second board")
+    target = factory.person("Target Person", board=board)
+    people = {"member": factory.person("Sam", board=board),
+              "secretary": factory.person("Helen", board=board, role=Role.SECRETARY),
+              "admin": factory.person("Priya", is_admin=True, board=None)}
+    made = {who: sign_in(make_client(), factory, person) for who, person in people.items()}
+    made[None] = make_client()
+    return made, {"target": target.id, "board": board.id}
+
+
+text = st.text(max_size=300) | st.text(min_size=1000, max_size=5000) | st.sampled_from(
+    ["", " ", "\x00", "<script>alert(1)</script>", "' OR 1=1 --", "名前", "ﷺ" * 50, "\u202e", "%(name)s", "{{ 7*7 }}"])
+
+
+@pytest.mark.parametrize("who, url, text_fields, choice_fields, secret_fields", FORMS, ids=[f[1] for f in FORMS])
+def test_generated_input_never_breaks_a_form(app, clients, who, url, text_fields, choice_fields, secret_fields):
+    made, ids = clients
+    client = made[who]
+    url = url.format(**ids)
+    token = CSRF_RE.search(client.get("/sign-in/code").get_data(as_text=True)).group(1)
+    choice_strategies = {
+        name: st.sampled_from([v.format(**ids) for v in values]) | text for name, values in choice_fields.items()
+    }
+
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.fixed_dictionaries({}, optional={**{name: text for name in text_fields}, **choice_strategies}))
+    def check(data):
+        # Surrogates cannot be sent by a browser; everything else can.
+        response = client.post(url, {**data, "csrf_token": token}, csrf=False)
+        assert response.status_code in (200, 302, 400, 429), (response.status_code, data)
+        html = response.get_data(as_text=True)
+        if response.status_code == 200 and "There is a problem" in html:
+            shown = FieldValues()
+            shown.feed(html)
+            for name in text_fields:
+                if name in secret_fields or name not in data:
+                    continue
+                assert shown.values.get(name) == data[name].strip(), f"{name}: what was typed was not kept"
+            assert 'class="field-error"' in html, "the message stands next to the field too"
+
+    check()
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (b"\xff\xfe\xfa not utf-8 = \x80", "application/x-www-form-urlencoded"),
+    (b"code=%ZZ%%&&&==", "application/x-www-form-urlencoded"),
+    (b'{"code": "1234"}', "application/json"),
+    (b"--x\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\nbroken", "multipart/form-data; boundary=x"),
+    (b"a" * 2_000_000, "application/x-www-form-urlencoded"),
+])
+def test_raw_invalid_bodies_get_a_clear_answer(client, body, content_type):
+    for url in ("/sign-in/code", "/sign-in/email", "/settings", "/language"):
+        response = client.raw.post(url, data=body, content_type=content_type)
+        assert response.status_code in (400, 413), (url, response.status_code)
+        assert "<h1>" in response.get_data(as_text=True)

@@ -1,0 +1,86 @@
+"""Each page makes a small number of queries, and the same number for 10 rows or 300."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import sign_in
+from coprod.accounts.tokens import hash_secret
+from coprod.extensions import db as _db
+from coprod.models import AuditEvent, Board, LoginCard, Membership, Role, User
+from coprod.query_count import count_queries
+
+MAX_QUERIES = 10
+
+# (who looks, path); {target} is a member with many cards.
+PAGES = [
+    ("member", "/"),
+    ("member", "/account"),
+    ("member", "/helping"),
+    ("member", "/settings"),
+    ("member", "/boards/riverside-ld"),
+    ("secretary", "/boards/riverside-ld/people"),
+    ("secretary", "/boards/riverside-ld/people/{target}"),
+    ("admin", "/"),
+    ("admin", "/admin/boards"),
+    ("admin", "/admin/people"),
+    ("admin", "/admin/people/{target}"),
+    ("admin", "/admin/audit"),
+    (None, "/"),
+]
+
+
+def _grow(db, board_id: int, target_id: int, size: int, tag: str):
+    """Add `size` more people, supporters, cards, boards and log entries."""
+    with db.context() as session:
+        users = [User(name=f"Person {tag}{i}", email=None) for i in range(size)]
+        session.add_all(users)
+        session.flush()
+        session.add_all(Membership(board_id=board_id, user_id=u.id,
+                                   role=Role.SUPPORTER if i % 2 else Role.MEMBER)
+                        for i, u in enumerate(users))
+        boards = [Board(slug=f"board-{tag}{i}", name=f"Board {tag}{i}") for i in range(size // 10)]
+        session.add_all(boards)
+        session.flush()
+        session.add_all(Membership(board_id=b.id, user_id=users[0].id, role=Role.MEMBER) for b in boards)
+        session.add_all(LoginCard(user_id=target_id, token_hash=hash_secret(f"t{tag}{i}"),
+                                  code_hash=hash_secret(f"c{tag}{i}")) for i in range(size))
+        session.add_all(AuditEvent(action="test", actor_id=users[i % size].id) for i in range(size))
+
+
+def _counts(engine, clients, target_id):
+    counts = {}
+    for who, path in PAGES:
+        url = path.format(target=target_id)
+        with count_queries(engine) as counter:
+            response = clients[who].get(url)
+        assert response.status_code == 200, f"{url} as {who}: {response.status_code}"
+        counts[(who, path)] = counter.count
+    return counts
+
+
+@pytest.fixture
+def engine(app):
+    with app.app_context():
+        return _db.engine
+
+
+def test_pages_make_few_queries_and_do_not_grow_with_data(app, factory, make_client, db, engine):
+    board = factory.board()
+    target = factory.person("Target", board=board)
+    people = {"member": factory.person("Sam", board=board),
+              "secretary": factory.person("Helen", board=board, role=Role.SECRETARY),
+              "admin": factory.person("Priya", is_admin=True, board=None)}
+    clients = {who: sign_in(make_client(), factory, person) for who, person in people.items()}
+    clients[None] = make_client()
+
+    _grow(db, board.id, target.id, 10, "a")
+    small = _counts(engine, clients, target.id)
+    _grow(db, board.id, target.id, 300, "b")
+    large = _counts(engine, clients, target.id)
+
+    print("queries per page (small, large):", {p: (small[p], large[p]) for p in small})
+    too_many = {page: n for page, n in large.items() if n > MAX_QUERIES}
+    assert not too_many, f"pages over {MAX_QUERIES} queries: {too_many}"
+    grew = {page: (small[page], large[page]) for page in small if small[page] != large[page]}
+    assert not grew, f"query count grows with data (N+1?): {grew}"
