@@ -50,7 +50,7 @@ def load_config(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "SITE_NAME": os.environ.get("COPROD_SITE_NAME", "Coprod"),
         # People stay signed in on their own tablet; each sign-in has its own expiry in the database.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=400),
@@ -82,7 +82,7 @@ def load_config(instance_path: Path) -> dict:
     }
 
 
-def _engine_options(database_url: str) -> dict:
+def engine_options(database_url: str) -> dict:
     if database_url.startswith("sqlite"):
         # Several processes share one SQLite file: wait for locks instead of failing.
         return {"connect_args": {"timeout": 30}}
