@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from conftest import sign_in
-from coprod.models import LoginCard, Role
+from coprod.models import Group, GroupMember, LoginCard, Role
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
@@ -45,6 +45,9 @@ INTENDED = {
     "boards.change_role": SECRETARY,
     "boards.new_card": SECRETARY,
     "boards.revoke_card": SECRETARY,
+    "groups.index": SECRETARY,
+    "groups.group": SECRETARY,
+    "groups.remove_member": SECRETARY,
     "admin.index": ADMIN,
     "admin.boards": ADMIN,
     "admin.new_board": ADMIN,
@@ -93,6 +96,14 @@ def people(factory, make_client, db):
     target = factory.person("Target Person", board=board)
     factory.card(target)
     card_id = db.scalar(select(LoginCard).where(LoginCard.user_id == target.id)).id
+    with db.context() as session:
+        group = Group(board_id=board.id, name="People First")
+        session.add(group)
+        session.flush()
+        member = GroupMember(group_id=group.id, user_id=target.id)
+        session.add(member)
+        session.flush()
+        group_id, member_id = group.id, member.id
     users = {
         "member": factory.person("A Member", board=board, role=Role.MEMBER),
         "carer": factory.person("A Carer", board=board, role=Role.CARER),
@@ -103,7 +114,7 @@ def people(factory, make_client, db):
         "admin": factory.person("An Admin", board=None, is_admin=True),
     }
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
-              "name": "vote"}
+              "name": "vote", "group_id": group_id, "member_id": member_id}
     return users, values
 
 

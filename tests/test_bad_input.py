@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CSRF_RE, sign_in
-from coprod.models import Role
+from coprod.models import Group, Role
 
 EXAMPLES = int(os.environ.get("COPROD_BAD_INPUT_EXAMPLES", "150"))
 
@@ -26,6 +26,8 @@ FORMS = [
     ("member", "/account/password", ["current_password", "password"], {}, {"current_password", "password"}),
     ("secretary", "/boards/riverside-ld/people/new", ["name", "email"], {"role": ["member", "carer"]}, set()),
     ("secretary", "/boards/riverside-ld/people/{target}/role", [], {"role": ["member", "carer"]}, set()),
+    ("secretary", "/boards/riverside-ld/groups", ["name"], {}, set()),
+    ("secretary", "/boards/riverside-ld/groups/{group}", [], {"person": ["{target}"], "is_facilitator": ["y"]}, set()),
     ("admin", "/admin/boards/new", ["name", "slug", "about"], {}, set()),
     ("admin", "/admin/people/{target}/roles", [], {"board": ["{board}"], "role": ["member"]}, set()),
     (None, "/language", ["next"], {"locale": ["en", "cy"]}, {"next"}),
@@ -59,7 +61,7 @@ class FieldValues(HTMLParser):
 
 
 @pytest.fixture
-def clients(factory, make_client):
+def clients(factory, make_client, db):
     board = factory.board()
     factory.board("second", "Second board")
     target = factory.person("Target Person", board=board)
@@ -68,7 +70,12 @@ def clients(factory, make_client):
               "admin": factory.person("Priya", is_admin=True, board=None)}
     made = {who: sign_in(make_client(), factory, person) for who, person in people.items()}
     made[None] = make_client()
-    return made, {"target": target.id, "board": board.id}
+    with db.context() as session:
+        group = Group(board_id=board.id, name="People First")
+        session.add(group)
+        session.flush()
+        group_id = group.id
+    return made, {"target": target.id, "board": board.id, "group": group_id}
 
 
 text = st.text(max_size=300) | st.text(min_size=1000, max_size=5000) | st.sampled_from(

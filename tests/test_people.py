@@ -143,3 +143,40 @@ def test_duplicate_email_is_refused_clearly_and_the_form_is_kept(factory, signed
     assert "Someone already has this email address" in html
     assert 'value="Maggie"' in html
     assert re.search(r'value="carer"\s+checked', html)
+
+
+def test_secretary_makes_a_group_with_a_facilitator(factory, signed_in, db):
+    from coprod.models import Group, GroupMember
+
+    board = factory.board()
+    office = signed_in(_secretary(factory, board))
+    jordan = factory.person("Jordan Lee", board=board)
+    response = office.post("/boards/riverside-ld/groups", {"name": "Riverside People First"})
+    assert response.status_code == 302
+    group = db.scalar(select(Group))
+    response = office.post(f"/boards/riverside-ld/groups/{group.id}", {"person": str(jordan.id), "is_facilitator": "y"})
+    assert response.status_code == 302
+    member = db.scalar(select(GroupMember))
+    assert member.user_id == jordan.id and member.is_facilitator
+    page = office.get(f"/boards/riverside-ld/groups/{group.id}").get_data(as_text=True)
+    assert "Jordan Lee" in page and "can send questions for the whole group" in page
+
+    again = office.post("/boards/riverside-ld/groups", {"name": "riverside people first"})
+    assert "There is already a group with this name" in again.get_data(as_text=True)
+
+    office.post(f"/boards/riverside-ld/groups/{group.id}/members/{member.id}/remove")
+    assert db.scalar(select(GroupMember)) is None
+    assert {"group.create", "group.join", "group.leave"} <= {e.action for e in db.scalars(select(AuditEvent))}
+
+
+def test_groups_of_another_board_are_out_of_reach(factory, signed_in, db):
+    from coprod.models import Group
+
+    board = factory.board()
+    other = factory.board("other", "Other board")
+    office = signed_in(_secretary(factory, board))
+    with db.context() as session:
+        session.add(Group(board_id=other.id, name="Elsewhere"))
+    elsewhere = db.scalar(select(Group))
+    assert office.get(f"/boards/riverside-ld/groups/{elsewhere.id}").status_code == 404
+    assert office.get(f"/boards/other/groups/{elsewhere.id}").status_code == 403

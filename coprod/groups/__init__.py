@@ -1,0 +1,1 @@
+"""Self-advocacy groups on a board: a facilitator can later ask questions for the whole group."""

@@ -1,0 +1,83 @@
+"""The secretary's pages for self-advocacy groups."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from coprod.boards.services import NotAllowed
+from coprod.extensions import db
+from coprod.forms import choices
+from coprod.groups import services
+from coprod.groups.forms import GroupForm, GroupMemberForm
+from coprod.models import Role
+from coprod.permissions import access, board_roles
+
+blueprint = Blueprint("groups", __name__, url_prefix="/boards/<slug>/groups")
+
+SECRETARY = board_roles(Role.SECRETARY)
+
+
+def _group_or_404(group_id: int):
+    group = services.group_on(g.board, group_id)
+    if group is None:
+        abort(404)
+    return group
+
+
+@blueprint.route("", methods=["GET", "POST"])
+@access(SECRETARY)
+def index(slug: str):
+    """The board's self-advocacy groups, and a form to add one."""
+    form = GroupForm()
+    if form.validate_on_submit():
+        try:
+            group = services.create_group(g.board, form.name.data, by=current_user)
+        except NotAllowed as refusal:
+            form.name.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(_("The group is made. Now add its members."), "success")
+            return redirect(url_for("groups.group", slug=slug, group_id=group.id))
+    return render_template("groups/index.html", groups=services.groups_on(g.board), form=form)
+
+
+def _member_form(group) -> tuple[GroupMemberForm, list]:
+    candidates = services.people_who_can_join(g.board, group)
+    form = GroupMemberForm()
+    form.person.choices = choices((str(p.id), p.name) for p in candidates)
+    return form, candidates
+
+
+@blueprint.route("/<int:group_id>", methods=["GET", "POST"])
+@access(SECRETARY)
+def group(slug: str, group_id: int):
+    """One group: who is in it and who can send questions for it."""
+    found = _group_or_404(group_id)
+    form, candidates = _member_form(found)
+    if form.validate_on_submit():
+        person = next(p for p in candidates if str(p.id) == form.person.data)
+        services.add_member(found, person, is_facilitator=form.is_facilitator.data, by=current_user)
+        db.session.commit()
+        flash(_("%(name)s is in the group now.", name=person.name), "success")
+        return redirect(url_for("groups.group", slug=slug, group_id=group_id))
+    return render_template("groups/group.html", group=found, form=form, has_candidates=bool(candidates),
+                           action_form=FlaskForm())
+
+
+@blueprint.post("/<int:group_id>/members/<int:member_id>/remove")
+@access(SECRETARY)
+def remove_member(slug: str, group_id: int, member_id: int):
+    """Take someone out of the group."""
+    found = _group_or_404(group_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    member = next((m for m in found.members if m.id == member_id), None)
+    if member is None:
+        abort(404)
+    services.remove_member(found, member, by=current_user)
+    db.session.commit()
+    flash(_("They are not in the group now."), "success")
+    return redirect(url_for("groups.group", slug=slug, group_id=group_id))
