@@ -79,6 +79,14 @@ def _register_error_pages(app: Flask) -> None:
         return render_template("errors/500.html"), 500
 
 
+def _board_for_header():
+    """The board this page is about; otherwise the person's board, when they are on just one."""
+    board = g.get("board")
+    if board is None and current_user.is_authenticated and len(current_user.memberships) == 1:
+        board = current_user.memberships[0].board
+    return board
+
+
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     # A global (not a context value) so that imported macros can use it too.
@@ -98,7 +106,7 @@ def _register_template_helpers(app: Flask) -> None:
             "text_size": text_size,
             "contrast": contrast,
             "sign_in_row": g.get("sign_in"),
-            "current_board": g.get("board"),
+            "current_board": _board_for_header(),
             "languages": app.config["LANGUAGES"],
             "site_name": app.config["SITE_NAME"],
         }

@@ -37,10 +37,10 @@ except ImportError:  # tests/ turned into a package
 
 pytestmark = pytest.mark.browser
 
-if not bs.find_chromium():
-    pytest.skip("no Chromium available", allow_module_level=True)
+# A missing browser is a failure, not a skip: scripts/test installs Debian's chromium.
+assert bs.find_chromium(), "Chromium is missing: run scripts/test (it installs it) or apt-get install chromium"
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "test-artifacts"
@@ -54,6 +54,8 @@ SKIP_LINK_VIEWPORT = "tablet-portrait"
 SCREENSHOT_VIEWPORT = "tablet-portrait"  # 768x1024
 ALL_VIEWPORTS = list(bs.VIEWPORTS)        # tablet-portrait first: links, screenshot, skip link
 
+# Not pages: files and pictures (collect_links already drops /static/ and .svg/.png/... files).
+NOT_PAGES = re.compile(r"^/(static|pictures|audio)/", re.IGNORECASE)
 # GET links that would sign someone in/out or change data if a careless app exposed them.
 STATE_CHANGING = re.compile(
     r"/(sign-out|signout|logout|log-out|language|revoke|delete|remove|stop|cards?)(/|$)"
@@ -127,12 +129,24 @@ _SUMMARY_LINKS_JS = r"""
     const href = a.getAttribute('href') || '';
     const id = href.startsWith('#') ? decodeURIComponent(href.slice(1)) : null;
     const target = id ? document.getElementById(id) : null;
+    // What a screen reader reads with the field: its own aria-describedby and its fieldset's.
+    const described = [];
+    if (target) {
+      for (const holder of [target, target.closest('fieldset')]) {
+        if (!holder) continue;
+        for (const ref of (holder.getAttribute('aria-describedby') || '').split(/\s+/)) {
+          const el = ref && document.getElementById(ref);
+          if (el) described.push(el.innerText.replace(/\s+/g, ' ').trim());
+        }
+      }
+    }
     return {
       text: a.innerText.replace(/\s+/g, ' ').trim(),
       href: href,
       target_tag: target ? target.tagName.toLowerCase() : null,
-      target_invalid: target ? (target.getAttribute('aria-invalid') === 'true' ||
-                                !!target.closest('[aria-invalid="true"], fieldset[aria-describedby]')) : false,
+      target_invalid: !!target && (target.getAttribute('aria-invalid') === 'true' ||
+                                   !!target.closest('fieldset') && target.type === 'radio'),
+      described: described,
     };
   });
 }
@@ -434,7 +448,8 @@ def crawl(page, site: Site, role: str, viewports: list[str], expect_lang=None,
             result.failures.append(Failure(role, final, "-", f"answered with HTTP status {status}"))
 
         for link in bs.collect_links(page, site.base_url):
-            if link in seen or STATE_CHANGING.search(urlsplit(link).path):
+            path = urlsplit(link).path
+            if link in seen or NOT_PAGES.search(path) or STATE_CHANGING.search(path):
                 continue
             seen.add(link)
             key = pattern_of(link)
@@ -532,8 +547,12 @@ def check_error_state(page, site: Site, role: str, path: str) -> list[Failure]:
         if link["target_tag"] not in ("input", "textarea", "select"):
             fail("-", f"error summary link {link['text']!r} ({link['href']}) does not point at a field "
                       f"(target: {link['target_tag']})")
-        elif not link["target_invalid"]:
-            fail("-", f"the field behind {link['text']!r} ({link['href']}) is not marked aria-invalid")
+        else:
+            if not link["target_invalid"]:
+                fail("-", f"the field behind {link['text']!r} ({link['href']}) is not marked aria-invalid")
+            if not any(link["text"] in text for text in link["described"]):
+                fail("-", f"the message {link['text']!r} is not next to its field ({link['href']}) and read "
+                          f"out with it (aria-describedby gives {link['described']})")
     if links and links[0]["target_tag"]:
         # Following the first summary link puts the cursor in that field.
         target_id = links[0]["href"][1:]
@@ -605,3 +624,98 @@ def test_welsh_pages_pass_axe(site, browser, report):
                   "total_page_checks": result.checks,
                   "failures": [f.as_dict() for f in result.failures]})
     assert not result.failures, failure_report(result.failures, site.base_url)
+
+
+# ---------------------------------------------------------------------------
+# Whole journeys, as people do them
+# ---------------------------------------------------------------------------
+
+def _assert_page_ok(page, what: str) -> None:
+    violations = bs.run_axe(page)
+    assert not violations, f"{what}: " + bs.format_violations(violations)
+    small = [t for t in bs.small_targets(page) if not t["disabled"]]
+    assert not small, f"{what}: small targets {small}"
+    bs.screenshot(page, SCREENSHOTS / f"journey__{slug(what)}.png")
+
+
+def test_carer_signs_in_switches_to_welsh_large_text_helper_and_signs_out(site, browser):
+    """The foundation's 'done' journey, on a tablet: card link, Welsh, large text, help, sign out."""
+    carer = site.person("carer")
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(site.base_url + carer.path)
+        assert page.get_by_role("heading", level=1).inner_text() == "Is this you?"
+        _assert_page_ok(page, "card link")
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile(r"^Yes, this is me")).click()
+        assert f"Hello {carer.name}" in page.get_by_role("heading", level=1).inner_text()
+
+        with page.expect_navigation():
+            page.get_by_role("button", name="Cymraeg", exact=True).click()
+        assert page.evaluate("document.documentElement.lang") == "cy"
+        _assert_page_ok(page, "home in Welsh")
+
+        # My settings, in Welsh: tap the whole "large text" card, then save.
+        page.goto(site.base_url + "/settings")
+        page.locator("label[for=text_size-1]").click()
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert "text-large" in page.evaluate("document.documentElement.className")
+        _assert_page_ok(page, "settings saved, large text, Welsh")
+
+        # Someone is helping me: the supporter on the board.
+        page.goto(site.base_url + "/helping")
+        supporter = site.person("supporter")
+        page.locator("label", has_text=supporter.name).click()
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        banner = page.locator(".helping-banner").inner_text()
+        assert supporter.name in banner
+        _assert_page_ok(page, "helped by a supporter, Welsh")
+
+        with page.expect_navigation():
+            page.locator("form[action$='/sign-out'] button").click()
+        assert urlsplit(page.url).path == "/signed-out"
+        assert page.locator("form[action$='/sign-out']").count() == 0
+        _assert_page_ok(page, "signed out, Welsh")
+        page.goto(site.base_url + "/account")
+        assert urlsplit(page.url).path == "/sign-in", "signed out for real"
+    finally:
+        context.close()
+
+
+def test_secretary_prints_a_login_card_that_signs_the_person_in(site, browser):
+    secretary = site.person("secretary")
+    member = site.person("member")
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, site, secretary)
+        page.goto(site.base_url + "/boards/riverside-ld/people")
+        page.get_by_role("link", name=member.name, exact=True).click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Make a new login card").click()
+        for viewport in ALL_VIEWPORTS:
+            set_viewport(page, viewport)
+            _assert_page_ok(page, f"printable card {viewport}")
+        set_viewport(page, "tablet-portrait")
+        code = page.locator(".login-card__code").inner_text()
+        page.emulate_media(media="print")
+        bs.screenshot(page, SCREENSHOTS / "journey__card-printed.png")
+        assert not page.locator(".site-header").is_visible(), "only the card is printed"
+        assert page.locator(".login-card").is_visible()
+    finally:
+        context.close()
+
+    # The short code on the new card signs the member in on another tablet.
+    tablet = new_context(browser)
+    try:
+        page = tablet.new_page()
+        page.goto(site.base_url + "/sign-in/code")
+        page.get_by_label("Your code").fill(code)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert f"Hello {member.name}" in page.get_by_role("heading", level=1).inner_text()
+    finally:
+        tablet.close()

@@ -14,10 +14,10 @@ except ImportError:  # tests/ turned into a package
 
 pytestmark = pytest.mark.browser
 
-if not bs.find_chromium():
-    pytest.skip("no Chromium available", allow_module_level=True)
+# A missing browser is a failure, not a skip: scripts/test installs Debian's chromium.
+assert bs.find_chromium(), "Chromium is missing: run scripts/test (it installs it) or apt-get install chromium"
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api  # noqa: E402
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
 
