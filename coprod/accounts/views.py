@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -180,7 +181,6 @@ def settings():
         source = current_user if current_user.is_authenticated else None
         form.text_size.data = source.text_size if source else session.get("text_size", "normal")
         form.contrast.data = source.contrast if source else session.get("contrast", "normal")
-        from flask_babel import get_locale
         form.locale.data = str(get_locale())
     if form.validate_on_submit():
         values = {"text_size": form.text_size.data, "contrast": form.contrast.data, "locale": form.locale.data}

@@ -67,7 +67,7 @@ def people():
 
 def _person_page(person: User, role_form: AddRoleForm, status: int = 200):
     return render_template("admin/person.html", person=person, role_form=role_form,
-                           action_form=FlaskForm(), role_labels=ROLE_LABELS), status
+                           role_labels=ROLE_LABELS), status
 
 
 def _role_form() -> AddRoleForm:

@@ -67,15 +67,18 @@ def add_person(slug: str):
                            role_explained=ROLE_EXPLAINED)
 
 
+def _person_page(membership: Membership, role_form: RoleForm, status: int = 200):
+    return render_template("boards/person.html", membership=membership, person=membership.user,
+                           cards=services.cards_of(membership.user), role_form=role_form,
+                           role_labels=ROLE_LABELS, role_explained=ROLE_EXPLAINED), status
+
+
 @blueprint.get("/<slug>/people/<int:user_id>")
 @access(SECRETARY)
 def person(slug: str, user_id: int):
     """One person: their role and their login cards."""
     membership = _membership_or_404(user_id)
-    form = RoleForm(role=membership.role.value)
-    return render_template("boards/person.html", membership=membership, person=membership.user,
-                           cards=services.cards_of(membership.user), role_form=form,
-                           action_form=FlaskForm(), role_labels=ROLE_LABELS, role_explained=ROLE_EXPLAINED)
+    return _person_page(membership, RoleForm(role=membership.role.value))
 
 
 @blueprint.post("/<slug>/people/<int:user_id>/role")
@@ -93,10 +96,7 @@ def change_role(slug: str, user_id: int):
             db.session.commit()
             flash(_("The role is changed."), "success")
             return redirect(url_for("boards.person", slug=slug, user_id=user_id))
-    return render_template("boards/person.html", membership=membership, person=membership.user,
-                           cards=services.cards_of(membership.user), role_form=form,
-                           action_form=FlaskForm(), role_labels=ROLE_LABELS,
-                           role_explained=ROLE_EXPLAINED), 400
+    return _person_page(membership, form, 400)
 
 
 @blueprint.post("/<slug>/people/<int:user_id>/cards")
@@ -111,12 +111,11 @@ def new_card(slug: str, user_id: int):
     site = current_app.config["PUBLIC_URL"].rstrip("/")
     link = site + issued.path
     qr = segno.make(link, error="m")
-    response = current_app.make_response(render_template(
+    return render_template(
         "boards/card.html", person=membership.user, issued=issued, link=link,
         code_url=site + url_for("accounts.sign_in_code"),
         qr_data_uri=qr.svg_data_uri(scale=6, border=2, dark="#000", light="#fff"),
-    ))
-    return response
+    )
 
 
 @blueprint.post("/<slug>/people/<int:user_id>/cards/<int:card_id>/revoke")

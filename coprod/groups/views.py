@@ -63,8 +63,7 @@ def group(slug: str, group_id: int):
         db.session.commit()
         flash(_("%(name)s is in the group now.", name=person.name), "success")
         return redirect(url_for("groups.group", slug=slug, group_id=group_id))
-    return render_template("groups/group.html", group=found, form=form, has_candidates=bool(candidates),
-                           action_form=FlaskForm())
+    return render_template("groups/group.html", group=found, form=form, has_candidates=bool(candidates))
 
 
 @blueprint.post("/<int:group_id>/members/<int:member_id>/remove")
