@@ -23,7 +23,33 @@ from coprod.accounts.services import issue_card  # noqa: E402
 from coprod.extensions import db as _db  # noqa: E402
 from coprod.models import Base, Board, Membership, Role, User  # noqa: E402
 
-DATABASE_URL = os.environ.get("COPROD_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite'}"
+def _schema_url(base_url: str, schema: str) -> str:
+    """The same PostgreSQL database, but tables live in `schema` (made empty first)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    separator = "&" if "?" in base_url else "?"
+    return f"{base_url}{separator}options=-csearch_path%3D{schema}"
+
+
+def drop_schema(schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(_BASE_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+_BASE_DATABASE_URL = os.environ.get("COPROD_TEST_DATABASE_URL", "")
+# Each run gets its own PostgreSQL schema, so two runs on one server never meet.
+PG_SCHEMA = f"coprod_test_{os.getpid()}"
+DATABASE_URL = (_schema_url(_BASE_DATABASE_URL, PG_SCHEMA) if _BASE_DATABASE_URL.startswith("postgresql")
+                else f"sqlite:///{_TMP / 'test.sqlite'}")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -43,14 +69,13 @@ def config_for_tests(**extra) -> dict:
 def app():
     app = create_app(config_for_tests())
     with app.app_context():
-        if DATABASE_URL.startswith("postgresql"):
-            # A clean schema for this run; the database itself is the one CI gives us.
-            _db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            _db.session.commit()
-        else:
-            Base.metadata.drop_all(_db.engine)
+        Base.metadata.drop_all(_db.engine)
         Base.metadata.create_all(_db.engine)
     yield app
+    with app.app_context():
+        _db.engine.dispose()
+    if DATABASE_URL.startswith("postgresql"):
+        drop_schema(PG_SCHEMA)
 
 
 @pytest.fixture(autouse=True)

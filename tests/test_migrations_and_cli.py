@@ -10,7 +10,6 @@ import sys
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
 
 from conftest import DATABASE_URL, config_for_tests
 from coprod import create_app
@@ -19,13 +18,9 @@ from coprod.models import Base
 
 def _empty_database_url(tmp_path) -> str:
     if DATABASE_URL.startswith("postgresql"):
-        engine = create_engine(DATABASE_URL, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS migration_test CASCADE"))
-            connection.execute(text("CREATE SCHEMA migration_test"))
-        engine.dispose()
-        separator = "&" if "?" in DATABASE_URL else "?"
-        return f"{DATABASE_URL}{separator}options=-csearch_path%3Dmigration_test"
+        from conftest import _BASE_DATABASE_URL, PG_SCHEMA, _schema_url
+
+        return _schema_url(_BASE_DATABASE_URL, f"{PG_SCHEMA}_migrations")
     return f"sqlite:///{tmp_path / 'migrated.sqlite'}"
 
 
@@ -34,13 +29,19 @@ def test_upgrade_from_empty_gives_the_models_schema(tmp_path):
 
     url = _empty_database_url(tmp_path)
     app = create_app(config_for_tests(SQLALCHEMY_DATABASE_URI=url))
-    with app.app_context():
-        upgrade()
-        from coprod.extensions import db
+    try:
+        with app.app_context():
+            upgrade()
+            from coprod.extensions import db
 
-        with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-        db.engine.dispose()
+            with db.engine.connect() as connection:
+                differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+            db.engine.dispose()
+    finally:
+        if DATABASE_URL.startswith("postgresql"):
+            from conftest import PG_SCHEMA, drop_schema
+
+            drop_schema(f"{PG_SCHEMA}_migrations")
     assert differences == [], "models changed without a migration: run `flask --app coprod db migrate`"
 
 
