@@ -16,10 +16,11 @@ from coprod.paths import PROJECT_ROOT
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 
 
-def _secret_key(instance_path: Path) -> str:
-    if key := os.environ.get("COPROD_SECRET_KEY"):
+def _instance_secret(instance_path: Path, name: str, env: str) -> str:
+    """A secret from the environment, or generated once and kept in the instance folder."""
+    if key := os.environ.get(env):
         return key
-    key_file = instance_path / "secret_key"
+    key_file = instance_path / name
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         # O_EXCL: when several gunicorn workers start at once only one writes the key.
@@ -48,7 +49,10 @@ def load_config(instance_path: Path) -> dict:
     https = _flag("COPROD_HTTPS")
     mail_server = os.environ.get("COPROD_MAIL_SERVER", "")
     return {
-        "SECRET_KEY": _secret_key(instance_path),
+        "SECRET_KEY": _instance_secret(instance_path, "secret_key", "COPROD_SECRET_KEY"),
+        # Separate from SECRET_KEY so rotating session keys never splits anyone's ballot in two.
+        "BALLOT_SECRET": _instance_secret(instance_path, "ballot_secret", "COPROD_BALLOT_SECRET"),
+        "TIMEZONE": os.environ.get("COPROD_TIMEZONE", "Europe/London"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "SITE_NAME": os.environ.get("COPROD_SITE_NAME", "Coprod"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, ValidationError
+from wtforms import RadioField, SelectChoice, SelectField, ValidationError
 from wtforms.validators import InputRequired
 
 
@@ -40,3 +40,23 @@ def strip(value):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class _EasyChoiceMessage:
+    """A value that is not one of the choices gets an easy-read message, not WTForms' own."""
+
+    invalid_message = _l("Choose one of the answers shown.")
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.invalid_message) from None
+
+
+class ChoiceField(_EasyChoiceMessage, RadioField):
+    pass
+
+
+class ListField(_EasyChoiceMessage, SelectField):
+    pass

@@ -16,7 +16,6 @@ _TMP = Path(tempfile.mkdtemp(prefix="coprod-tests-"))
 os.environ.setdefault("COPROD_INSTANCE_PATH", str(_TMP / "instance"))
 os.environ.setdefault("COPROD_QUEUE_URL", f"sqlite:///{_TMP / 'queue.sqlite'}")
 
-from sqlalchemy import text  # noqa: E402
 
 from coprod import create_app  # noqa: E402
 from coprod.accounts.services import issue_card  # noqa: E402

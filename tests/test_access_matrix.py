@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from conftest import sign_in
-from coprod.models import Group, GroupMember, LoginCard, Role
+from coprod.models import Choice, Group, GroupMember, LoginCard, Proposal, Role
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
 SIGNED_IN = "signed in"
 ADMIN = "admin"
 SECRETARY = "board: secretary"
+ON_THE_BOARD = "board: member, carer, supporter, secretary, commissioner"
 
 INTENDED = {
     "main.home": ANYONE,
@@ -48,6 +49,21 @@ INTENDED = {
     "groups.index": SECRETARY,
     "groups.group": SECRETARY,
     "groups.remove_member": SECRETARY,
+    "votes.index": ON_THE_BOARD,
+    "votes.proposal": ON_THE_BOARD,
+    "votes.check": ON_THE_BOARD,
+    "votes.cast": ON_THE_BOARD,
+    "votes.counted": ON_THE_BOARD,
+    "votes.live": ON_THE_BOARD,
+    "votes.status": ON_THE_BOARD,
+    "votes.results": ANYONE,
+    "votes.screen": ANYONE,
+    "votes.new_proposal": SECRETARY,
+    "votes.proposals": SECRETARY,
+    "votes.manage": SECRETARY,
+    "votes.open_voting": SECRETARY,
+    "votes.close_voting": SECRETARY,
+    "votes.hands": SECRETARY,
     "admin.index": ADMIN,
     "admin.boards": ADMIN,
     "admin.new_board": ADMIN,
@@ -74,6 +90,8 @@ def _may(intended: str, role: str) -> bool:
         return False
     if intended == SECRETARY:
         return role == "secretary"
+    if intended == ON_THE_BOARD:
+        return role != "secretary of another board"
     raise AssertionError(f"unknown permission {intended}")
 
 
@@ -104,6 +122,11 @@ def people(factory, make_client, db):
         session.add(member)
         session.flush()
         group_id, member_id = group.id, member.id
+        proposal = Proposal(board_id=board.id, title="Meet in the library?")
+        session.add(proposal)
+        session.flush()
+        session.add(Choice(proposal_id=proposal.id, label="Yes"))
+        proposal_id = proposal.id
     users = {
         "member": factory.person("A Member", board=board, role=Role.MEMBER),
         "carer": factory.person("A Carer", board=board, role=Role.CARER),
@@ -114,7 +137,8 @@ def people(factory, make_client, db):
         "admin": factory.person("An Admin", board=None, is_admin=True),
     }
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
-              "name": "vote", "group_id": group_id, "member_id": member_id}
+              "name": "vote", "group_id": group_id, "member_id": member_id,
+              "proposal_id": proposal_id}
     return users, values
 
 

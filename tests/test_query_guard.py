@@ -7,7 +7,10 @@ import pytest
 from conftest import sign_in
 from coprod.accounts.tokens import hash_secret
 from coprod.extensions import db as _db
-from coprod.models import AuditEvent, Board, LoginCard, Membership, Role, User
+from sqlalchemy import select
+
+from coprod.models import (AuditEvent, Ballot, Board, Choice, LoginCard, Membership, Proposal, Role, User,
+                           Vote, utcnow)
 from coprod.query_count import count_queries
 
 MAX_QUERIES = 10
@@ -21,6 +24,12 @@ PAGES = [
     ("member", "/boards/riverside-ld"),
     ("secretary", "/boards/riverside-ld/people"),
     ("secretary", "/boards/riverside-ld/people/{target}"),
+    ("member", "/boards/riverside-ld/votes"),
+    ("member", "/boards/riverside-ld/votes/{proposal}"),
+    ("member", "/boards/riverside-ld/votes/{proposal}/results"),
+    ("secretary", "/boards/riverside-ld/proposals"),
+    ("secretary", "/boards/riverside-ld/proposals/{proposal}"),
+    (None, "/boards/riverside-ld/votes/{proposal}/screen"),
     ("admin", "/"),
     ("admin", "/admin/boards"),
     ("admin", "/admin/people"),
@@ -30,8 +39,8 @@ PAGES = [
 ]
 
 
-def _grow(db, board_id: int, target_id: int, size: int, tag: str):
-    """Add `size` more people, supporters, cards, boards and log entries."""
+def _grow(db, board_id: int, target_id: int, proposal_id: int, size: int, tag: str):
+    """Add `size` more people, supporters, cards, boards, log entries, votes and proposals."""
     with db.context() as session:
         users = [User(name=f"Person {tag}{i}", email=None) for i in range(size)]
         session.add_all(users)
@@ -46,12 +55,20 @@ def _grow(db, board_id: int, target_id: int, size: int, tag: str):
         session.add_all(LoginCard(user_id=target_id, token_hash=hash_secret(f"t{tag}{i}"),
                                   code_hash=hash_secret(f"c{tag}{i}")) for i in range(size))
         session.add_all(AuditEvent(action="test", actor_id=users[i % size].id) for i in range(size))
+        choice_ids = list(session.scalars(select(Choice.id).where(Choice.proposal_id == proposal_id)))
+        session.add_all(Vote(proposal_id=proposal_id, user_id=u.id) for u in users)
+        session.add_all(Ballot(proposal_id=proposal_id, voter_key=f"{tag}{u.id}", choice_id=choice_ids[i % 3])
+                        for i, u in enumerate(users))
+        more = [Proposal(board_id=board_id, title=f"Proposal {tag}{i}") for i in range(size // 10)]
+        session.add_all(more)
+        session.flush()
+        session.add_all(Choice(proposal_id=p.id, label=label) for p in more for label in ("Yes", "No"))
 
 
-def _counts(engine, clients, target_id):
+def _counts(engine, clients, ids):
     counts = {}
     for who, path in PAGES:
-        url = path.format(target=target_id)
+        url = path.format(**ids)
         with count_queries(engine) as counter:
             response = clients[who].get(url)
         assert response.status_code == 200, f"{url} as {who}: {response.status_code}"
@@ -74,10 +91,18 @@ def test_pages_make_few_queries_and_do_not_grow_with_data(app, factory, make_cli
     clients = {who: sign_in(make_client(), factory, person) for who, person in people.items()}
     clients[None] = make_client()
 
-    _grow(db, board.id, target.id, 10, "a")
-    small = _counts(engine, clients, target.id)
-    _grow(db, board.id, target.id, 300, "b")
-    large = _counts(engine, clients, target.id)
+    with db.context() as session:
+        proposal = Proposal(board_id=board.id, title="Meet in the library?", closed_dt=utcnow(), is_secret=False)
+        session.add(proposal)
+        session.flush()
+        session.add_all(Choice(proposal_id=proposal.id, label=label, position=i)
+                        for i, label in enumerate(["Yes", "No", "Not sure"]))
+        ids = {"target": target.id, "proposal": proposal.id}
+
+    _grow(db, board.id, target.id, ids["proposal"], 10, "a")
+    small = _counts(engine, clients, ids)
+    _grow(db, board.id, target.id, ids["proposal"], 300, "b")
+    large = _counts(engine, clients, ids)
 
     print("queries per page (small, large):", {p: (small[p], large[p]) for p in small})
     too_many = {page: n for page, n in large.items() if n > MAX_QUERIES}

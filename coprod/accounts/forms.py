@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import Email, Length, Optional
 
-from coprod.forms import MaxLength, PlainText, choices, required, strip
+from coprod.forms import ChoiceField, MaxLength, PlainText, choices, required, strip
 
 
 class CodeForm(FlaskForm):
@@ -53,21 +53,21 @@ class NewPasswordForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    text_size = RadioField(
+    text_size = ChoiceField(
         _l("Text size"),
         choices=choices([("normal", _l("Normal text")), ("large", _l("Large text")), ("larger", _l("Very large text"))]),
         validators=[required(_l("Choose a text size."))],
     )
-    contrast = RadioField(
+    contrast = ChoiceField(
         _l("Colours"),
         choices=choices([("normal", _l("Normal colours")), ("high", _l("High contrast: black and yellow"))]),
         validators=[required(_l("Choose the colours you want."))],
     )
-    locale = RadioField(_l("Language"), validators=[required(_l("Choose a language."))])
+    locale = ChoiceField(_l("Language"), validators=[required(_l("Choose a language."))])
 
 
 class HelperForm(FlaskForm):
-    helper = RadioField(_l("Who is helping you?"), validators=[required(_l("Choose who is helping you."))])
+    helper = ChoiceField(_l("Who is helping you?"), validators=[required(_l("Choose who is helping you."))])
     helper_name = StringField(
         _l("Their name"),
         description=_l("Only if you chose someone else."),

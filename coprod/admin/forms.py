@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Regexp
 
 from coprod.boards.forms import role_choices
-from coprod.forms import MaxLength, PlainText, required, strip
+from coprod.forms import ChoiceField, MaxLength, PlainText, required, strip
 
 
 class BoardForm(FlaskForm):
@@ -25,6 +25,6 @@ class BoardForm(FlaskForm):
 
 
 class AddRoleForm(FlaskForm):
-    board = RadioField(_l("Which board?"), validators=[required(_l("Choose a board."))])
-    role = RadioField(_l("What do they do on this board?"), choices=role_choices(),
+    board = ChoiceField(_l("Which board?"), validators=[required(_l("Choose a board."))])
+    role = ChoiceField(_l("What do they do on this board?"), choices=role_choices(),
                       validators=[required(_l("Choose what they do on this board."))])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, StringField
+from wtforms import EmailField, StringField
 from wtforms.validators import Email, Optional
 
-from coprod.forms import MaxLength, PlainText, choices, required, strip
+from coprod.forms import ChoiceField, MaxLength, PlainText, choices, required, strip
 from coprod.models import Role
 
 ROLE_LABELS = {
@@ -46,10 +46,10 @@ class PersonForm(FlaskForm):
                     Email(message=_l("This does not look like an email address. It needs an @ sign, like name@example.com."),
                           check_deliverability=False)],
     )
-    role = RadioField(_l("What do they do on this board?"), choices=role_choices(),
+    role = ChoiceField(_l("What do they do on this board?"), choices=role_choices(),
                       validators=[required(_l("Choose what they do on this board."))])
 
 
 class RoleForm(FlaskForm):
-    role = RadioField(_l("What do they do on this board?"), choices=role_choices(),
+    role = ChoiceField(_l("What do they do on this board?"), choices=role_choices(),
                       validators=[required(_l("Choose what they do on this board."))])

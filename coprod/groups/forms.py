@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField
+from wtforms import BooleanField, StringField
 
-from coprod.forms import MaxLength, PlainText, required, strip
+from coprod.forms import ChoiceField, MaxLength, PlainText, required, strip
 
 
 class GroupForm(FlaskForm):
@@ -17,5 +17,5 @@ class GroupForm(FlaskForm):
 
 
 class GroupMemberForm(FlaskForm):
-    person = RadioField(_l("Who joins the group?"), validators=[required(_l("Choose who joins the group."))])
+    person = ChoiceField(_l("Who joins the group?"), validators=[required(_l("Choose who joins the group."))])
     is_facilitator = BooleanField(_l("They can send questions for the whole group"))

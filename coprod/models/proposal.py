@@ -1,0 +1,123 @@
+"""Proposals the board decides, their choices, and the votes.
+
+A vote is kept in two parts. `Vote` says that a person voted (and who helped them); `Ballot`
+holds the choice under a key made with a server secret from (proposal, person). Tallies count
+ballots. In a secret vote the app never stores the choice beside the person, so no page, export
+or admin screen can show how someone voted - only whether they did.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coprod.models.base import Base, utcnow
+from coprod.models.board import Role
+
+if TYPE_CHECKING:
+    from coprod.models.board import Board
+
+
+class ProposalState(str, enum.Enum):
+    COMING = "coming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Proposal(Base):
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    picture: Mapped[str] = mapped_column(String(60), default="vote")
+    # The planned window (optional) and what the secretary did by hand in the meeting.
+    opens_dt: Mapped[datetime | None]
+    closes_dt: Mapped[datetime | None]
+    opened_dt: Mapped[datetime | None]
+    closed_dt: Mapped[datetime | None]
+    is_secret: Mapped[bool] = mapped_column(Boolean, default=True)
+    results_hidden_until_closed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Comma-separated role values, e.g. "member,carer".
+    voter_roles: Mapped[str] = mapped_column(String(100), default="member,carer")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+    board: Mapped[Board] = relationship()
+    choices: Mapped[list[Choice]] = relationship(back_populates="proposal", order_by="Choice.position")
+
+    @property
+    def roles_who_vote(self) -> set[Role]:
+        return {Role(value) for value in self.voter_roles.split(",") if value}
+
+    def state(self, now: datetime | None = None) -> ProposalState:
+        now = now or utcnow()
+        if (self.closed_dt and self.closed_dt <= now) or (self.closes_dt and self.closes_dt <= now):
+            return ProposalState.CLOSED
+        if (self.opened_dt and self.opened_dt <= now) or (self.opens_dt and self.opens_dt <= now):
+            return ProposalState.OPEN
+        return ProposalState.COMING
+
+    def results_visible(self, now: datetime | None = None) -> bool:
+        return self.state(now) == ProposalState.CLOSED or not self.results_hidden_until_closed
+
+
+class Choice(Base):
+    __tablename__ = "choice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(120))
+    picture: Mapped[str] = mapped_column(String(60), default="vote")
+
+    proposal: Mapped[Proposal] = relationship(back_populates="choices")
+
+
+class Vote(Base):
+    """That a person voted: one row per person per proposal, whatever they changed."""
+
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # Only in an open vote; always empty in a secret one.
+    open_choice_id: Mapped[int | None] = mapped_column(ForeignKey("choice.id"))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    helper_name: Mapped[str | None] = mapped_column(String(120))
+    cast_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Ballot(Base):
+    """The choice that counts, under a key only the server can make from (proposal, person)."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("proposal_id", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    voter_key: Mapped[str] = mapped_column(String(64))
+    choice_id: Mapped[int] = mapped_column(ForeignKey("choice.id"), index=True)
+    updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoomCount(Base):
+    """A show of hands in the room, for people voting without a tablet."""
+
+    __tablename__ = "room_count"
+    __table_args__ = (UniqueConstraint("proposal_id", "choice_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    choice_id: Mapped[int] = mapped_column(ForeignKey("choice.id"))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    entered_dt: Mapped[datetime] = mapped_column(default=utcnow)

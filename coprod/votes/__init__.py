@@ -1,0 +1,1 @@
+"""Decide: proposals and voting, one person one vote."""

@@ -1,0 +1,216 @@
+"""Rules for proposals and votes. Functions flush; the view commits once.
+
+One person, one vote, under any number of simultaneous attempts: both the vote and the ballot are
+written with INSERT ... ON CONFLICT DO UPDATE against a unique constraint, so a second attempt
+changes the existing row instead of adding one or failing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from coprod import audit
+from coprod.extensions import db
+from coprod.models import (Ballot, Board, Choice, Proposal, ProposalState, Role, RoomCount, SignIn,
+                           User, Vote, utcnow)
+
+DEFAULT_CHOICES = [("yes", "yes"), ("no", "no"), ("not sure", "question")]
+
+
+class VoteRefused(Exception):
+    """A vote that cannot be counted; the message is easy read."""
+
+
+# ---- proposals ----------------------------------------------------------------------------------
+
+def create_proposal(board: Board, *, title: str, body: str, picture: str, choices: list[tuple[str, str]],
+                    opens_dt=None, closes_dt=None, voter_roles: set[Role], is_secret: bool,
+                    results_hidden: bool, by: User) -> Proposal:
+    proposal = Proposal(
+        board_id=board.id, title=title, body=body, picture=picture, opens_dt=opens_dt, closes_dt=closes_dt,
+        voter_roles=",".join(sorted(r.value for r in voter_roles)), is_secret=is_secret,
+        results_hidden_until_closed=results_hidden, created_by_id=by.id,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    db.session.add_all(Choice(proposal_id=proposal.id, position=i, label=label, picture=pic)
+                       for i, (label, pic) in enumerate(choices))
+    audit.record("proposal.create", target=proposal, board=board, actor=by)
+    db.session.flush()
+    return proposal
+
+
+def proposals_on(board: Board) -> list[Proposal]:
+    return list(db.session.scalars(
+        select(Proposal).where(Proposal.board_id == board.id)
+        .options(selectinload(Proposal.choices)).order_by(Proposal.created_dt.desc())
+    ))
+
+
+def proposal_on(board: Board, proposal_id: int) -> Proposal | None:
+    """The proposal, only if it is this board's."""
+    return db.session.scalar(
+        select(Proposal).where(Proposal.id == proposal_id, Proposal.board_id == board.id)
+        .options(selectinload(Proposal.choices))
+    )
+
+
+def open_voting(proposal: Proposal, *, by: User) -> None:
+    state = proposal.state()
+    if state == ProposalState.CLOSED:
+        raise VoteRefused(_("Voting on this is closed. It cannot open again."))
+    if state == ProposalState.OPEN:
+        return
+    proposal.opened_dt = utcnow()
+    audit.record("proposal.open", target=proposal, board=proposal.board, actor=by)
+    db.session.flush()
+
+
+def close_voting(proposal: Proposal, *, by: User) -> None:
+    if proposal.state() == ProposalState.CLOSED:
+        return
+    proposal.closed_dt = utcnow()
+    audit.record("proposal.close", target=proposal, board=proposal.board, actor=by)
+    db.session.flush()
+
+
+# ---- voting -------------------------------------------------------------------------------------
+
+def voter_key(proposal_id: int, user_id: int) -> str:
+    secret = current_app.config["BALLOT_SECRET"].encode()
+    return hmac.new(secret, f"ballot:{proposal_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def may_vote(proposal: Proposal, user: User) -> bool:
+    return user.role_on(proposal.board) in proposal.roles_who_vote
+
+
+def check_vote(proposal: Proposal, user: User, choice_id: int | None) -> Choice:
+    """The choice to count, or VoteRefused with a reason people can understand."""
+    if not may_vote(proposal, user):
+        raise VoteRefused(_("This vote is for other people on the board. You cannot vote on it."))
+    state = proposal.state()
+    if state == ProposalState.COMING:
+        raise VoteRefused(_("Voting has not started yet."))
+    if state == ProposalState.CLOSED:
+        raise VoteRefused(_("Voting has finished. Your vote was not counted."))
+    choice = next((c for c in proposal.choices if c.id == choice_id), None)
+    if choice is None:
+        raise VoteRefused(_("Choose one of the answers."))
+    return choice
+
+
+def _upsert(session: Session, model, values: dict, keys: list[str], update: dict):
+    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)
+    return session.execute(insert.values(**values).on_conflict_do_update(index_elements=keys, set_=update))
+
+
+def record_vote(session: Session, proposal: Proposal, user: User, choice: Choice,
+                sign_in: SignIn | None) -> None:
+    """Count `choice` as this person's vote, replacing any earlier one. Safe to run at the same time
+    as any number of other attempts by the same person."""
+    now = utcnow()
+    helped = sign_in is not None and sign_in.helping_since_dt is not None
+    helper = {"helper_id": sign_in.helper_id if helped else None,
+              "helper_name": sign_in.helper_display_name if helped else None}
+    open_choice = None if proposal.is_secret else choice.id
+    _upsert(session, Ballot,
+            {"proposal_id": proposal.id, "voter_key": voter_key(proposal.id, user.id),
+             "choice_id": choice.id, "updated_dt": now},
+            ["proposal_id", "voter_key"], {"choice_id": choice.id, "updated_dt": now})
+    _upsert(session, Vote,
+            {"proposal_id": proposal.id, "user_id": user.id, "open_choice_id": open_choice,
+             "cast_dt": now, "updated_dt": now, **helper},
+            ["proposal_id", "user_id"], {"open_choice_id": open_choice, "updated_dt": now, **helper})
+
+
+def cast_vote(proposal: Proposal, user: User, choice_id: int | None, sign_in: SignIn | None) -> Choice:
+    choice = check_vote(proposal, user, choice_id)
+    record_vote(db.session, proposal, user, choice, sign_in)
+    return choice
+
+
+def my_choice(proposal: Proposal, user: User) -> Choice | None:
+    """What this person chose - shown to them alone, also in a secret vote."""
+    choice_id = db.session.scalar(select(Ballot.choice_id).where(
+        Ballot.proposal_id == proposal.id, Ballot.voter_key == voter_key(proposal.id, user.id)))
+    return next((c for c in proposal.choices if c.id == choice_id), None)
+
+
+def my_vote(proposal: Proposal, user: User) -> Vote | None:
+    return db.session.scalar(select(Vote).where(Vote.proposal_id == proposal.id, Vote.user_id == user.id))
+
+
+# ---- results ------------------------------------------------------------------------------------
+
+@dataclass
+class ChoiceResult:
+    choice: Choice
+    tablets: int
+    room: int
+
+    @property
+    def total(self) -> int:
+        return self.tablets + self.room
+
+
+@dataclass
+class Results:
+    rows: list[ChoiceResult]
+    voters: int
+
+    @property
+    def total(self) -> int:
+        return sum(r.total for r in self.rows)
+
+    @property
+    def room_total(self) -> int:
+        return sum(r.room for r in self.rows)
+
+    def percent(self, row: ChoiceResult) -> int:
+        return round(100 * row.total / self.total) if self.total else 0
+
+    @property
+    def winners(self) -> list[ChoiceResult]:
+        best = max((r.total for r in self.rows), default=0)
+        return [r for r in self.rows if r.total == best and best > 0]
+
+
+def results(proposal: Proposal) -> Results:
+    """Counted in SQL with GROUP BY; the number of rows read does not grow with votes."""
+    tablets = dict(db.session.execute(
+        select(Ballot.choice_id, func.count()).where(Ballot.proposal_id == proposal.id).group_by(Ballot.choice_id)
+    ).all())
+    room = dict(db.session.execute(
+        select(RoomCount.choice_id, RoomCount.count).where(RoomCount.proposal_id == proposal.id)
+    ).all())
+    rows = [ChoiceResult(c, tablets.get(c.id, 0), room.get(c.id, 0)) for c in proposal.choices]
+    return Results(rows=rows, voters=sum(tablets.values()))
+
+
+def voters_of(proposal: Proposal) -> list[tuple[User, Vote]]:
+    """Who voted (never how, in a secret vote)."""
+    return [(user, vote) for user, vote in db.session.execute(
+        select(User, Vote).join(Vote, Vote.user_id == User.id).where(Vote.proposal_id == proposal.id)
+        .order_by(User.name)
+    )]
+
+
+def set_room_counts(proposal: Proposal, counts: dict[int, int], *, by: User) -> None:
+    for choice in proposal.choices:
+        _upsert(db.session, RoomCount,
+                {"proposal_id": proposal.id, "choice_id": choice.id, "count": counts.get(choice.id, 0),
+                 "entered_by_id": by.id, "entered_dt": utcnow()},
+                ["proposal_id", "choice_id"],
+                {"count": counts.get(choice.id, 0), "entered_by_id": by.id, "entered_dt": utcnow()})
+    audit.record("proposal.room-count", target=proposal, board=proposal.board, actor=by,
+                 detail=", ".join(f"{c.label}={counts.get(c.id, 0)}" for c in proposal.choices))
+    db.session.flush()

@@ -1,0 +1,272 @@
+"""Voting pages for board members, and the secretary's pages for proposals. Thin: rules in services."""
+
+from __future__ import annotations
+
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from coprod.accounts import sessions
+from coprod.extensions import db
+from coprod.forms import choices
+from coprod.models import Board, ProposalState, Role, utcnow
+from coprod.permissions import PUBLIC, access, board_roles
+from coprod.votes import services
+from coprod.votes.forms import CUSTOM_CHOICES, ProposalForm, VoteForm, room_count_form
+
+blueprint = Blueprint("votes", __name__, url_prefix="/boards/<slug>")
+
+SECRETARY = board_roles(Role.SECRETARY)
+ON_THE_BOARD = board_roles(*Role)
+
+
+def _proposal_or_404(proposal_id: int):
+    proposal = services.proposal_on(g.board, proposal_id)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+def _public_proposal_or_404(slug: str, proposal_id: int):
+    board = db.session.scalar(select(Board).where(Board.slug == slug))
+    if board is None:
+        abort(404)
+    g.board = board
+    return _proposal_or_404(proposal_id)
+
+
+# ---- voting -------------------------------------------------------------------------------------
+
+@blueprint.get("/votes")
+@access(ON_THE_BOARD)
+def index(slug: str):
+    """Votes for you: open now, coming, and finished with results."""
+    proposals = services.proposals_on(g.board)
+    now = utcnow()
+    grouped = {state: [p for p in proposals if p.state(now) == state] for state in ProposalState}
+    return render_template("votes/index.html", grouped=grouped, states=ProposalState)
+
+
+def _vote_form(proposal, formdata=None) -> VoteForm:
+    form = VoteForm(formdata=formdata) if formdata is not None else VoteForm()
+    form.choice.choices = choices((str(c.id), c.label) for c in proposal.choices)
+    return form
+
+
+def _proposal_page(proposal, form, status=200, refusal=None):
+    return render_template(
+        "votes/proposal.html", proposal=proposal, form=form, state=proposal.state(),
+        may_vote=services.may_vote(proposal, current_user), my_choice=services.my_choice(proposal, current_user),
+        refusal=refusal, pictures={str(c.id): c.picture for c in proposal.choices},
+    ), status
+
+
+@blueprint.get("/votes/<int:proposal_id>")
+@access(ON_THE_BOARD)
+def proposal(slug: str, proposal_id: int):
+    """One proposal: what it is about, and the answers as big picture cards."""
+    found = _proposal_or_404(proposal_id)
+    form = _vote_form(found)
+    mine = services.my_choice(found, current_user)
+    if mine is not None:
+        form.choice.data = str(mine.id)
+    return _proposal_page(found, form)
+
+
+@blueprint.post("/votes/<int:proposal_id>/check")
+@access(ON_THE_BOARD)
+def check(slug: str, proposal_id: int):
+    """"You chose Yes. Is that right?" Nothing is counted until the person says yes."""
+    found = _proposal_or_404(proposal_id)
+    form = _vote_form(found)
+    if not form.validate_on_submit():
+        return _proposal_page(found, form)
+    try:
+        choice = services.check_vote(found, current_user, int(form.choice.data))
+    except services.VoteRefused as refusal:
+        return _proposal_page(found, form, 400, refusal=str(refusal))
+    return render_template("votes/check.html", proposal=found, choice=choice, form=FlaskForm())
+
+
+@blueprint.post("/votes/<int:proposal_id>/cast")
+@access(ON_THE_BOARD)
+def cast(slug: str, proposal_id: int):
+    """Count the vote (or change it, until voting closes)."""
+    found = _proposal_or_404(proposal_id)
+    form = _vote_form(found)
+    if not form.validate_on_submit():
+        return _proposal_page(found, form, 400)
+    try:
+        services.cast_vote(found, current_user, int(form.choice.data), sessions.current())
+    except services.VoteRefused as refusal:
+        db.session.rollback()
+        return _proposal_page(found, form, 400, refusal=str(refusal))
+    db.session.commit()
+    return redirect(url_for("votes.counted", slug=slug, proposal_id=proposal_id))
+
+
+@blueprint.get("/votes/<int:proposal_id>/counted")
+@access(ON_THE_BOARD)
+def counted(slug: str, proposal_id: int):
+    """Your vote is counted."""
+    found = _proposal_or_404(proposal_id)
+    vote = services.my_vote(found, current_user)
+    if vote is None:
+        return redirect(url_for("votes.proposal", slug=slug, proposal_id=proposal_id))
+    return render_template("votes/counted.html", proposal=found, choice=services.my_choice(found, current_user),
+                           vote=vote)
+
+
+@blueprint.get("/votes/<int:proposal_id>/live")
+@access(ON_THE_BOARD)
+def live(slug: str, proposal_id: int):
+    """For the meeting room: shows when voting opens and closes without reloading (with JavaScript)."""
+    found = _proposal_or_404(proposal_id)
+    return render_template("votes/live.html", proposal=found, state=found.state(),
+                           voted=services.my_vote(found, current_user) is not None)
+
+
+@blueprint.get("/votes/<int:proposal_id>/status.json")
+@access(ON_THE_BOARD)
+def status(slug: str, proposal_id: int):
+    """The proposal's state, for the live page to poll."""
+    found = _proposal_or_404(proposal_id)
+    response = jsonify(state=found.state().value)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/votes/<int:proposal_id>/results")
+@access(PUBLIC)
+def results(slug: str, proposal_id: int):
+    """Results in words, pictures, a chart and a table - once voting has closed."""
+    found = _public_proposal_or_404(slug, proposal_id)
+    shown = found.results_visible()
+    return render_template("votes/results.html", proposal=found, state=found.state(), shown=shown,
+                           results=services.results(found) if shown else None,
+                           open_votes=services.voters_of(found) if shown and not found.is_secret else [])
+
+
+@blueprint.get("/votes/<int:proposal_id>/screen")
+@access(PUBLIC)
+def screen(slug: str, proposal_id: int):
+    """The results for the room's big screen."""
+    found = _public_proposal_or_404(slug, proposal_id)
+    shown = found.results_visible()
+    return render_template("votes/screen.html", proposal=found, state=found.state(), shown=shown,
+                           results=services.results(found) if shown else None)
+
+
+# ---- the secretary ------------------------------------------------------------------------------
+
+def _to_utc(local):
+    if local is None:
+        return None
+    return local.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"])).astimezone(timezone.utc)
+
+
+def _choices_from(form: ProposalForm) -> list[tuple[str, str]] | None:
+    if form.kind.data == "standard":
+        return [(_("Yes"), "yes"), (_("No"), "no"), (_("Not sure"), "question")]
+    made = []
+    for n in range(1, CUSTOM_CHOICES + 1):
+        label = getattr(form, f"choice_{n}").data
+        if label:
+            made.append((label, getattr(form, f"choice_{n}_picture").data or "vote"))
+    if len(made) < 2:
+        form.choice_1.errors.append(_("Write at least 2 answers."))
+        return None
+    return made
+
+
+@blueprint.route("/proposals/new", methods=["GET", "POST"])
+@access(SECRETARY)
+def new_proposal(slug: str):
+    """Make a proposal for the board to vote on."""
+    form = ProposalForm()
+    if form.validate_on_submit():
+        made = _choices_from(form)
+        opens, closes = _to_utc(form.opens.data), _to_utc(form.closes.data)
+        if closes and closes <= utcnow():
+            form.closes.errors.append(_("This time has passed. Choose a later time."))
+        elif opens and closes and closes <= opens:
+            form.closes.errors.append(_("Voting must close after it opens."))
+        elif made:
+            found = services.create_proposal(
+                g.board, title=form.title.data, body=form.body.data or "", picture=form.picture.data,
+                choices=made, opens_dt=opens, closes_dt=closes,
+                voter_roles={Role(r) for r in form.voters.data.split(",")},
+                is_secret=form.secrecy.data == "secret", results_hidden=form.results.data == "hidden",
+                by=current_user)
+            db.session.commit()
+            flash(_("The proposal is made."), "success")
+            return redirect(url_for("votes.manage", slug=slug, proposal_id=found.id))
+    return render_template("votes/new.html", form=form, custom_numbers=range(1, CUSTOM_CHOICES + 1))
+
+
+@blueprint.get("/proposals")
+@access(SECRETARY)
+def proposals(slug: str):
+    """All proposals on this board, for the secretary."""
+    return render_template("votes/proposals.html", proposals=services.proposals_on(g.board), now=utcnow())
+
+
+@blueprint.get("/proposals/<int:proposal_id>")
+@access(SECRETARY)
+def manage(slug: str, proposal_id: int):
+    """Open and close voting, count hands, see who has voted (never how, if secret)."""
+    found = _proposal_or_404(proposal_id)
+    return render_template("votes/manage.html", proposal=found, state=found.state(),
+                           voters=services.voters_of(found), form=FlaskForm())
+
+
+def _change_state(slug: str, proposal_id: int, change, message: str):
+    found = _proposal_or_404(proposal_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        change(found, by=current_user)
+    except services.VoteRefused as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("votes.manage", slug=slug, proposal_id=proposal_id))
+
+
+@blueprint.post("/proposals/<int:proposal_id>/open")
+@access(SECRETARY)
+def open_voting(slug: str, proposal_id: int):
+    """Open voting now (in the meeting)."""
+    return _change_state(slug, proposal_id, services.open_voting, _("Voting is open now."))
+
+
+@blueprint.post("/proposals/<int:proposal_id>/close")
+@access(SECRETARY)
+def close_voting(slug: str, proposal_id: int):
+    """Close voting now. Results can then be seen."""
+    return _change_state(slug, proposal_id, services.close_voting, _("Voting is closed now."))
+
+
+@blueprint.route("/proposals/<int:proposal_id>/hands", methods=["GET", "POST"])
+@access(SECRETARY)
+def hands(slug: str, proposal_id: int):
+    """Add a show of hands from the room, for people voting without a tablet."""
+    found = _proposal_or_404(proposal_id)
+    form = room_count_form(found)
+    if request.method == "GET":
+        counts = {r.choice.id: r.room for r in services.results(found).rows}
+        for choice in found.choices:
+            getattr(form, f"count_{choice.id}").data = str(counts.get(choice.id, 0))
+    if form.validate_on_submit():
+        services.set_room_counts(found, {c.id: int(getattr(form, f"count_{c.id}").data) for c in found.choices},
+                                 by=current_user)
+        db.session.commit()
+        flash(_("The show of hands is saved."), "success")
+        return redirect(url_for("votes.manage", slug=slug, proposal_id=proposal_id))
+    return render_template("votes/hands.html", proposal=found, form=form)

@@ -1,0 +1,224 @@
+"""Decide: the whole voting flow through HTTP, secret ballots, show of hands, and bad votes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from coprod.models import AuditEvent, Ballot, Choice, Proposal, Role, Vote
+
+
+@pytest.fixture
+def board_people(factory, signed_in):
+    board = factory.board()
+    people = {
+        "helen": factory.person("Helen Carter", board=board, role=Role.SECRETARY),
+        "sam": factory.person("Sam Taylor", board=board),
+        "aisha": factory.person("Aisha Begum", board=board),
+        "tom": factory.person("Tom Evans", board=board),
+        "margaret": factory.person("Margaret Jones", board=board, role=Role.CARER),
+        "chris": factory.person("Chris Morgan", board=board, role=Role.SUPPORTER),
+        "david": factory.person("David Okafor", board=board, role=Role.COMMISSIONER),
+    }
+    return board, people
+
+
+def _new_proposal(office, **overrides):
+    data = {"title": "What should our new group be called?", "body": "We need a name.\nChoose one.",
+            "picture": "group", "kind": "custom", "choice_1": "Riverside Voices", "choice_1_picture": "speaking",
+            "choice_2": "Speak Up Riverside", "choice_2_picture": "talk", "choice_3": "Our Say",
+            "choice_3_picture": "people", "voters": "member,carer", "secrecy": "secret", "results": "hidden"}
+    data.update(overrides)
+    return office.post("/boards/riverside-ld/proposals/new", data)
+
+
+def _vote(client, proposal_id, choice_id):
+    """Choose, check ("You chose X. Is that right?"), then count."""
+    check = client.post(f"/boards/riverside-ld/votes/{proposal_id}/check", {"choice": str(choice_id)})
+    assert check.status_code == 200, check.get_data(as_text=True)[:300]
+    assert "Is that right?" in check.get_data(as_text=True)
+    return client.post(f"/boards/riverside-ld/votes/{proposal_id}/cast", {"choice": str(choice_id)})
+
+
+def test_the_whole_vote(board_people, signed_in, db):
+    board, people = board_people
+    office = signed_in(people["helen"])
+    assert _new_proposal(office).status_code == 302
+    proposal = db.scalar(select(Proposal))
+    choices = {c.label: c.id for c in db.scalars(select(Choice).order_by(Choice.position))}
+    assert list(choices) == ["Riverside Voices", "Speak Up Riverside", "Our Say"]
+
+    sam = signed_in(people["sam"])
+    assert "Voting has not started yet" in sam.get(f"/boards/riverside-ld/votes/{proposal.id}").get_data(as_text=True)
+    early = sam.post(f"/boards/riverside-ld/votes/{proposal.id}/check", {"choice": str(choices["Our Say"])})
+    assert early.status_code == 400 and "Voting has not started yet" in early.get_data(as_text=True)
+
+    office.post(f"/boards/riverside-ld/proposals/{proposal.id}/open")
+    page = sam.get(f"/boards/riverside-ld/votes/{proposal.id}").get_data(as_text=True)
+    assert "Voting is open now" in page and "Riverside Voices" in page
+
+    # Sam votes, then changes his mind.
+    assert _vote(sam, proposal.id, choices["Our Say"]).status_code == 302
+    counted = sam.get(f"/boards/riverside-ld/votes/{proposal.id}/counted").get_data(as_text=True)
+    assert "Your vote is counted" in counted and "You chose Our Say" in counted
+    _vote(sam, proposal.id, choices["Riverside Voices"])
+
+    # Aisha votes with Chris helping her.
+    aisha = signed_in(people["aisha"])
+    aisha.post("/helping", {"helper": str(people["chris"].id)})
+    _vote(aisha, proposal.id, choices["Riverside Voices"])
+    assert "Chris Morgan helped you vote" in aisha.get(
+        f"/boards/riverside-ld/votes/{proposal.id}/counted").get_data(as_text=True)
+
+    _vote(signed_in(people["margaret"]), proposal.id, choices["Speak Up Riverside"])
+    _vote(signed_in(people["tom"]), proposal.id, choices["Our Say"])
+
+    # Results are hidden until voting closes, for everyone.
+    hidden = office.get(f"/boards/riverside-ld/votes/{proposal.id}/results").get_data(as_text=True)
+    assert "You can see the results when voting closes" in hidden
+
+    # The secretary sees who voted and who helped, never how.
+    manage = office.get(f"/boards/riverside-ld/proposals/{proposal.id}").get_data(as_text=True)
+    assert "4 people have voted" in manage and "helped by Chris Morgan" in manage
+
+    assert office.post(f"/boards/riverside-ld/proposals/{proposal.id}/hands", {
+        f"count_{choices['Riverside Voices']}": "2", f"count_{choices['Speak Up Riverside']}": "5",
+        f"count_{choices['Our Say']}": "0"}).status_code == 302
+    office.post(f"/boards/riverside-ld/proposals/{proposal.id}/close")
+
+    results = office.get(f"/boards/riverside-ld/votes/{proposal.id}/results").get_data(as_text=True)
+    # Tablets: Riverside Voices 2, Speak Up 1, Our Say 1. Room: 2, 5, 0. Together: 4, 6, 1.
+    assert "Most people chose Speak Up Riverside." in results
+    assert "6 people chose Speak Up Riverside." in results
+    assert "4 people chose Riverside Voices." in results
+    assert "1 person chose Our Say." in results
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)%</td></tr>", results)
+    assert rows == [("Riverside Voices", "2", "2", "4", "36"), ("Speak Up Riverside", "1", "5", "6", "55"),
+                    ("Our Say", "1", "0", "1", "9"), ("Total", "4", "7", "11", "100")]
+    assert 'role="img"' in results and "<svg" in results
+    screen = signed_in(people["david"]).get(f"/boards/riverside-ld/votes/{proposal.id}/screen").get_data(as_text=True)
+    assert "Most people chose Speak Up Riverside." in screen
+
+    # One vote per person, and the secret vote keeps choices away from names.
+    assert len(db.scalars(select(Vote))) == 4 and len(db.scalars(select(Ballot))) == 4
+    assert all(v.open_choice_id is None for v in db.scalars(select(Vote)))
+    helped = db.scalar(select(Vote).where(Vote.user_id == people["aisha"].id))
+    assert helped.helper_id == people["chris"].id
+    actions = [e.action for e in db.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert {"proposal.create", "proposal.open", "proposal.room-count", "proposal.close"} <= set(actions)
+
+    # After closing, nobody can vote or change a vote.
+    late = sam.post(f"/boards/riverside-ld/votes/{proposal.id}/cast", {"choice": str(choices["Our Say"])})
+    assert late.status_code == 400 and "Voting has finished" in late.get_data(as_text=True)
+
+
+def test_a_secret_vote_cannot_be_seen_by_anyone(board_people, signed_in, factory, db):
+    board, people = board_people
+    office = signed_in(people["helen"])
+    _new_proposal(office, kind="standard")
+    proposal = db.scalar(select(Proposal))
+    yes = db.scalar(select(Choice).where(Choice.label == "Yes"))
+    office.post(f"/boards/riverside-ld/proposals/{proposal.id}/open")
+    _vote(signed_in(people["sam"]), proposal.id, yes.id)
+    office.post(f"/boards/riverside-ld/proposals/{proposal.id}/close")
+
+    admin = signed_in(factory.person("Priya Shah", is_admin=True, board=None))
+    for viewer in (office, admin):
+        for url in (f"/boards/riverside-ld/proposals/{proposal.id}", f"/boards/riverside-ld/votes/{proposal.id}/results",
+                    f"/boards/riverside-ld/votes/{proposal.id}/screen", "/admin/audit"):
+            html = viewer.get(url).get_data(as_text=True)
+            assert not re.search(r"Sam Taylor[^<]{0,40}Yes", html), f"{url} shows how Sam voted"
+    # Sam alone sees his own choice.
+    assert "You chose Yes" in signed_in(people["sam"]).get(f"/boards/riverside-ld/votes/{proposal.id}").get_data(as_text=True)
+
+
+def test_an_open_vote_shows_who_chose_what_after_closing(board_people, signed_in, db):
+    board, people = board_people
+    office = signed_in(people["helen"])
+    _new_proposal(office, kind="standard", secrecy="open")
+    proposal = db.scalar(select(Proposal))
+    no = db.scalar(select(Choice).where(Choice.label == "No"))
+    office.post(f"/boards/riverside-ld/proposals/{proposal.id}/open")
+    _vote(signed_in(people["sam"]), proposal.id, no.id)
+    office.post(f"/boards/riverside-ld/proposals/{proposal.id}/close")
+    assert "Sam Taylor: No" in office.get(f"/boards/riverside-ld/votes/{proposal.id}/results").get_data(as_text=True)
+
+
+def test_bad_votes_are_refused_clearly_and_change_nothing(board_people, signed_in, factory, db):
+    board, people = board_people
+    office = signed_in(people["helen"])
+    _new_proposal(office, kind="standard", voters="member")
+    proposal = db.scalar(select(Proposal))
+    other_board = factory.board("other", "Other board")
+    stranger = factory.person("Stranger", board=other_board)
+    sam = signed_in(people["sam"])
+    yes = db.scalar(select(Choice).where(Choice.label == "Yes"))
+
+    future = sam.post(f"/boards/riverside-ld/votes/{proposal.id}/cast", {"choice": str(yes.id)})
+    assert future.status_code == 400 and "Voting has not started yet" in future.get_data(as_text=True)
+
+    office.post(f"/boards/riverside-ld/proposals/{proposal.id}/open")
+    with db.context() as session:
+        elsewhere = Proposal(board_id=other_board.id, title="Elsewhere")
+        session.add(elsewhere)
+        session.flush()
+        foreign_choice = Choice(proposal_id=elsewhere.id, label="Yes")
+        session.add(foreign_choice)
+        session.flush()
+        foreign_choice_id, elsewhere_id = foreign_choice.id, elsewhere.id
+
+    wrong_choice = sam.post(f"/boards/riverside-ld/votes/{proposal.id}/cast", {"choice": str(foreign_choice_id)})
+    assert wrong_choice.status_code == 400 and "Choose one of the answers" in wrong_choice.get_data(as_text=True)
+    assert sam.get(f"/boards/riverside-ld/votes/{elsewhere_id}").status_code == 404
+    assert sam.get(f"/boards/other/votes/{elsewhere_id}").status_code == 403
+    assert signed_in(stranger).get(f"/boards/riverside-ld/votes/{proposal.id}").status_code == 403
+
+    carer = signed_in(people["margaret"])
+    not_theirs = carer.post(f"/boards/riverside-ld/votes/{proposal.id}/cast", {"choice": str(yes.id)})
+    assert not_theirs.status_code == 400 and "This vote is for other people" in not_theirs.get_data(as_text=True)
+
+    forged = sam.post(f"/boards/riverside-ld/votes/{proposal.id}/cast", {"choice": str(yes.id), "csrf_token": "x"},
+                      csrf=False)
+    assert forged.status_code == 400
+    empty = sam.post(f"/boards/riverside-ld/votes/{proposal.id}/check", {})
+    assert empty.status_code == 200 and "Choose one of the answers." in empty.get_data(as_text=True)
+    assert db.scalars(select(Vote)) == [] and db.scalars(select(Ballot)) == []
+
+    # A replayed form after closing changes nothing.
+    _vote(sam, proposal.id, yes.id)
+    office.post(f"/boards/riverside-ld/proposals/{proposal.id}/close")
+    no = db.scalar(select(Choice).where(Choice.label == "No", Choice.proposal_id == proposal.id))
+    replay = sam.post(f"/boards/riverside-ld/votes/{proposal.id}/cast", {"choice": str(no.id)})
+    assert replay.status_code == 400
+    assert db.scalar(select(Ballot)).choice_id == yes.id
+
+
+def test_proposal_form_explains_mistakes_and_keeps_what_was_typed(board_people, signed_in):
+    board, people = board_people
+    office = signed_in(people["helen"])
+    one_answer = _new_proposal(office, choice_2="", choice_3="")
+    html = one_answer.get_data(as_text=True)
+    assert "Write at least 2 answers." in html and 'value="Riverside Voices"' in html
+    past = _new_proposal(office, closes="2020-01-01T10:00")
+    assert "This time has passed" in past.get_data(as_text=True)
+    nonsense = _new_proposal(office, opens="next tuesday")
+    assert "Type a date and time" in nonsense.get_data(as_text=True)
+    assert 'value="next tuesday"' in nonsense.get_data(as_text=True)
+    hands = office.post("/boards/riverside-ld/proposals/999/hands", {})
+    assert hands.status_code == 404
+
+
+def test_the_live_page_reports_the_state(board_people, signed_in, db):
+    board, people = board_people
+    office = signed_in(people["helen"])
+    _new_proposal(office, kind="standard")
+    proposal = db.scalar(select(Proposal))
+    sam = signed_in(people["sam"])
+    url = f"/boards/riverside-ld/votes/{proposal.id}/status.json"
+    assert sam.get(url).get_json() == {"state": "coming"}
+    live = sam.get(f"/boards/riverside-ld/votes/{proposal.id}/live").get_data(as_text=True)
+    assert "Check again" in live and "live.js" in live
+    office.post(f"/boards/riverside-ld/proposals/{proposal.id}/open")
+    assert sam.get(url).get_json() == {"state": "open"}
