@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from coprod.accounts.services import issue_card, revoke_card
 from coprod.extensions import db
-from coprod.models import Base, Board, Group, GroupMember, LoginCard, Membership, Role, User
+from coprod.models import Base, Board, Choice, Group, GroupMember, LoginCard, Membership, Role, User
 
 BOARDS = [
     ("riverside-ld", "Riverside Learning Disability Partnership Board", "board",
@@ -65,6 +65,7 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
     _autism_board_roles(boards["riverside-autism"], people)
     _group(main_board, people)
     db.session.flush()
+    _proposals(main_board, people)
 
     lines = []
     for name, (role, user) in people.items():
@@ -104,3 +105,53 @@ def _group(board: Board, people: dict) -> None:
         for name, is_facilitator in GROUP_MEMBERS.items():
             db.session.add(GroupMember(group_id=group.id, user_id=people[name][1].id,
                                        is_facilitator=is_facilitator))
+
+
+def _proposals(board: Board, people: dict) -> None:
+    """An open vote, one coming, and a finished one with results (tablets and hands in the room)."""
+    from datetime import timedelta
+
+    from coprod.models import Proposal, utcnow
+    from coprod.votes.services import record_vote, set_room_counts
+
+    if db.session.scalar(select(Proposal).where(Proposal.board_id == board.id)):
+        return
+    helen = people["Helen Carter"][1]
+    now = utcnow()
+    standard = [("Yes", "yes"), ("No", "no"), ("Not sure", "question")]
+
+    def make(title, body, picture, choices, **fields):
+        proposal = Proposal(board_id=board.id, title=title, body=body, picture=picture, created_by_id=helen.id,
+                            voter_roles="carer,member", **fields)
+        db.session.add(proposal)
+        db.session.flush()
+        db.session.add_all(Choice(proposal_id=proposal.id, position=i, label=label, picture=pic)
+                           for i, (label, pic) in enumerate(choices))
+        db.session.flush()
+        db.session.refresh(proposal)
+        return proposal
+
+    def vote(proposal, name, label):
+        choice = next(c for c in proposal.choices if c.label == label)
+        record_vote(db.session, proposal, people[name][1], choice, sign_in=None)
+
+    short_breaks = make(
+        "Should we ask the council to keep the short breaks house open?",
+        "The council wants to close the short breaks house on Mill Lane.\n"
+        "Families use it so they can have a rest.\nWe can ask the council to keep it open.",
+        "house", standard, opened_dt=now - timedelta(hours=1), is_secret=True)
+    vote(short_breaks, "Sam Taylor", "Yes")
+    vote(short_breaks, "Margaret Jones", "Yes")
+
+    make("Should we meet online as well as in the room?",
+         "Some people cannot get to the meeting room.\nThey could join on a tablet from home.",
+         "tablet", standard, opens_dt=now + timedelta(days=7), is_secret=True)
+
+    topic = make(
+        "What should our next meeting be about?", "We choose one big topic for each meeting.", "calendar",
+        [("Jobs", "commissioner"), ("Housing", "house"), ("Feeling safe", "helping")],
+        opened_dt=now - timedelta(days=14), closed_dt=now - timedelta(days=7), is_secret=True)
+    for name, label in (("Sam Taylor", "Feeling safe"), ("Aisha Begum", "Feeling safe"),
+                        ("Tom Evans", "Jobs"), ("Jordan Lee", "Feeling safe"), ("Margaret Jones", "Housing")):
+        vote(topic, name, label)
+    set_room_counts(topic, {c.id: n for c, n in zip(topic.choices, (3, 2, 6))}, by=helen)
