@@ -41,15 +41,16 @@ def load_user(user_id: str) -> User | None:
     token = session.get(SESSION_KEY)
     if not token or not user_id.isdigit():
         return None
-    row = db.session.scalar(
+    # One query for everything a request needs about who is asking (it runs on every request).
+    row = db.session.scalars(
         select(SignIn)
         .where(SignIn.token_hash == hash_secret(token), SignIn.user_id == int(user_id))
         .options(
-            joinedload(SignIn.user).selectinload(User.memberships).joinedload(Membership.board),
+            joinedload(SignIn.user).joinedload(User.memberships).joinedload(Membership.board),
             joinedload(SignIn.card),
             joinedload(SignIn.helper),
         )
-    )
+    ).unique().first()
     if row is None or not is_valid(row):
         return None
     g.sign_in = row

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coprod import audit
 from coprod.extensions import db
@@ -57,10 +57,10 @@ def proposals_on(board: Board) -> list[Proposal]:
 
 def proposal_on(board: Board, proposal_id: int) -> Proposal | None:
     """The proposal, only if it is this board's."""
-    return db.session.scalar(
+    return db.session.scalars(
         select(Proposal).where(Proposal.id == proposal_id, Proposal.board_id == board.id)
-        .options(selectinload(Proposal.choices))
-    )
+        .options(joinedload(Proposal.choices))
+    ).unique().first()
 
 
 def open_voting(proposal: Proposal, *, by: User) -> None:
