@@ -18,14 +18,15 @@ from coprod.paths import instance_path
 
 def _make_huey():
     url = os.environ.get("COPROD_QUEUE_URL", "")
+    name = os.environ.get("COPROD_QUEUE_NAME", "coprod")
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("coprod", url=url)
+        return RedisHuey(name, url=url)
     filename = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
     if filename is None:
         path = instance_path()
         path.mkdir(parents=True, exist_ok=True)
         filename = str(path / "queue.sqlite")
-    return SqliteHuey("coprod", filename=filename)
+    return SqliteHuey(name, filename=filename)
 
 
 huey = _make_huey()

@@ -43,6 +43,10 @@ def init_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_access)
+
+    from coprod.audio.views import init_audio
+
+    init_audio(app)
     add_security_headers(app)
     _register_error_pages(app)
     _register_template_helpers(app)

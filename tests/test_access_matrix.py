@@ -23,6 +23,8 @@ INTENDED = {
     "main.help": ANYONE,
     "main.about": ANYONE,
     "pictures.picture": ANYONE,
+    # Audio files: anyone holding the key (a SHA-256 of words they were shown); see README "Audio".
+    "audio.clip": ANYONE,
     "accounts.sign_in": ANYONE,
     "accounts.sign_in_code": ANYONE,
     "accounts.card": ANYONE,
@@ -137,7 +139,7 @@ def people(factory, make_client, db):
         "admin": factory.person("An Admin", board=None, is_admin=True),
     }
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
-              "name": "vote", "group_id": group_id, "member_id": member_id,
+              "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,
               "proposal_id": proposal_id}
     return users, values
 

@@ -1,0 +1,1 @@
+"""Spoken audio of every page: made by workers with pyttsx3 (espeak-ng), served as small MP3s."""

@@ -1,0 +1,60 @@
+"""Audio made ahead of time: when content is saved, its pages' audio is prepared by a worker.
+
+A feature says which pages show a model (`pages_of(Board)(lambda board: [...])`); after each
+commit that added or changed such rows, one job renders those pages (signed out, in every
+language) and makes their audio, so it is usually ready before anyone presses Listen.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from coprod.models import Board
+
+_PAGES: dict[type, Callable[[object], list[str]]] = {}
+_INFO_KEY = "coprod_audio_pages"
+
+
+def pages_of(model: type):
+    def register(paths: Callable[[object], list[str]]):
+        _PAGES[model] = paths
+        return paths
+
+    return register
+
+
+pages_of(Board)(lambda board: [f"/boards/{board.slug}"])
+
+
+def _collect(session: Session, _flush_context, _instances) -> None:
+    if not _PAGES:
+        return
+    paths = session.info.setdefault(_INFO_KEY, set())
+    for instance in list(session.new) + [i for i in session.dirty if session.is_modified(i)]:
+        pages = _PAGES.get(type(instance))
+        if pages is not None:
+            paths.update(pages(instance))
+
+
+def _after_commit(session: Session) -> None:
+    paths = session.info.pop(_INFO_KEY, None)
+    if not paths or not has_app_context() or "AUDIO_DIR" not in current_app.config:
+        return
+    from coprod.audio import services, tasks
+
+    services._send(tasks.prepare_page_audio, sorted(paths))
+
+
+def _after_rollback(session: Session, _previous_transaction) -> None:
+    session.info.pop(_INFO_KEY, None)
+
+
+def listen_for_changes() -> None:
+    if not event.contains(Session, "before_flush", _collect):
+        event.listen(Session, "before_flush", _collect)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_rollback)

@@ -1,0 +1,315 @@
+"""Audio for pages: which clips a page needs, asking workers to make them, and making them.
+
+Web requests only read (one query per page) and put jobs on the queue; speech is made by
+`make_clip`, which runs in a worker. Clips are keyed by a hash of exactly what is spoken, so the
+same words are made once, and a clip nobody has asked for in AUDIO_KEEP_DAYS is cleaned up.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import undefer
+
+from coprod.audio import engine
+from coprod.audio.store import AudioStore
+from coprod.audio.text import SLOT, read_page
+from coprod.extensions import db
+from coprod.models import AudioClip, ClipStatus, utcnow
+
+SPEEDS = ("normal", "slow")
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """Everything a worker needs to make one clip (sent through the queue as a dict)."""
+    key: str
+    sentences: tuple[str, ...]
+    language: str
+    voice: str
+    speed: str
+    rate: int
+
+    def as_job(self) -> dict:
+        return {**asdict(self), "sentences": list(self.sentences)}
+
+    @classmethod
+    def from_job(cls, job: dict) -> ClipSpec:
+        return cls(**{**job, "sentences": tuple(job["sentences"])})
+
+
+class AudioNotMade(Exception):
+    """A job failed; Huey retries it (up to its limit)."""
+
+
+def store() -> AudioStore:
+    return AudioStore(current_app.config["AUDIO_DIR"])
+
+
+def voice_for(locale: str) -> str:
+    language = locale.replace("_", "-").lower()
+    voices = current_app.config["AUDIO_VOICES"]
+    return voices.get(language) or voices.get(language.split("-")[0]) or language.split("-")[0]
+
+
+def specs_for(sentences: list[str], locale: str) -> dict[str, ClipSpec]:
+    """The clips (normal and slow) that speak `sentences` in `locale`."""
+    config = current_app.config
+    version = engine.engine_version(config["AUDIO_ENGINE"])
+    voice = voice_for(locale)
+    specs = {}
+    for speed in SPEEDS:
+        rate = config["AUDIO_RATES"][speed]
+        payload = json.dumps([version, locale, voice, speed, rate, sentences], ensure_ascii=False,
+                             separators=(",", ":"))
+        key = hashlib.sha256(payload.encode()).hexdigest()
+        specs[speed] = ClipSpec(key, tuple(sentences), locale, voice, speed, rate)
+    return specs
+
+
+# ---------------------------------------------------------------------------------------------
+# In a request: the Listen control
+# ---------------------------------------------------------------------------------------------
+
+def _needs_job(clip: AudioClip | None, now) -> bool:
+    config = current_app.config
+    if clip is None:
+        return True
+    if clip.status == ClipStatus.READY:
+        return False
+    if clip.status == ClipStatus.FAILED:
+        return clip.updated_dt < now - config["AUDIO_RETRY_FAILED_AFTER"]
+    stale = now - config["AUDIO_STALE_AFTER"]
+    # Pending: only if its job seems lost (the queue was down, or a worker died mid-job).
+    return (clip.claimed_dt or clip.updated_dt) < stale
+
+
+def _send(task, *args) -> bool:
+    """Put a job on the queue. False (and a log line) if it could not be queued."""
+    from coprod.tasks import huey
+
+    if huey.immediate:
+        # Immediate mode (tests) would run the job right here, inside the web request. Speech is
+        # never made in a web request, so the job is left for a worker (tests run it as one).
+        return False
+    try:
+        task(*args)
+        return True
+    except Exception as error:
+        current_app.logger.warning("audio: could not queue a job (%s: %s)", type(error).__name__, error)
+        return False
+
+
+def listen_control(html: str, locale: str, collect: list | None = None) -> str:
+    """`html` with its Listen control filled in, and jobs queued for clips that are missing.
+
+    `collect`: when a worker renders a page to make its audio ahead of time, the clips it needs
+    are added to this list instead of being queued."""
+    from coprod.audio import tasks
+
+    spoken = read_page(html)
+    if not spoken.sentences:
+        return html
+    specs = specs_for(spoken.sentences, locale)
+    clips = {clip.key: clip for clip in db.session.scalars(
+        select(AudioClip).where(AudioClip.key.in_([s.key for s in specs.values()])))}
+    now = utcnow()
+    ready: dict[str, AudioClip] = {}
+    for speed in SPEEDS:
+        spec, clip = specs[speed], clips.get(specs[speed].key)
+        if clip is not None and clip.is_ready and store().exists(spec.key):
+            ready[speed] = clip
+            if clip.last_used_dt < now - current_app.config["AUDIO_TOUCH_AFTER"] and collect is None:
+                _send(tasks.touch_audio_clips, [spec.key])
+        elif collect is not None:
+            collect.append(spec)
+        elif clip is not None and clip.is_ready or _needs_job(clip, now):  # ready but its file is lost, or missing
+            _send(tasks.make_audio_clip, spec.as_job())
+    tracks = {speed: {"src": url_for("audio.clip", key=specs[speed].key), "starts": clip.timings_json or "[]"}
+              for speed, clip in ready.items()}
+    control = render_template("audio/_listen.html", normal=tracks.get("normal"), slow=tracks.get("slow"),
+                              sentences=json.dumps(spoken.sentences, ensure_ascii=False))
+    return html.replace(SLOT, SLOT.replace("></div>", f">{control}</div>"), 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# In a worker: making clips
+# ---------------------------------------------------------------------------------------------
+
+def _insert_if_missing(spec: ClipSpec) -> None:
+    values = dict(key=spec.key, language=spec.language, voice=spec.voice, speed=spec.speed,
+                  status=ClipStatus.PENDING.value, attempts=0,
+                  sentences_json=json.dumps(list(spec.sentences), ensure_ascii=False),
+                  created_dt=utcnow(), updated_dt=utcnow(), last_used_dt=utcnow())
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(AudioClip).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+    db.session.commit()
+
+
+def _claim(key: str) -> bool:
+    now = utcnow()
+    stale = now - current_app.config["AUDIO_STALE_AFTER"]
+    result = db.session.execute(
+        update(AudioClip)
+        .where(AudioClip.key == key, or_(AudioClip.claimed_dt.is_(None), AudioClip.claimed_dt < stale))
+        .values(claimed_dt=now, updated_dt=now, attempts=AudioClip.attempts + 1))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def make_clip(spec: ClipSpec, *, last_try: bool = True) -> str:
+    """Make one clip (in a worker). Returns its status; raises AudioNotMade when it failed."""
+    config = current_app.config
+    audio_store = store()
+    _insert_if_missing(spec)
+    clip = db.session.scalar(select(AudioClip).where(AudioClip.key == spec.key))
+    if clip.is_ready and audio_store.exists(spec.key):
+        return ClipStatus.READY.value  # made already: same words, same file
+    if not _claim(spec.key):
+        return "busy"  # another worker is making it right now
+    db.session.refresh(clip)
+    try:
+        speech = engine.speak(list(spec.sentences), voice=spec.voice, words_per_minute=spec.rate,
+                              engine=config["AUDIO_ENGINE"], command=config["AUDIO_SYNTH_COMMAND"],
+                              timeout=config["AUDIO_TIMEOUT"])
+        data = engine.encode_mp3(speech)
+        size = audio_store.save(spec.key, data)
+    except (engine.EngineError, OSError) as error:
+        message = str(error) or type(error).__name__
+        clip.error = message[:1000]
+        clip.claimed_dt = None
+        clip.updated_dt = utcnow()
+        if last_try:
+            clip.status = ClipStatus.FAILED
+        db.session.commit()
+        current_app.logger.warning("audio %s (%s, %s) not made, attempt %s%s: %s", spec.key[:12], spec.language,
+                                   spec.speed, clip.attempts, "" if last_try else ", will retry", message)
+        raise AudioNotMade(message) from None
+    clip.status = ClipStatus.READY
+    clip.error = None
+    clip.byte_size = size
+    clip.seconds = speech.seconds
+    clip.timings_json = json.dumps(speech.starts)
+    clip.claimed_dt = None
+    clip.updated_dt = utcnow()
+    db.session.commit()
+    return ClipStatus.READY.value
+
+
+def prepare_pages(paths: list[str], languages: list[str] | None = None) -> dict[str, int]:
+    """Make the audio of pages ahead of time, as a signed-out visitor sees them, in every language.
+
+    Runs in a worker when content is published or changed. Normal speed first, then slow."""
+    app = current_app._get_current_object()
+    wanted: list[ClipSpec] = []
+    for locale in languages or list(app.config["LANGUAGES"]):
+        for path in paths:
+            collected: list[ClipSpec] = []
+            # A fresh context for each page, as a real request has: the language and `g` of one
+            # page must not leak into the next.
+            response = contextvars.Context().run(
+                app.test_client().get, path, query_string={"lang": locale},
+                environ_base={"coprod.audio.collect": collected})
+            if response.status_code == 200:
+                wanted += collected
+    order = {speed: n for n, speed in enumerate(SPEEDS)}
+    counts = {"ready": 0, "failed": 0}
+    seen = set()
+    for spec in sorted(wanted, key=lambda s: order[s.speed]):
+        if spec.key in seen:
+            continue
+        seen.add(spec.key)
+        try:
+            make_clip(spec)
+            counts["ready"] += 1
+        except AudioNotMade:
+            counts["failed"] += 1
+    return counts
+
+
+def touch(keys: list[str]) -> None:
+    db.session.execute(update(AudioClip).where(AudioClip.key.in_(keys)).values(last_used_dt=utcnow()))
+    db.session.commit()
+
+
+# ---------------------------------------------------------------------------------------------
+# Housekeeping and the `coprod audio` command
+# ---------------------------------------------------------------------------------------------
+
+def cleanup(keep_days: int | None = None) -> dict[str, int]:
+    """Forget clips no page has used for `keep_days`, and files no clip row knows."""
+    days = current_app.config["AUDIO_KEEP_DAYS"] if keep_days is None else keep_days
+    cutoff = utcnow() - timedelta(days=days)
+    audio_store = store()
+    old = list(db.session.scalars(select(AudioClip.key).where(AudioClip.last_used_dt < cutoff)))
+    for key in old:
+        audio_store.delete(key)
+    if old:
+        db.session.execute(delete(AudioClip).where(AudioClip.key.in_(old)))
+    db.session.commit()
+    on_disk = list(audio_store.keys(older_than_seconds=3600))
+    known = set()
+    for start in range(0, len(on_disk), 500):
+        chunk = on_disk[start:start + 500]
+        known |= set(db.session.scalars(select(AudioClip.key).where(AudioClip.key.in_(chunk))))
+    orphans = [key for key in on_disk if key not in known]
+    for key in orphans:
+        audio_store.delete(key)
+    return {"clips_removed": len(old), "files_removed": len(orphans) + audio_store.remove_leftovers()}
+
+
+def status_counts() -> dict[str, int]:
+    """ready: clip made and its file is there; missing: asked for but not (yet) there; failed."""
+    rows = db.session.execute(select(AudioClip.status, func.count()).group_by(AudioClip.status)).all()
+    counts = {"ready": 0, "missing": 0, "failed": 0}
+    for status, number in rows:
+        counts["ready" if status == ClipStatus.READY else
+               "failed" if status == ClipStatus.FAILED else "missing"] += number
+    audio_store = store()
+    lost = sum(1 for key in db.session.scalars(select(AudioClip.key).where(AudioClip.status == ClipStatus.READY))
+               if not audio_store.exists(key))
+    counts["ready"] -= lost
+    counts["missing"] += lost
+    return counts
+
+
+def all_specs(only_not_ready: bool = False) -> list[ClipSpec]:
+    """Every clip the site knows, keyed for today's engine and settings, normal speed first."""
+    query = select(AudioClip).order_by(AudioClip.id).options(undefer(AudioClip.sentences_json))
+    specs = {}
+    for clip in db.session.scalars(query):
+        if clip.speed not in SPEEDS or (only_not_ready and clip.is_ready and store().exists(clip.key)):
+            continue
+        spec = specs_for(json.loads(clip.sentences_json), clip.language)[clip.speed]
+        specs[spec.key] = spec
+    return sorted(specs.values(), key=lambda s: SPEEDS.index(s.speed))
+
+
+def make_clip_quietly(spec: ClipSpec) -> bool:
+    try:
+        return make_clip(spec) == ClipStatus.READY.value
+    except AudioNotMade:
+        return False
+
+
+def remake(spec: ClipSpec) -> bool:
+    """Make a clip again from its stored sentences (even if it was ready)."""
+    store().delete(spec.key)
+    db.session.execute(update(AudioClip).where(AudioClip.key == spec.key)
+                       .values(status=ClipStatus.PENDING.value, claimed_dt=None))
+    db.session.commit()
+    try:
+        make_clip(spec)
+        return True
+    except AudioNotMade:
+        return False
+

@@ -1,0 +1,80 @@
+"""Speak sentences to WAV files with pyttsx3 (espeak-ng). Run only as a short-lived subprocess:
+
+    python -m coprod.audio.synth --voice cy --rate 160 --out DIR  < sentences.json
+
+writes DIR/0000.wav, DIR/0001.wav ... one per sentence, and exits 0. Exit 3: no such voice.
+pyttsx3/espeak-ng is not safe in threads and can crash or hang; in its own process a crash or a
+hang only ends this process, and the worker that started it carries on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import time
+import wave
+
+NO_VOICE = 3
+
+
+def _wav_complete(path: str) -> bool:
+    try:
+        with wave.open(path, "rb") as wav:
+            frames = wav.getnframes()
+            return frames > 0 and len(wav.readframes(frames)) == frames * wav.getsampwidth()
+    except (OSError, EOFError, wave.Error):
+        return False
+
+
+def _find_voice(engine, wanted: str):
+    wanted = wanted.lower()
+    for voice in engine.getProperty("voices"):
+        languages = [str(language).lower() for language in (voice.languages or [])]
+        if wanted in languages or voice.id.lower().rsplit("/", 1)[-1] == wanted:
+            return voice
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--voice", required=True)
+    parser.add_argument("--rate", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--wait", type=float, default=10.0, help="seconds to wait for each file")
+    args = parser.parse_args(argv)
+    sentences = json.load(sys.stdin)
+
+    import pyttsx3
+
+    engine = pyttsx3.init("espeak")
+    voice = _find_voice(engine, args.voice)
+    if voice is None:
+        print(f"espeak-ng has no voice for {args.voice!r}", file=sys.stderr)
+        return NO_VOICE
+    engine.setProperty("voice", voice.id)
+    engine.setProperty("rate", args.rate)
+
+    for number, sentence in enumerate(sentences):
+        path = os.path.join(args.out, f"{number:04d}.wav")
+        # runAndWait can return before the file is written (and the very first one may never be):
+        # wait for a complete file, and ask again if it does not come.
+        for _attempt in range(3):
+            with contextlib.redirect_stdout(sys.stderr):  # pyttsx3 prints "Audio saved to ..."
+                engine.save_to_file(sentence, path)
+                engine.runAndWait()
+            deadline = time.monotonic() + args.wait / 3
+            while not _wav_complete(path) and time.monotonic() < deadline:
+                time.sleep(0.005)
+            if _wav_complete(path):
+                break
+        else:
+            print(f"no audio came for sentence {number}", file=sys.stderr)
+            return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+// The Listen control: play and pause, normal or slow speed, and the sentence being read is
+// highlighted and kept in view. Without this file the page has a plain audio player and links.
+(function () {
+  "use strict";
+
+  // The same blocks the server reads (coprod/audio/text.py), innermost first.
+  var BLOCKS = "h1,h2,h3,h4,h5,h6,p,li,dt,dd,legend,label,td,th,caption,figcaption,blockquote,summary,button,pre,[data-listen-part]";
+  var LEFT_OUT = "[data-no-listen],[data-error-summary],[data-listen-slot],[hidden],[aria-hidden='true'],script,style,template,select,textarea";
+
+  function parse(text) {
+    try { return JSON.parse(text || "[]"); } catch (e) { return []; }
+  }
+
+  function squash(text) { return (text || "").replace(/\s+/g, " ").trim(); }
+
+  // For each sentence, the element it is read from: searched in page order, so a sentence that
+  // appears twice is matched to the right place.
+  function findBlocks(sentences) {
+    var main = document.querySelector("main") || document.body;
+    var candidates = Array.prototype.filter.call(main.querySelectorAll(BLOCKS), function (el) {
+      return !el.closest(LEFT_OUT) && !el.querySelector(BLOCKS);
+    });
+    var texts = candidates.map(function (el) { return squash(el.textContent); });
+    var found = [], from = 0;
+    sentences.forEach(function (sentence) {
+      var wanted = squash(sentence), match = null;
+      for (var i = from; i < candidates.length; i++) {
+        if (texts[i].indexOf(wanted) !== -1) { match = i; break; }
+      }
+      found.push(match === null ? null : candidates[match]);
+      if (match !== null) { from = match; }
+    });
+    return found;
+  }
+
+  function currentSentence(starts, time) {
+    var found = -1;
+    for (var i = 0; i < starts.length && starts[i] <= time + 0.05; i++) { found = i; }
+    return found;
+  }
+
+  function enhance(control) {
+    var audio = control.querySelector("[data-listen-audio]");
+    var buttons = control.querySelector("[data-listen-buttons]");
+    var play = control.querySelector("[data-listen-play]");
+    var label = control.querySelector("[data-listen-label]");
+    var speeds = control.querySelectorAll("[data-listen-speed]");
+    var slot = control.closest("[data-listen-slot]") || control;
+    var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var blocks = findBlocks(parse(control.getAttribute("data-listen-sentences")));
+    var speed = "normal";
+    var starts = parse(audio.getAttribute("data-normal-starts"));
+    var shown = null;
+    var started = false;
+
+    audio.controls = false;
+    audio.hidden = true;
+    control.querySelectorAll("[data-listen-fallback]").forEach(function (el) { el.hidden = true; });
+    buttons.hidden = false;
+
+    function setLabel() {
+      var name = audio.paused ? (started ? "data-label-resume" : "data-label-play") : "data-label-pause";
+      label.textContent = control.getAttribute(name);
+      control.classList.toggle("is-playing", !audio.paused);
+      slot.classList.toggle("is-playing", !audio.paused);
+    }
+
+    function highlight(index) {
+      var element = index >= 0 ? blocks[index] || null : null;
+      if (element === shown) { return; }
+      if (shown) { shown.classList.remove("listen-current"); }
+      shown = element;
+      if (element) {
+        element.classList.add("listen-current");
+        element.scrollIntoView({block: "center", behavior: reduceMotion ? "auto" : "smooth"});
+      }
+    }
+
+    play.addEventListener("click", function () {
+      if (audio.paused) {
+        started = true;
+        var playing = audio.play();
+        if (playing && playing.catch) { playing.catch(function () { setLabel(); }); }
+      } else {
+        audio.pause();
+      }
+    });
+
+    speeds.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var wanted = button.getAttribute("data-listen-speed");
+        if (wanted === speed) { return; }
+        var index = currentSentence(starts, audio.currentTime);
+        var wasPlaying = !audio.paused;
+        speed = wanted;
+        starts = parse(audio.getAttribute("data-" + speed + "-starts"));
+        speeds.forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+        audio.src = audio.getAttribute("data-" + speed + "-src");
+        audio.addEventListener("loadedmetadata", function seek() {
+          audio.removeEventListener("loadedmetadata", seek);
+          if (started && index >= 0 && starts[index] !== undefined) { audio.currentTime = starts[index]; }
+          if (wasPlaying) { audio.play(); }
+        });
+        audio.load();
+      });
+    });
+
+    audio.addEventListener("play", setLabel);
+    audio.addEventListener("pause", setLabel);
+    audio.addEventListener("ended", function () { highlight(-1); started = false; setLabel(); });
+    audio.addEventListener("timeupdate", function () {
+      if (!audio.paused) { highlight(currentSentence(starts, audio.currentTime)); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-listen]").forEach(enhance);
+  });
+})();
