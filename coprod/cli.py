@@ -89,9 +89,9 @@ def worker(threads: int):
 
     from coprod.tasks import huey
 
-    # Poll an idle SQLite queue at least twice a second, so audio is ready soon after a change
+    # Poll an idle SQLite queue four times a second, so audio is ready soon after a change
     # (Redis blocks on its queue instead of polling).
-    Consumer(huey, workers=threads, worker_type="thread", max_delay=0.5).run()
+    Consumer(huey, workers=threads, worker_type="thread", max_delay=0.25).run()
 
 
 def main() -> None:

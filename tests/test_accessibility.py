@@ -75,10 +75,26 @@ _PAGE_FACTS_JS = r"""
     h1_text: h1s.map(h => h.innerText.replace(/\s+/g, ' ').trim()),
     lang: de.getAttribute('lang'),
     listen_slots: document.querySelectorAll('[data-listen-slot]').length,
+    listen: listenFacts(),
     scroll_width: Math.max(de.scrollWidth, document.body ? document.body.scrollWidth : 0),
     client_width: de.clientWidth,
     spills: spills(),
   };
+
+  // The Listen control in its reserved place: a Listen button, or the plain "not ready yet".
+  function listenFacts() {
+    const slot = document.querySelector('[data-listen-slot]');
+    if (!slot) return null;
+    const play = slot.querySelector('[data-listen-play]');
+    const audio = slot.querySelector('[data-listen-audio]');
+    return {
+      button: play && play.getClientRects().length
+        ? (play.getAttribute('aria-label') || play.innerText).replace(/\s+/g, ' ').trim() : null,
+      waiting: !!slot.querySelector('.listen--waiting'),
+      text: slot.innerText.replace(/\s+/g, ' ').trim(),
+      audio: audio ? [audio.getAttribute('data-normal-src'), audio.getAttribute('data-slow-src')].filter(Boolean) : [],
+    };
+  }
 
   // Boxes whose content sticks out sideways (words or pictures sliding under the next thing),
   // outside any box that scrolls on purpose.  Only the innermost such boxes are listed.
@@ -373,6 +389,8 @@ class CrawlResult:
     checks: int = 0
     failures: list[Failure] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)
+    audio: dict[str, str] = field(default_factory=dict)   # audio URL -> a page that uses it
+    listen_waiting: int = 0
 
 
 def check_page_at_viewport(page, role, url, viewport, result: CrawlResult, expect_lang=None):
@@ -397,6 +415,8 @@ def check_page_at_viewport(page, role, url, viewport, result: CrawlResult, expec
         fail(f'<html lang="{facts["lang"]}">, expected "{expect_lang}"')
     if facts["listen_slots"] < 1:
         fail("no reserved Listen place ([data-listen-slot])")
+    elif viewport == SKIP_LINK_VIEWPORT:
+        check_listen(facts["listen"], expect_lang or facts["lang"] or "en", url, result, fail)
     if facts["scroll_width"] > facts["client_width"] + 1:
         fail(f"page scrolls sideways: {facts['scroll_width']}px wide content in a "
              f"{facts['client_width']}px window (WCAG 1.4.10 reflow)")
@@ -416,6 +436,46 @@ def check_page_at_viewport(page, role, url, viewport, result: CrawlResult, expec
         if shown:
             fail("with the skip link focused: axe: " + bs.format_violations(shown))
         page.evaluate(_RESET_FOCUS_JS)  # the other viewports see the page at rest
+
+
+LISTEN_WORD = {"en": "Listen", "cy": "Gwrando"}
+
+
+def check_listen(listen: dict, lang: str, url: str, result: CrawlResult, fail) -> None:
+    """A Listen button (its name starts with "Listen"), or a plain message that audio is not ready."""
+    word = LISTEN_WORD[lang.split("-")[0]]
+    if listen["button"] is not None:
+        if not listen["button"].startswith(word):
+            fail(f"the Listen button's name does not start with {word!r}: {listen['button']!r}")
+        for src in listen["audio"]:
+            result.audio.setdefault(src, url)
+    elif listen["waiting"]:
+        result.listen_waiting += 1
+        if not listen["text"].startswith(word):
+            fail(f"the audio-not-ready message does not start with {word!r}: {listen['text']!r}")
+    else:
+        fail(f"the Listen place holds neither a Listen button nor a not-ready message: {listen['text']!r}")
+
+
+def check_audio_served(base_url: str, sources: dict[str, str]) -> list[str]:
+    """Each audio file a page points to answers 200 audio/mpeg, and 206 to a byte range (Safari needs it)."""
+    problems = []
+    for src, page_url in sources.items():
+        try:
+            with urllib.request.urlopen(base_url + src, timeout=10) as response:
+                body = response.read()
+                whole = (response.status, response.headers.get_content_type())
+            request = urllib.request.Request(base_url + src, headers={"Range": "bytes=0-99"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                part = (response.status, len(response.read()))
+        except (urllib.error.URLError, OSError) as error:
+            problems.append(f"{src} (from {page_url}): {error}")
+            continue
+        if whole != (200, "audio/mpeg") or len(body) < 100 or body[0] != 0xFF:
+            problems.append(f"{src} (from {page_url}): answered {whole}, {len(body)} bytes")
+        if part != (206, 100):
+            problems.append(f"{src} (from {page_url}): a byte range answered {part}")
+    return problems
 
 
 def crawl(page, site: Site, role: str, viewports: list[str], expect_lang=None,
@@ -476,6 +536,8 @@ def test_every_page_passes_axe_for_every_role(site, browser, report):
     failures: list[Failure] = []
     pages_per_role: dict[str, list[str]] = {}
     total_checks = 0
+    audio: dict[str, str] = {}
+    waiting = 0
     for role in [SIGNED_OUT, *ROLES]:
         context = new_context(browser)
         try:
@@ -489,9 +551,15 @@ def test_every_page_passes_axe_for_every_role(site, browser, report):
         pages_per_role[role] = result.pages
         total_checks += result.checks
         failures.extend(result.failures)
+        audio.update(result.audio)
+        waiting += result.listen_waiting
 
     pages_checked = sum(len(p) for p in pages_per_role.values())
+    audio_problems = check_audio_served(site.base_url, audio)
+    failures += [Failure("-", "-", "-", "audio: " + problem) for problem in audio_problems]
     seconds = round(time.monotonic() - started, 1)
+    print(f"\nListen: {pages_checked - waiting} pages had their audio ready, {waiting} said not ready yet; "
+          f"{len(audio)} audio files served with byte ranges")
     print(f"\naccessibility crawl: {pages_checked} pages checked "
           f"({', '.join(f'{r} {len(p)}' for r, p in pages_per_role.items())}); "
           f"{total_checks} page checks at {len(ALL_VIEWPORTS)} viewports; "
@@ -504,6 +572,8 @@ def test_every_page_passes_axe_for_every_role(site, browser, report):
         viewports={name: f"{w}x{h}" for name, (w, h) in bs.VIEWPORTS.items()},
         seconds=seconds,
         failures=[f.as_dict() for f in failures],
+        listen={"audio_ready_pages": pages_checked - waiting, "not_ready_pages": waiting,
+                "audio_files_checked": len(audio)},
     )
     assert not failures, failure_report(failures, site.base_url)
 
@@ -719,3 +789,98 @@ def test_secretary_prints_a_login_card_that_signs_the_person_in(site, browser):
         assert f"Hello {member.name}" in page.get_by_role("heading", level=1).inner_text()
     finally:
         tablet.close()
+
+
+# ---------------------------------------------------------------------------
+# Listen: the audio a worker made, played in the browser
+# ---------------------------------------------------------------------------
+
+_AUDIO_STATE_JS = r"""
+() => {
+  const audio = document.querySelector('[data-listen-audio]');
+  const current = document.querySelector('.listen-current');
+  return {paused: audio.paused, time: audio.currentTime, src: audio.getAttribute('src'),
+          highlighted: current ? current.innerText.replace(/\s+/g, ' ').trim() : null,
+          sentence: (() => { const h = CSS.highlights.get('listen-sentence');
+                             for (const range of h || []) return range.toString(); return null; })(),
+          label: document.querySelector('[data-listen-play]').innerText.replace(/\s+/g, ' ').trim()};
+}
+"""
+
+
+def wait_for_audio(page, url: str, seconds: float = 150) -> None:
+    """Reload until the worker has made the page's audio at both speeds (the first visit may say
+    "not ready yet", and slow speed is made after normal)."""
+    deadline = time.monotonic() + seconds
+    page.goto(url)
+    while page.locator("[data-listen-slot] a[href^='/audio/']").count() < 2:
+        assert page.locator(".listen--waiting, [data-listen-audio]").count() == 1, "no Listen control"
+        assert time.monotonic() < deadline, f"the audio for {url} was not ready after {seconds} s"
+        time.sleep(1)
+        page.goto(url)
+
+
+def test_listen_plays_the_page_at_normal_and_slow_speed_and_highlights_what_it_reads(site, browser):
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        wait_for_audio(page, site.base_url + "/help")
+        listen = page.get_by_role("button", name=re.compile(r"^Listen"))
+        assert listen.count() == 1
+        for viewport in ("tablet-portrait", "narrow"):
+            set_viewport(page, viewport)
+            _assert_page_ok(page, f"help page with Listen {viewport}")
+        set_viewport(page, "tablet-portrait")
+
+        sources = [page.locator("[data-listen-audio]").get_attribute(f"data-{speed}-src") for speed in ("normal", "slow")]
+        assert not check_audio_served(site.base_url, {src: "/help" for src in sources})
+
+        listen.click()
+        page.wait_for_function("() => { const a = document.querySelector('[data-listen-audio]');"
+                               " return !a.paused && a.currentTime > 0.2; }", timeout=15000)
+        state = page.evaluate(_AUDIO_STATE_JS)
+        assert state["label"] == "Pause"
+        assert state["highlighted"] == "Help", state  # the heading is read first, and highlighted
+        page.wait_for_function("() => (document.querySelector('.listen-current') || {}).innerText === 'Signing in'",
+                               timeout=15000)
+        # The sentence being read is highlighted inside its block (CSS Highlight API), and kept in view.
+        sentence = "Point your tablet camera at the square picture on the card."
+        page.wait_for_function(f"() => {{ const h = CSS.highlights.get('listen-sentence');"
+                               f" for (const r of h || []) return r.toString() === {sentence!r}; return false; }}",
+                               timeout=20000)
+        state = page.evaluate(_AUDIO_STATE_JS)
+        assert state["highlighted"] == sentence + " Then tap the link.", state
+        assert page.locator(".listen-current").is_visible()
+        bs.screenshot(page, SCREENSHOTS / "journey__listen-playing-768.png")
+        set_viewport(page, "narrow")
+        bs.screenshot(page, SCREENSHOTS / "journey__listen-playing-320.png")
+        _assert_page_ok(page, "help page while listening, narrow")
+        set_viewport(page, "tablet-portrait")
+
+        page.get_by_role("button", name="Slow speed").click()
+        assert page.get_by_role("button", name="Slow speed").get_attribute("aria-pressed") == "true"
+        page.wait_for_function("() => { const a = document.querySelector('[data-listen-audio]');"
+                               " return a.getAttribute('src').endsWith(a.getAttribute('data-slow-src').slice(-20))"
+                               " && !a.paused && a.currentTime > 0.2; }", timeout=15000)
+        page.get_by_role("button", name="Pause").click()
+        page.wait_for_function("() => document.querySelector('[data-listen-play]').innerText.trim()"
+                               ".startsWith('Listen')", timeout=5000)
+        assert page.evaluate(_AUDIO_STATE_JS)["paused"]
+        assert page.get_by_role("button", name="Listen: carry on").count() == 1
+    finally:
+        context.close()
+
+
+def test_without_javascript_listen_is_a_plain_audio_player_and_links(site, browser):
+    width, height = bs.VIEWPORTS["tablet-portrait"]
+    context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        wait_for_audio(page, site.base_url + "/about")
+        assert page.locator("[data-listen-slot] audio[controls]").is_visible()
+        link = page.get_by_role("link", name=re.compile(r"^Listen to this page"))
+        assert link.count() == 1
+        assert not check_audio_served(site.base_url, {link.get_attribute("href"): "/about"})
+        bs.screenshot(page, SCREENSHOTS / "journey__listen-without-javascript.png")
+    finally:
+        context.close()

@@ -208,10 +208,21 @@ def make_clip(spec: ClipSpec, *, last_try: bool = True) -> str:
 def prepare_pages(paths: list[str], languages: list[str] | None = None) -> dict[str, int]:
     """Make the audio of pages ahead of time, as a signed-out visitor sees them, in every language.
 
-    Runs in a worker when content is published or changed. Normal speed first, then slow."""
+    Runs in a worker when content is published or changed: each language's normal speed first
+    (the site's first language soonest), then the slow clips."""
     app = current_app._get_current_object()
-    wanted: list[ClipSpec] = []
+    counts = {"ready": 0, "failed": 0}
+    done: set[str] = set()
+
+    def make(specs: list[ClipSpec]) -> None:
+        for spec in specs:
+            if spec.key not in done:
+                done.add(spec.key)
+                counts["ready" if make_clip_quietly(spec) else "failed"] += 1
+
+    slow: list[ClipSpec] = []
     for locale in languages or list(app.config["LANGUAGES"]):
+        wanted: list[ClipSpec] = []
         for path in paths:
             collected: list[ClipSpec] = []
             # A fresh context for each page, as a real request has: the language and `g` of one
@@ -221,18 +232,9 @@ def prepare_pages(paths: list[str], languages: list[str] | None = None) -> dict[
                 environ_base={"coprod.audio.collect": collected})
             if response.status_code == 200:
                 wanted += collected
-    order = {speed: n for n, speed in enumerate(SPEEDS)}
-    counts = {"ready": 0, "failed": 0}
-    seen = set()
-    for spec in sorted(wanted, key=lambda s: order[s.speed]):
-        if spec.key in seen:
-            continue
-        seen.add(spec.key)
-        try:
-            make_clip(spec)
-            counts["ready"] += 1
-        except AudioNotMade:
-            counts["failed"] += 1
+        make([spec for spec in wanted if spec.speed == "normal"])
+        slow += [spec for spec in wanted if spec.speed != "normal"]
+    make(slow)
     return counts
 
 

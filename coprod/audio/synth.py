@@ -1,6 +1,6 @@
 """Speak sentences to WAV files with pyttsx3 (espeak-ng). Run only as a short-lived subprocess:
 
-    python -m coprod.audio.synth --voice cy --rate 160 --out DIR  < sentences.json
+    python coprod/audio/synth.py --voice cy --rate 160 --out DIR  < sentences.json
 
 writes DIR/0000.wav, DIR/0001.wav ... one per sentence, and exits 0. Exit 3: no such voice.
 pyttsx3/espeak-ng is not safe in threads and can crash or hang; in its own process a crash or a

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, request, send_
 from flask_babel import get_locale
 
 from coprod.audio import services
+from coprod.audio.engine import SYNTH_COMMAND
 from coprod.audio.store import KEY
 from coprod.audio.text import SLOT
 from coprod.permissions import PUBLIC, access
@@ -26,7 +26,7 @@ def _settings(app: Flask) -> dict:
         "AUDIO_DIR": env("COPROD_AUDIO_DIR") or str(Path(app.instance_path) / "audio"),
         "AUDIO_ENGINE": env("COPROD_AUDIO_ENGINE", "espeak"),
         # The synthesis subprocess; tests point it at broken commands to check the faults.
-        "AUDIO_SYNTH_COMMAND": [sys.executable, "-m", "coprod.audio.synth"],
+        "AUDIO_SYNTH_COMMAND": list(SYNTH_COMMAND),
         "AUDIO_TIMEOUT": float(env("COPROD_AUDIO_TIMEOUT", "60")),
         "AUDIO_VOICES": {"en": "en-gb", "cy": "cy"},
         "AUDIO_RATES": {"normal": 160, "slow": 115},

@@ -33,6 +33,30 @@
     return found;
   }
 
+  // The exact words of a sentence inside its block, as a Range (for the CSS Highlight API).
+  function sentenceRange(element, sentence) {
+    var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    var flat = "", where = [], space = true;
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (var i = 0; i < node.data.length; i++) {
+        var isSpace = /\s/.test(node.data[i]);
+        if (isSpace && space) { continue; }
+        flat += isSpace ? " " : node.data[i];
+        where.push([node, i]);
+        space = isSpace;
+      }
+    }
+    var at = flat.indexOf(squash(sentence));
+    if (at === -1) { return null; }
+    var end = where[at + squash(sentence).length - 1];
+    var range = document.createRange();
+    range.setStart(where[at][0], where[at][1]);
+    range.setEnd(end[0], end[1] + 1);
+    return range;
+  }
+
+  var canHighlight = !!(window.CSS && CSS.highlights && window.Highlight);
+
   function currentSentence(starts, time) {
     var found = -1;
     for (var i = 0; i < starts.length && starts[i] <= time + 0.05; i++) { found = i; }
@@ -47,7 +71,9 @@
     var speeds = control.querySelectorAll("[data-listen-speed]");
     var slot = control.closest("[data-listen-slot]") || control;
     var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    var blocks = findBlocks(parse(control.getAttribute("data-listen-sentences")));
+    var sentences = parse(control.getAttribute("data-listen-sentences"));
+    var blocks = findBlocks(sentences);
+    var spoken = -1;
     var speed = "normal";
     var starts = parse(audio.getAttribute("data-normal-starts"));
     var shown = null;
@@ -65,13 +91,23 @@
       slot.classList.toggle("is-playing", !audio.paused);
     }
 
+    // The block being read gets an outline and is kept in view; the sentence itself is marked
+    // with the CSS Highlight API where the browser has it (otherwise the whole block is).
     function highlight(index) {
+      if (index === spoken) { return; }
+      spoken = index;
       var element = index >= 0 ? blocks[index] || null : null;
+      var range = element && canHighlight ? sentenceRange(element, sentences[index]) : null;
+      if (canHighlight) {
+        if (range) { CSS.highlights.set("listen-sentence", new Highlight(range)); }
+        else { CSS.highlights.delete("listen-sentence"); }
+      }
       if (element === shown) { return; }
-      if (shown) { shown.classList.remove("listen-current"); }
+      if (shown) { shown.classList.remove("listen-current", "listen-current--whole"); }
       shown = element;
       if (element) {
         element.classList.add("listen-current");
+        if (!range) { element.classList.add("listen-current--whole"); }
         element.scrollIntoView({block: "center", behavior: reduceMotion ? "auto" : "smooth"});
       }
     }
