@@ -100,6 +100,19 @@ def test_the_main_content_is_read_in_order_and_other_things_are_left_out():
     assert spoken.blocks[1] == spoken.blocks[2] != spoken.blocks[0]
 
 
+def test_reading_copes_with_comments_scripts_quotes_entities_and_stops_on_very_long_pages():
+    from coprod.audio.text import MAX_SENTENCES
+
+    html = """<main><!-- <p>a comment</p> --><script>var x = "<p>no</p>";</script>
+    <P title="a > b" class='x'>Fish &amp; chips &lt;today&gt;.</P><img alt="A map of the town" src="m.svg"/>
+    <p title="is hidden here">Shown.</p><textarea><p>typed</p></textarea><br/><span aria-hidden="true">x</span></main>
+    <p>After main.</p>"""
+    assert read_page(html).sentences == ["Fish & chips <today>.", "A map of the town", "Shown."]
+    rows = "".join(f"<tr><td>Person {n}</td></tr>" for n in range(MAX_SENTENCES * 3))
+    assert len(read_page(f"<main><table>{rows}</table></main>").sentences) == MAX_SENTENCES
+    assert read_page("<p>No main here.</p>").sentences == []
+
+
 def test_sentences_split_on_full_stops_questions_and_welsh_text():
     assert split_sentences("Dyma'r bwrdd.  Beth ydych chi'n feddwl?   Da iawn!") == [
         "Dyma'r bwrdd.", "Beth ydych chi'n feddwl?", "Da iawn!"]
