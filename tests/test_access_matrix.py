@@ -25,6 +25,7 @@ INTENDED = {
     "pictures.picture": ANYONE,
     # Audio files: anyone holding the key (a SHA-256 of words they were shown); see README "Audio".
     "audio.clip": ANYONE,
+    "audio.clip_status": ANYONE,
     "accounts.sign_in": ANYONE,
     "accounts.sign_in_code": ANYONE,
     "accounts.card": ANYONE,

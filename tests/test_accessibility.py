@@ -814,7 +814,7 @@ def wait_for_audio(page, url: str, seconds: float = 150) -> None:
     deadline = time.monotonic() + seconds
     page.goto(url)
     while page.locator("[data-listen-slot] a[href^='/audio/']").count() < 2:
-        assert page.locator(".listen--waiting, [data-listen-audio]").count() == 1, "no Listen control"
+        assert page.locator("[data-listen-slot] [data-listen]").count() == 1, "no Listen control"
         assert time.monotonic() < deadline, f"the audio for {url} was not ready after {seconds} s"
         time.sleep(1)
         page.goto(url)
@@ -882,5 +882,28 @@ def test_without_javascript_listen_is_a_plain_audio_player_and_links(site, brows
         assert link.count() == 1
         assert not check_audio_served(site.base_url, {link.get_attribute("href"): "/about"})
         bs.screenshot(page, SCREENSHOTS / "journey__listen-without-javascript.png")
+    finally:
+        context.close()
+
+
+def test_listen_appears_by_itself_once_the_worker_has_made_the_audio(site, browser):
+    """A page sent before its audio was ready gets its Listen button without a reload."""
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        wait_for_audio(page, site.base_url + "/help")
+        # Lose the files: the page says "not ready yet" and asks the worker to make them again.
+        audio_dir = site.log.parent / "instance" / "audio"
+        for link in page.locator("[data-listen-slot] a[href^='/audio/']").all():
+            key = link.get_attribute("href").split("/")[-1].removesuffix(".mp3")
+            (audio_dir / key[:2] / f"{key}.mp3").unlink()
+        page.goto(site.base_url + "/help")
+        assert page.locator(".listen--waiting").count() == 1
+        page.evaluate("window.coprodSamePage = true")
+        page.get_by_role("button", name=re.compile(r"^Listen")).wait_for(timeout=60000)
+        assert page.evaluate("window.coprodSamePage === true"), "the page was not reloaded"
+        assert page.locator(".listen--waiting").count() == 0
+        page.get_by_role("button", name="Slow speed").wait_for(timeout=60000)
+        _assert_page_ok(page, "help page, audio arrived while it was open")
     finally:
         context.close()

@@ -139,7 +139,7 @@ def test_a_page_asks_for_audio_then_has_a_listen_control_and_the_file_is_served(
     normal, slow = AUDIO_SRC.search(page).group(1), SLOW_SRC.search(page).group(1)
     assert normal != slow
     # Without JavaScript: a plain audio player and links to the files.
-    assert f'<audio class="listen__audio" controls preload="none" src="{normal}"' in page
+    assert re.search(rf'<audio class="listen__audio"[^>]* controls src="{normal}"', page)
     assert f'<a href="{normal}">' in page
     starts = json.loads(html_unescape(re.search(r'data-normal-starts="([^"]*)"', page).group(1)))
     sentences = json.loads(html_unescape(re.search(r'data-listen-sentences="([^"]*)"', page).group(1)))
@@ -183,6 +183,21 @@ def test_speech_is_never_made_inside_a_web_request(app, audio, client, db, monke
         session.add(Board(slug="made-ahead", name="Made ahead", about="Ahead of time."))
     run_worker(audio)
     assert calls and not any(calls), "every clip was made by a worker, outside any request"
+
+
+def test_a_waiting_page_can_ask_whether_its_audio_is_ready(audio, client):
+    page = client.get("/help").get_data(as_text=True)
+    status_url = re.search(r'data-listen-wait-normal="(/audio/[0-9a-f]{64}\.json)"', page).group(1)
+    assert re.search(r'data-listen-wait-slow="/audio/[0-9a-f]{64}\.json"', page)
+    waiting = client.get(status_url)
+    assert waiting.json == {"ready": False, "failed": False}
+    assert waiting.headers["Cache-Control"] == "no-store"
+    assert huey.pending_count() == 2, "asking does not queue more jobs"
+    run_worker(audio)
+    ready = client.get(status_url).json
+    assert ready["ready"] is True and ready["src"] == status_url.replace(".json", ".mp3")
+    assert ready["starts"][0] == 0 and len(ready["starts"]) > 5
+    assert client.get("/audio/not-a-key.json").status_code == 404
 
 
 def test_unknown_or_malformed_audio_keys_are_404(audio, client):
@@ -238,7 +253,7 @@ def test_the_control_plays_any_audio_url(app):
             '{{ listen_control({"src": "/questions/7/recording.mp3"}, label="Listen to the question") }}')
     assert 'data-normal-src="/questions/7/recording.mp3"' in html
     assert "<span data-listen-label>Listen to the question</span>" in html
-    assert "data-slow-src" not in html
+    assert 'data-slow-src=""' in html and "Slow speed" in html and "data-listen-wait" not in html
 
 
 # ---------------------------------------------------------------------------------------------

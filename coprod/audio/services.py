@@ -133,7 +133,8 @@ def listen_control(html: str, locale: str, collect: list | None = None) -> str:
             _send(tasks.make_audio_clip, spec.as_job())
     tracks = {speed: {"src": url_for("audio.clip", key=specs[speed].key), "starts": clip.timings_json or "[]"}
               for speed, clip in ready.items()}
-    control = render_template("audio/_listen.html", normal=tracks.get("normal"), slow=tracks.get("slow"),
+    wait = {speed: url_for("audio.clip_status", key=spec.key) for speed, spec in specs.items() if speed not in ready}
+    control = render_template("audio/_listen.html", normal=tracks.get("normal"), slow=tracks.get("slow"), wait=wait,
                               sentences=json.dumps(spoken.sentences, ensure_ascii=False))
     return html.replace(SLOT, SLOT.replace("></div>", f">{control}</div>"), 1)
 
@@ -164,6 +165,14 @@ def _claim(key: str) -> bool:
         .values(claimed_dt=now, updated_dt=now, attempts=AudioClip.attempts + 1))
     db.session.commit()
     return result.rowcount == 1
+
+
+def clip_status(key: str) -> dict:
+    """What the Listen control asks while it waits: is the clip ready (or failed) yet?"""
+    clip = db.session.scalar(select(AudioClip).where(AudioClip.key == key))
+    if clip is not None and clip.is_ready and store().exists(key):
+        return {"ready": True, "src": url_for("audio.clip", key=key), "starts": json.loads(clip.timings_json or "[]")}
+    return {"ready": False, "failed": clip is not None and clip.status == ClipStatus.FAILED}
 
 
 def make_clip(spec: ClipSpec, *, last_try: bool = True) -> str:

@@ -6,7 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, request, send_file
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, send_file
 from flask_babel import get_locale
 
 from coprod.audio import services
@@ -66,7 +66,7 @@ def _fill_listen_slot(response: Response) -> Response:
         from flask import render_template
 
         try:
-            control = render_template("audio/_listen.html", normal=None, slow=None, sentences="[]")
+            control = render_template("audio/_listen.html", normal=None, slow=None, sentences="[]", wait=None)
         except Exception:
             control = ""
         html = html.replace(SLOT, SLOT.replace("></div>", f">{control}</div>"), 1)
@@ -88,4 +88,15 @@ def clip(key: str):
     response.cache_control.public = False
     response.cache_control.private = True
     response.cache_control.immutable = True
+    return response
+
+
+@blueprint.get("/audio/<key>.json")
+@access(PUBLIC)
+def clip_status(key: str):
+    """Whether a clip is ready yet: the Listen control asks while the page says "not ready yet"."""
+    if not KEY.match(key):
+        abort(404)
+    response = jsonify(services.clip_status(key))
+    response.headers["Cache-Control"] = "no-store"
     return response

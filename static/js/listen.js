@@ -63,7 +63,7 @@
     return found;
   }
 
-  function enhance(control) {
+  function player(control) {
     var audio = control.querySelector("[data-listen-audio]");
     var buttons = control.querySelector("[data-listen-buttons]");
     var play = control.querySelector("[data-listen-play]");
@@ -146,6 +146,45 @@
     audio.addEventListener("ended", function () { highlight(-1); started = false; setLabel(); });
     audio.addEventListener("timeupdate", function () {
       if (!audio.paused) { highlight(currentSentence(starts, audio.currentTime)); }
+    });
+  }
+
+  // Ask a clip's status URL every 2 seconds (for 2 minutes at most) until it is ready.
+  function waitFor(url, done) {
+    var tries = 0;
+    function again() { if (++tries < 60) { window.setTimeout(ask, 2000); } }
+    function ask() {
+      fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (clip) {
+          if (clip && clip.ready) { done(clip); } else if (!(clip && clip.failed)) { again(); }
+        })
+        .catch(again);
+    }
+    window.setTimeout(ask, 1000);
+  }
+
+  // A page whose audio was not ready when it was sent gets its player as soon as the worker
+  // has made it, without reloading the page (slow speed may come a little later).
+  function enhance(control) {
+    var audio = control.querySelector("[data-listen-audio]");
+    if (audio.getAttribute("data-normal-src")) { player(control); }
+    ["normal", "slow"].forEach(function (speed) {
+      var url = control.getAttribute("data-listen-wait-" + speed);
+      if (!url || !window.fetch || audio.getAttribute("data-" + speed + "-src")) { return; }
+      waitFor(url, function (clip) {
+        audio.setAttribute("data-" + speed + "-src", clip.src);
+        audio.setAttribute("data-" + speed + "-starts", JSON.stringify(clip.starts));
+        if (speed === "slow") {
+          control.querySelector("[data-listen-speeds]").hidden = false;
+          return;
+        }
+        audio.src = clip.src;
+        var waiting = control.querySelector("[data-listen-waiting]");
+        if (waiting) { waiting.parentNode.removeChild(waiting); }
+        control.classList.remove("listen--waiting");
+        player(control);
+      });
     });
   }
 
