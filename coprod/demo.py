@@ -66,6 +66,7 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
     _group(main_board, people)
     db.session.flush()
     _proposals(main_board, people)
+    _meetings(main_board, people)
 
     lines = []
     for name, (role, user) in people.items():
@@ -155,3 +156,88 @@ def _proposals(board: Board, people: dict) -> None:
                         ("Tom Evans", "Jobs"), ("Jordan Lee", "Feeling safe"), ("Margaret Jones", "Housing")):
         vote(topic, name, label)
     set_room_counts(topic, {c.id: n for c, n in zip(topic.choices, (3, 2, 6))}, by=helen)
+
+
+def _meetings(board: Board, people: dict) -> None:
+    """A past meeting with its minutes, one with a published agenda, and one taking questions soon."""
+    from datetime import datetime, time, timedelta
+
+    from coprod.meetings.times import to_utc
+    from coprod.models import AgendaItem, Meeting, MeetingStatus, Proposal, utcnow
+
+    if db.session.scalar(select(Meeting).where(Meeting.board_id == board.id)):
+        return
+    helen = people["Helen Carter"][1]
+    today = utcnow().date()
+
+    def local(days: int, hour: int, minute: int = 0):
+        return to_utc(datetime.combine(today + timedelta(days=days), time(hour, minute)))
+
+    library = ("Riverside Library, Mill Lane",
+               "The meeting room is on the ground floor.\nThere is a hearing loop.\n"
+               "There is a quiet room if you need a break.\nBus 12 stops outside.")
+
+    def meeting(title, about, days, status, deadline_days, items, **fields):
+        made = Meeting(board_id=board.id, title=title, about=about, starts_dt=local(days, 13, 30),
+                       ends_dt=local(days, 15, 30), place=library[0], place_notes=library[1], place_picture="place",
+                       question_deadline_dt=local(deadline_days, 17), status=status, created_by_id=helen.id,
+                       **fields)
+        db.session.add(made)
+        db.session.flush()
+        made_items = []
+        for position, (title, summary, picture, presenter, after, length, minutes) in enumerate(items):
+            item = AgendaItem(meeting_id=made.id, position=position, title=title, summary=summary, picture=picture,
+                              presenter=presenter, starts_after_minutes=after, length_minutes=length,
+                              minutes_text=minutes)
+            db.session.add(item)
+            made_items.append(item)
+        db.session.flush()
+        return made_items
+
+    def decide_under(item, proposal_title):
+        proposal = db.session.scalar(select(Proposal).where(Proposal.board_id == board.id,
+                                                            Proposal.title == proposal_title))
+        if proposal is not None:
+            proposal.agenda_item_id = item.id
+
+    past = meeting(
+        "Board meeting in the autumn", "We talk about jobs.\nWe talk about feeling safe in town.", -56,
+        MeetingStatus.MINUTES_PUBLISHED, -70, [
+            ("Jobs: getting paid work",
+             "Many of us want a paid job.\nThe council has a plan to help people find work.",
+             "job", "David Okafor, commissioner", 10, 30,
+             "David told us about the work plan.\n12 people have started a job this year.\n"
+             "We said we want more job coaches.\nDavid will ask for money for 2 more job coaches."),
+            ("Feeling safe in town",
+             "Some people are bullied in town.\nThis is called hate crime.\nA new support worker can help.",
+             "safe", "Riverside People First", 40, 30,
+             "People First told us about safe places in shops.\n"
+             "A support worker can go to court with you.\nWe will make a leaflet about it."),
+            ("What should our next meeting be about?", "We vote on one big topic.", "vote", "Helen Carter", 70, 15,
+             "We voted.\nMost people chose feeling safe."),
+        ], agenda_published_dt=utcnow() - timedelta(days=63), minutes_published_dt=utcnow() - timedelta(days=49))
+    decide_under(past[2], "What should our next meeting be about?")
+
+    coming = meeting(
+        "Board meeting in the spring",
+        "We talk about moving out of hospital.\nWe talk about homes, short breaks and help for families.", 10,
+        MeetingStatus.AGENDA_PUBLISHED, 3, [
+            ("Moving out of hospital",
+             "Some people live in hospital far from home.\nThey should live in the community.\n"
+             "The NHS will tell us who has moved home this year.",
+             "hospital", "David Okafor, commissioner", 10, 30, ""),
+            ("Housing: homes near family",
+             "People need homes near their family and friends.\nThe council is making a housing plan.",
+             "house", "David Okafor, commissioner", 40, 25, ""),
+            ("Short breaks for families",
+             "The council wants to close the short breaks house on Mill Lane.\nFamilies use it to have a rest.",
+             "family", "Margaret Jones, family carer", 65, 25, ""),
+            ("Support for families",
+             "Families say it is hard to get help.\nOne person could help families with forms and plans.",
+             "helping", "Helen Carter", 90, 20, ""),
+        ], agenda_published_dt=utcnow() - timedelta(days=2))
+    decide_under(coming[2], "Should we ask the council to keep the short breaks house open?")
+
+    meeting("Board meeting in the summer",
+            "We talk about feeling safe.\nYou chose this topic in our vote.", 98, MeetingStatus.PLANNED, 84, [])
+    db.session.flush()

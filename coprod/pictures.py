@@ -65,6 +65,17 @@ PICTURES: dict[str, str] = {
     "page": "1F4C4",
     "link": "1F517",
     "house": "1F3E0",
+    # Meetings and agendas
+    "hospital": "1F3E5",
+    "clock": "1F552",
+    "place": "1F4CD",
+    "family": "1F46A",
+    "job": "1F4BC",
+    "safe": "1F6E1",
+    "notes": "1F5D2",
+    "up": "2B06",
+    "down": "2B07",
+    "edit": "270F",
 }
 
 _SAFE_NAME = re.compile(r"^[a-z0-9-]{1,60}$")

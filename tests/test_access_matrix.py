@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from conftest import sign_in
-from coprod.models import Choice, Group, GroupMember, LoginCard, Proposal, Role
+from coprod.models import AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus, Proposal, Role, utcnow
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
@@ -67,6 +67,21 @@ INTENDED = {
     "votes.open_voting": SECRETARY,
     "votes.close_voting": SECRETARY,
     "votes.hands": SECRETARY,
+    # Published agendas and minutes are the board's public record; drafts answer 404 to others.
+    "meetings.index": ANYONE,
+    "meetings.meeting": ANYONE,
+    "meetings.pack": ANYONE,
+    "meetings.next_meeting": ON_THE_BOARD,
+    "meetings.manage_index": SECRETARY,
+    "meetings.new_meeting": SECRETARY,
+    "meetings.manage": SECRETARY,
+    "meetings.edit_meeting": SECRETARY,
+    "meetings.change_status": SECRETARY,
+    "meetings.new_item": SECRETARY,
+    "meetings.edit_item": SECRETARY,
+    "meetings.move_item": SECRETARY,
+    "meetings.remove_item": SECRETARY,
+    "meetings.minutes": SECRETARY,
     "admin.index": ADMIN,
     "admin.boards": ADMIN,
     "admin.new_board": ADMIN,
@@ -130,6 +145,14 @@ def people(factory, make_client, db):
         session.flush()
         session.add(Choice(proposal_id=proposal.id, label="Yes"))
         proposal_id = proposal.id
+        meeting = Meeting(board_id=board.id, title="Board meeting", starts_dt=utcnow(), place="Library",
+                          status=MeetingStatus.AGENDA_PUBLISHED)
+        session.add(meeting)
+        session.flush()
+        item = AgendaItem(meeting_id=meeting.id, title="Housing")
+        session.add(item)
+        session.flush()
+        meeting_id, item_id = meeting.id, item.id
     users = {
         "member": factory.person("A Member", board=board, role=Role.MEMBER),
         "carer": factory.person("A Carer", board=board, role=Role.CARER),
@@ -141,7 +164,7 @@ def people(factory, make_client, db):
     }
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
               "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,
-              "proposal_id": proposal_id}
+              "proposal_id": proposal_id, "meeting_id": meeting_id, "item_id": item_id}
     return users, values
 
 

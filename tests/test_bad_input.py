@@ -4,6 +4,7 @@ typed kept, never a server error."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -11,9 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CSRF_RE, sign_in
-from coprod.models import Choice, Group, Proposal, Role, utcnow
+from coprod.models import AgendaItem, Choice, Group, Meeting, Proposal, Role, utcnow
 
 EXAMPLES = int(os.environ.get("COPROD_BAD_INPUT_EXAMPLES", "150"))
+
+MEETING_TEXT = ["title", "about", "starts", "ends", "place", "place_notes", "online_url", "question_deadline"]
+ITEM_TEXT = ["title", "summary", "presenter", "starts", "length"]
 
 # (who fills it in, url, text fields, choice fields with their valid values, fields never echoed back)
 FORMS = [
@@ -35,6 +39,16 @@ FORMS = [
     ("secretary", "/boards/riverside-ld/proposals/{proposal}/hands", ["count_{choice}"], {}, set()),
     ("member", "/boards/riverside-ld/votes/{proposal}/check", [], {"choice": ["{choice}"]}, set()),
     ("member", "/boards/riverside-ld/votes/{proposal}/cast", [], {"choice": ["{choice}"]}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/new", MEETING_TEXT, {"place_picture": ["board"]}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/edit", MEETING_TEXT, {"place_picture": ["board"]}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/new", ITEM_TEXT,
+     {"picture": ["talk"], "proposal": ["", "{proposal}"]}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/{item}", ITEM_TEXT,
+     {"picture": ["talk"], "proposal": ["", "{proposal}"]}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/minutes", ["minutes_{item}"], {}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/status", [],
+     {"status": ["planned", "taking_questions", "agenda_published"]}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/{item}/move", [], {"direction": ["up", "down"]}, set()),
     ("admin", "/admin/boards/new", ["name", "slug", "about"], {}, set()),
     ("admin", "/admin/people/{target}/roles", [], {"board": ["{board}"], "role": ["member"]}, set()),
     (None, "/language", ["next"], {"locale": ["en", "cy"]}, {"next"}),
@@ -89,8 +103,16 @@ def clients(factory, make_client, db):
         session.add(choice)
         session.flush()
         proposal_id, choice_id = proposal.id, choice.id
+        meeting = Meeting(board_id=board.id, title="Board meeting", starts_dt=utcnow() + timedelta(days=30),
+                          place="Library")
+        session.add(meeting)
+        session.flush()
+        item = AgendaItem(meeting_id=meeting.id, title="Housing")
+        session.add(item)
+        session.flush()
+        meeting_id, item_id = meeting.id, item.id
     return made, {"target": target.id, "board": board.id, "group": group_id, "proposal": proposal_id,
-                  "choice": choice_id}
+                  "choice": choice_id, "meeting": meeting_id, "item": item_id}
 
 
 text = st.text(max_size=300) | st.text(min_size=1000, max_size=5000) | st.sampled_from(

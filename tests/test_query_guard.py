@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from conftest import sign_in
@@ -9,8 +11,8 @@ from coprod.accounts.tokens import hash_secret
 from coprod.extensions import db as _db
 from sqlalchemy import select
 
-from coprod.models import (AuditEvent, Ballot, Board, Choice, LoginCard, Membership, Proposal, Role, User,
-                           Vote, utcnow)
+from coprod.models import (AgendaItem, AuditEvent, Ballot, Board, Choice, LoginCard, Meeting, MeetingStatus,
+                           Membership, Proposal, Role, User, Vote, utcnow)
 from coprod.query_count import count_queries
 
 MAX_QUERIES = 10
@@ -30,6 +32,14 @@ PAGES = [
     ("secretary", "/boards/riverside-ld/proposals"),
     ("secretary", "/boards/riverside-ld/proposals/{proposal}"),
     (None, "/boards/riverside-ld/votes/{proposal}/screen"),
+    ("member", "/boards/riverside-ld/meetings"),
+    ("member", "/boards/riverside-ld/meetings/next"),
+    ("member", "/boards/riverside-ld/meetings/{meeting}"),
+    (None, "/boards/riverside-ld/meetings/{meeting}/pack"),
+    ("secretary", "/boards/riverside-ld/meetings/manage"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/manage"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/{item}"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/minutes"),
     ("admin", "/"),
     ("admin", "/admin/boards"),
     ("admin", "/admin/people"),
@@ -65,6 +75,20 @@ def _grow(db, board_id: int, target_id: int, proposal_id: int, size: int, tag: s
         session.add_all(Choice(proposal_id=p.id, label=label) for p in more for label in ("Yes", "No"))
 
 
+def _grow_meetings(db, board_id: int, meeting_id: int, size: int, tag: str):
+    """Add `size` more agenda items (each with a proposal) and `size // 10` more meetings."""
+    with db.context() as session:
+        items = [AgendaItem(meeting_id=meeting_id, title=f"Item {tag}{i}", position=1000 + i,
+                            starts_after_minutes=i, length_minutes=5, minutes_text="We talked.") for i in range(size)]
+        session.add_all(items)
+        session.flush()
+        session.add_all(Proposal(board_id=board_id, title=f"Vote {tag}{i}", agenda_item_id=item.id)
+                        for i, item in enumerate(items))
+        session.add_all(Meeting(board_id=board_id, title=f"Meeting {tag}{i}", place="Library",
+                                starts_dt=utcnow() + timedelta(days=i - size // 20),
+                                status=MeetingStatus.AGENDA_PUBLISHED) for i in range(size // 10))
+
+
 def _counts(engine, clients, ids):
     counts = {}
     for who, path in PAGES:
@@ -97,11 +121,20 @@ def test_pages_make_few_queries_and_do_not_grow_with_data(app, factory, make_cli
         session.flush()
         session.add_all(Choice(proposal_id=proposal.id, label=label, position=i)
                         for i, label in enumerate(["Yes", "No", "Not sure"]))
-        ids = {"target": target.id, "proposal": proposal.id}
+        meeting = Meeting(board_id=board.id, title="Board meeting", place="Library", status=MeetingStatus.HELD,
+                          starts_dt=utcnow() - timedelta(days=1))
+        session.add(meeting)
+        session.flush()
+        item = AgendaItem(meeting_id=meeting.id, title="Housing")
+        session.add(item)
+        session.flush()
+        ids = {"target": target.id, "proposal": proposal.id, "meeting": meeting.id, "item": item.id}
 
     _grow(db, board.id, target.id, ids["proposal"], 10, "a")
+    _grow_meetings(db, board.id, ids["meeting"], 10, "a")
     small = _counts(engine, clients, ids)
     _grow(db, board.id, target.id, ids["proposal"], 300, "b")
+    _grow_meetings(db, board.id, ids["meeting"], 300, "b")
     large = _counts(engine, clients, ids)
 
     print("queries per page (small, large):", {p: (small[p], large[p]) for p in small})

@@ -47,6 +47,8 @@ class Proposal(Base):
     voter_roles: Mapped[str] = mapped_column(String(100), default="member,carer")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    # The agenda item it is decided under, if any (shown on the meeting's agenda).
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"), index=True)
 
     board: Mapped[Board] = relationship()
     choices: Mapped[list[Choice]] = relationship(back_populates="proposal", order_by="Choice.position")

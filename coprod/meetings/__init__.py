@@ -1,0 +1,1 @@
+"""Ask (part one): meetings, their agendas and minutes, for the secretary and the board."""

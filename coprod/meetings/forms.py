@@ -1,0 +1,143 @@
+"""Forms for meetings, agenda items, the meeting's status and the minutes."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField, TimeField, ValidationError
+from wtforms.validators import DataRequired, Optional
+
+from coprod.forms import ChoiceField, ListField, MaxLength, PlainText, choices, required, strip
+from coprod.models import MeetingStatus
+from coprod.votes.forms import WhenField, picture_choices
+
+STATUS_LABELS = {
+    MeetingStatus.PLANNED: _l("Planned"),
+    MeetingStatus.TAKING_QUESTIONS: _l("Taking questions"),
+    MeetingStatus.AGENDA_PUBLISHED: _l("Agenda published"),
+    MeetingStatus.HELD: _l("The meeting has happened"),
+    MeetingStatus.MINUTES_PUBLISHED: _l("Minutes published"),
+}
+
+STATUS_PICTURES = {
+    MeetingStatus.PLANNED: "calendar",
+    MeetingStatus.TAKING_QUESTIONS: "question",
+    MeetingStatus.AGENDA_PUBLISHED: "page",
+    MeetingStatus.HELD: "people",
+    MeetingStatus.MINUTES_PUBLISHED: "book",
+}
+
+
+class ClockField(TimeField):
+    """A time box whose message is easy read."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Type a time, like 14:30.")) from None
+
+
+class SensibleYear:
+    """Years far away are typing mistakes (and out of range for time zone sums)."""
+
+    def __call__(self, form, field):
+        if field.data is not None and not 2000 <= field.data.year <= 2200:
+            raise ValidationError(_l("Check the year. Type a date and time, like 25/12/2026 14:30."))
+
+
+class WebAddress:
+    """An address that starts with https:// (or http://) and names a website."""
+
+    def __call__(self, form, field):
+        value = field.data or ""
+        if not value:
+            return
+        parts = urlsplit(value) if " " not in value else None
+        if parts is None or parts.scheme not in ("http", "https") or "." not in parts.netloc:
+            raise ValidationError(_l("Type the whole web address. It starts with https://"))
+
+
+class Minutes:
+    """A whole number of minutes, from 1 to 600."""
+
+    def __call__(self, form, field):
+        value = field.data or ""
+        if value and (not value.isdigit() or not 1 <= int(value) <= 600):
+            raise ValidationError(_l("Type a number of minutes, from 1 to 600. For example: 30."))
+
+
+def _text(label, message=None, maximum=200, description=None):
+    # DataRequired too: only spaces are stripped to nothing, and nothing is not a name or a place.
+    checks = [required(message), DataRequired(message)] if message else [Optional()]
+    return StringField(label, description=description, filters=[strip],
+                       validators=[*checks, MaxLength(maximum), PlainText()])
+
+
+def _easy_read(label, description, maximum=3000):
+    return TextAreaField(label, description=description, filters=[strip],
+                         validators=[MaxLength(maximum), PlainText()])
+
+
+class MeetingForm(FlaskForm):
+    title = _text(_l("Name of the meeting"), _l("Type a name for the meeting."),
+                  description=_l("For example: Board meeting in March."))
+    about = _easy_read(_l("What is the meeting about?"), _l("Easy read. Short sentences. One idea in each."))
+    starts = WhenField(_l("When does it start?"), format="%Y-%m-%dT%H:%M",
+                       validators=[required(_l("Type when the meeting starts.")), SensibleYear()])
+    ends = ClockField(_l("What time does it end? (you can leave this empty)"), validators=[Optional()],
+                      format="%H:%M")
+    place = _text(_l("Where is it?"), _l("Type where the meeting is."),
+                  description=_l("For example: Riverside Library, Mill Lane."))
+    place_notes = _easy_read(_l("About the place"),
+                             _l("How to get there. Step-free access, hearing loop, quiet room."), 2000)
+    place_picture = ListField(_l("Picture for the place"), choices=picture_choices(), default="board",
+                              validators=[required(_l("Choose a picture."))])
+    online_url = _text(_l("Link to join online (you can leave this empty)"), maximum=500,
+                       description=_l("The whole web address, starting with https://"))
+    question_deadline = WhenField(_l("Questions must be sent by (you can leave this empty)"),
+                                  format="%Y-%m-%dT%H:%M", validators=[Optional(), SensibleYear()])
+
+    def validate_online_url(self, field):
+        WebAddress()(self, field)
+
+
+class AgendaItemForm(FlaskForm):
+    title = _text(_l("What is this item about?"), _l("Type what this item is about."),
+                  description=_l("A few words. For example: Short breaks for families."))
+    summary = _easy_read(_l("Say more in easy read"), _l("Short sentences. One idea in each."), 2000)
+    picture = ListField(_l("Picture"), choices=picture_choices(), default="talk",
+                        validators=[required(_l("Choose a picture."))])
+    presenter = _text(_l("Who talks about it? (you can leave this empty)"), maximum=120,
+                      description=_l("A name or a job. For example: David Okafor, commissioner."))
+    starts = ClockField(_l("What time does it start? (you can leave this empty)"), validators=[Optional()],
+                        format="%H:%M", description=_l("For example: 14:30."))
+    length = StringField(_l("How many minutes? (you can leave this empty)"), filters=[strip],
+                         render_kw={"inputmode": "numeric"}, validators=[Minutes()])
+    proposal = ListField(_l("A proposal to vote on under this item (you can leave this empty)"),
+                         validators=[Optional()])
+
+
+class StatusForm(FlaskForm):
+    status = ChoiceField(_l("Where is the meeting up to?"),
+                         choices=choices((s.value, STATUS_LABELS[s]) for s in MeetingStatus),
+                         validators=[required(_l("Choose where the meeting is up to."))])
+
+
+class MoveForm(FlaskForm):
+    direction = ChoiceField(_l("Move"), choices=choices([("up", _l("Up")), ("down", _l("Down"))]),
+                            validators=[required(_l("Choose up or down."))])
+
+
+def minutes_form(items):
+    """One easy-read box per agenda item."""
+
+    class Form(FlaskForm):
+        pass
+
+    for item in items:
+        setattr(Form, f"minutes_{item.id}", _easy_read(
+            item.title, _l("What happened, in easy read. What was decided. Who will do what."), 5000))
+    return Form()

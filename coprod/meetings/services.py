@@ -1,0 +1,228 @@
+"""Rules for meetings, agenda items and minutes. Functions flush; the view commits once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from coprod import audit
+from coprod.extensions import db
+from coprod.models import AgendaItem, Board, Meeting, MeetingStatus, Proposal, Role, User, utcnow
+from coprod.models.meeting import AGENDA_PUBLIC
+
+# What the audit log calls each step.
+STATUS_ACTIONS = {
+    MeetingStatus.PLANNED: "meeting.planned",
+    MeetingStatus.TAKING_QUESTIONS: "meeting.take-questions",
+    MeetingStatus.AGENDA_PUBLISHED: "meeting.publish-agenda",
+    MeetingStatus.HELD: "meeting.held",
+    MeetingStatus.MINUTES_PUBLISHED: "meeting.publish-minutes",
+}
+
+# A meeting still counts as "next" for a few hours after it starts (people look during it).
+STILL_NEXT_FOR = timedelta(hours=6)
+
+MEETING_FIELDS = ("title", "about", "starts_dt", "ends_dt", "place", "place_notes", "place_picture",
+                  "online_url", "question_deadline_dt")
+ITEM_FIELDS = ("title", "summary", "picture", "presenter", "starts_after_minutes", "length_minutes")
+
+
+class MeetingRefused(Exception):
+    """A change that cannot be made; the message is easy read."""
+
+
+def may_manage(board: Board, user) -> bool:
+    return user.is_authenticated and (user.is_admin or user.role_on(board) == Role.SECRETARY)
+
+
+# ---- reading ------------------------------------------------------------------------------------
+
+def meetings_on(board: Board, *, drafts: bool) -> list[Meeting]:
+    """The board's meetings, newest first; with `drafts`, also those whose agenda is not published."""
+    query = select(Meeting).where(Meeting.board_id == board.id).order_by(Meeting.starts_dt.desc())
+    if not drafts:
+        query = query.where(Meeting.status.in_(AGENDA_PUBLIC))
+    return list(db.session.scalars(query))
+
+
+def meeting_on(board: Board, meeting_id: int) -> Meeting | None:
+    """The meeting with its items, only if it is this board's."""
+    return db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id, Meeting.board_id == board.id)
+        .options(selectinload(Meeting.items)))
+
+
+def next_meeting(board: Board, now: datetime | None = None) -> Meeting | None:
+    now = now or utcnow()
+    return db.session.scalar(
+        select(Meeting).where(Meeting.board_id == board.id, Meeting.starts_dt >= now - STILL_NEXT_FOR,
+                              Meeting.status.not_in([MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED]))
+        .options(selectinload(Meeting.items)).order_by(Meeting.starts_dt).limit(1))
+
+
+def proposals_by_item(meeting: Meeting) -> dict[int, list[Proposal]]:
+    """The proposals decided under each of the meeting's items, in one query."""
+    found: dict[int, list[Proposal]] = {}
+    item_ids = [item.id for item in meeting.items]
+    if not item_ids:
+        return found
+    for proposal in db.session.scalars(select(Proposal).where(Proposal.agenda_item_id.in_(item_ids))
+                                       .order_by(Proposal.created_dt)):
+        found.setdefault(proposal.agenda_item_id, []).append(proposal)
+    return found
+
+
+def proposals_to_link(board: Board) -> list[Proposal]:
+    return list(db.session.scalars(select(Proposal).where(Proposal.board_id == board.id)
+                                   .order_by(Proposal.created_dt.desc())))
+
+
+# ---- meetings -----------------------------------------------------------------------------------
+
+def check_times(*, starts_dt: datetime, ends_dt: datetime | None, question_deadline_dt: datetime | None,
+                now: datetime, starts_changed: bool) -> dict[str, str]:
+    """Easy-read problems with a meeting's times, by form field."""
+    problems = {}
+    if starts_changed and starts_dt <= now:
+        problems["starts"] = _("This time has passed. Choose a later time.")
+    if ends_dt is not None and ends_dt <= starts_dt:
+        problems["ends"] = _("The meeting must end after it starts.")
+    if question_deadline_dt is not None:
+        if question_deadline_dt >= starts_dt:
+            problems["question_deadline"] = _("Questions must be sent before the meeting starts.")
+        elif starts_changed and question_deadline_dt <= now:
+            problems["question_deadline"] = _("This time has passed. Choose a later time.")
+    return problems
+
+
+def create_meeting(board: Board, *, by: User, **fields) -> Meeting:
+    meeting = Meeting(board_id=board.id, status=MeetingStatus.PLANNED, created_by_id=by.id,
+                      **{name: fields[name] for name in MEETING_FIELDS})
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record("meeting.create", target=meeting, board=board, actor=by, detail=meeting.title)
+    return meeting
+
+
+def update_meeting(meeting: Meeting, *, by: User, **fields) -> None:
+    changed = [name for name in MEETING_FIELDS if getattr(meeting, name) != fields[name]]
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    if changed:
+        audit.record("meeting.edit", target=meeting, board=meeting.board, actor=by, detail=", ".join(changed))
+    db.session.flush()
+
+
+def set_status(meeting: Meeting, status: MeetingStatus, *, by: User, now: datetime | None = None) -> None:
+    """Move the meeting on (or back). Publishing needs something to publish."""
+    now = now or utcnow()
+    if status == meeting.status:
+        return
+    if status == MeetingStatus.AGENDA_PUBLISHED and not meeting.items:
+        raise MeetingRefused(_("Add an item to the agenda first. Then you can publish it."))
+    if status in (MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED) and meeting.starts_dt > now:
+        raise MeetingRefused(_("The meeting has not happened yet."))
+    if status == MeetingStatus.MINUTES_PUBLISHED and not any(item.minutes_text for item in meeting.items):
+        raise MeetingRefused(_("Write the minutes first. Then you can publish them."))
+    before = meeting.status
+    meeting.status = status
+    if status == MeetingStatus.AGENDA_PUBLISHED:
+        meeting.agenda_published_dt = now
+    if status == MeetingStatus.MINUTES_PUBLISHED:
+        meeting.minutes_published_dt = now
+    audit.record(STATUS_ACTIONS[status], target=meeting, board=meeting.board, actor=by,
+                 detail=f"{before.value} -> {status.value}")
+    db.session.flush()
+
+
+# ---- agenda items -------------------------------------------------------------------------------
+
+def item_on(meeting: Meeting, item_id: int) -> AgendaItem | None:
+    """The item, only if it is on this meeting (so only on this board)."""
+    return next((item for item in meeting.items if item.id == item_id), None)
+
+
+def add_item(meeting: Meeting, *, by: User, proposal_id: int | None = None, **fields) -> AgendaItem:
+    last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
+    item = AgendaItem(meeting_id=meeting.id, position=(last + 1) if last is not None else 0,
+                      **{name: fields[name] for name in ITEM_FIELDS})
+    db.session.add(item)
+    db.session.flush()
+    meeting.items.append(item)
+    _link_proposal(meeting, item, proposal_id)
+    audit.record("agenda-item.add", target=item, board=meeting.board, actor=by, detail=item.title)
+    db.session.flush()
+    return item
+
+
+def update_item(meeting: Meeting, item: AgendaItem, *, by: User, proposal_id: int | None = None,
+                **fields) -> None:
+    changed = [name for name in ITEM_FIELDS if getattr(item, name) != fields[name]]
+    for name in changed:
+        setattr(item, name, fields[name])
+    if _link_proposal(meeting, item, proposal_id):
+        changed.append("proposal")
+    if changed:
+        audit.record("agenda-item.edit", target=item, board=meeting.board, actor=by, detail=", ".join(changed))
+    db.session.flush()
+
+
+def linked_proposal_id(item: AgendaItem) -> int | None:
+    return db.session.scalar(select(Proposal.id).where(Proposal.agenda_item_id == item.id).limit(1))
+
+
+def _link_proposal(meeting: Meeting, item: AgendaItem, proposal_id: int | None) -> bool:
+    """Decide `proposal_id` (one of this board's proposals) under `item`. True if anything changed."""
+    current = linked_proposal_id(item)
+    if current == proposal_id:
+        return False
+    if current is not None:
+        db.session.execute(update(Proposal).where(Proposal.id == current).values(agenda_item_id=None))
+    if proposal_id is not None:
+        db.session.execute(update(Proposal).where(Proposal.id == proposal_id, Proposal.board_id == meeting.board_id)
+                           .values(agenda_item_id=item.id))
+    return True
+
+
+def move_item(meeting: Meeting, item: AgendaItem, direction: str, *, by: User) -> None:
+    """Swap the item with the one above or below it."""
+    items = list(meeting.items)
+    index = items.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0:
+        raise MeetingRefused(_("This is the first item. It cannot go up."))
+    if other >= len(items):
+        raise MeetingRefused(_("This is the last item. It cannot go down."))
+    items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items):  # renumbered 0..n-1, whatever was there before
+        each.position = position
+    audit.record("agenda-item.move", target=item, board=meeting.board, actor=by,
+                 detail=f"{direction}: {index + 1} -> {other + 1}")
+    db.session.flush()
+    db.session.expire(meeting, ["items"])
+
+
+def remove_item(meeting: Meeting, item: AgendaItem, *, by: User) -> None:
+    db.session.execute(update(Proposal).where(Proposal.agenda_item_id == item.id).values(agenda_item_id=None))
+    audit.record("agenda-item.remove", target=item, board=meeting.board, actor=by, detail=item.title)
+    meeting.items.remove(item)
+    db.session.delete(item)
+    for position, each in enumerate(meeting.items):
+        each.position = position
+    db.session.flush()
+
+
+def save_minutes(meeting: Meeting, texts: dict[int, str], *, by: User) -> None:
+    changed = []
+    for item in meeting.items:
+        text = texts.get(item.id, item.minutes_text)
+        if text != item.minutes_text:
+            item.minutes_text = text
+            changed.append(str(item.position + 1))
+    if changed:
+        audit.record("meeting.minutes", target=meeting, board=meeting.board, actor=by,
+                     detail="items " + ", ".join(changed))
+    db.session.flush()

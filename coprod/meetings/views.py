@@ -1,0 +1,300 @@
+"""Meetings: the easy-read agenda, minutes and "Next meeting" for everyone, and the secretary's
+pages to plan meetings and build agendas. Thin: rules in services."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from coprod.extensions import db
+from coprod.forms import choices
+from coprod.meetings import services, times
+from coprod.meetings.forms import (STATUS_LABELS, STATUS_PICTURES, AgendaItemForm, MeetingForm, MoveForm,
+                                   StatusForm, minutes_form)
+from coprod.models import Board, MeetingStatus, Role, utcnow
+from coprod.permissions import PUBLIC, access, board_roles
+
+blueprint = Blueprint("meetings", __name__, url_prefix="/boards/<slug>/meetings")
+
+SECRETARY = board_roles(Role.SECRETARY)
+ON_THE_BOARD = board_roles(*Role)
+
+for _name in ("easy_when", "easy_date", "easy_time"):
+    blueprint.add_app_template_filter(getattr(times, _name), _name)
+
+
+def _meeting_or_404(meeting_id: int):
+    meeting = services.meeting_on(g.board, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _public_board(slug: str) -> Board:
+    board = db.session.scalar(select(Board).where(Board.slug == slug))
+    if board is None:
+        abort(404)
+    g.board = board
+    return board
+
+
+def _published_meeting_or_404(slug: str, meeting_id: int):
+    """The agenda is public once published; before that only the secretary sees the draft."""
+    board = _public_board(slug)
+    meeting = _meeting_or_404(meeting_id)
+    if not meeting.agenda_is_public and not services.may_manage(board, current_user):
+        abort(404)
+    return meeting
+
+
+# ---- for everyone -------------------------------------------------------------------------------
+
+@blueprint.get("")
+@access(PUBLIC)
+def index(slug: str):
+    """The board's meetings: coming and past, with their agendas and minutes (the public record)."""
+    board = _public_board(slug)
+    manager = services.may_manage(board, current_user)
+    meetings = services.meetings_on(board, drafts=manager)
+    now = utcnow()
+    return render_template("meetings/index.html", coming=[m for m in reversed(meetings) if not m.is_over
+                                                         and m.starts_dt >= now - services.STILL_NEXT_FOR],
+                           past=[m for m in meetings if m.is_over or m.starts_dt < now - services.STILL_NEXT_FOR],
+                           manager=manager, status_labels=STATUS_LABELS)
+
+
+@blueprint.get("/next")
+@access(ON_THE_BOARD)
+def next_meeting(slug: str):
+    """The next meeting: when, where, what it is about, how to ask, and by when."""
+    meeting = services.next_meeting(g.board)
+    return render_template("meetings/next.html", meeting=meeting, now=utcnow())
+
+
+@blueprint.get("/<int:meeting_id>")
+@access(PUBLIC)
+def meeting(slug: str, meeting_id: int):
+    """The easy-read agenda, with the proposals to vote on; the minutes once published."""
+    found = _published_meeting_or_404(slug, meeting_id)
+    return render_template("meetings/meeting.html", meeting=found, proposals=services.proposals_by_item(found),
+                           manager=services.may_manage(g.board, current_user))
+
+
+@blueprint.get("/<int:meeting_id>/pack")
+@access(PUBLIC)
+def pack(slug: str, meeting_id: int):
+    """The meeting pack to print: large type, pictures, and space for notes."""
+    found = _published_meeting_or_404(slug, meeting_id)
+    return render_template("meetings/pack.html", meeting=found, proposals=services.proposals_by_item(found))
+
+
+# ---- the secretary ------------------------------------------------------------------------------
+
+@blueprint.get("/manage")
+@access(SECRETARY)
+def manage_index(slug: str):
+    """All the board's meetings, drafts too, for the secretary."""
+    return render_template("meetings/manage_index.html", meetings=services.meetings_on(g.board, drafts=True),
+                           status_labels=STATUS_LABELS, status_pictures=STATUS_PICTURES)
+
+
+def _meeting_fields(form: MeetingForm, *, was=None) -> dict | None:
+    """The form's values in UTC, or None after putting easy-read messages next to the fields."""
+    starts = times.to_utc(form.starts.data)
+    if was is not None and was.starts_dt.replace(second=0, microsecond=0) == starts:
+        starts = was.starts_dt  # the form shows minutes only: unchanged is unchanged
+    fields = {
+        "title": form.title.data, "about": form.about.data or "", "starts_dt": starts,
+        "ends_dt": times.at_local_time(starts, form.ends.data) if form.ends.data else None,
+        "place": form.place.data, "place_notes": form.place_notes.data or "",
+        "place_picture": form.place_picture.data, "online_url": form.online_url.data or None,
+        "question_deadline_dt": times.to_utc(form.question_deadline.data),
+    }
+    problems = services.check_times(
+        starts_dt=starts, ends_dt=fields["ends_dt"], question_deadline_dt=fields["question_deadline_dt"],
+        now=utcnow(), starts_changed=was is None or was.starts_dt != starts)
+    for name, message in problems.items():
+        form[name].errors.append(message)
+    return None if problems else fields
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@access(SECRETARY)
+def new_meeting(slug: str):
+    """Plan a meeting: when, where, and the deadline for questions."""
+    form = MeetingForm()
+    if form.validate_on_submit() and (fields := _meeting_fields(form)):
+        made = services.create_meeting(g.board, by=current_user, **fields)
+        db.session.commit()
+        flash(_("The meeting is planned. Now add the agenda items."), "success")
+        return redirect(url_for("meetings.manage", slug=slug, meeting_id=made.id))
+    return render_template("meetings/meeting_form.html", form=form, meeting=None)
+
+
+@blueprint.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@access(SECRETARY)
+def edit_meeting(slug: str, meeting_id: int):
+    """Change the meeting's time, place or question deadline."""
+    found = _meeting_or_404(meeting_id)
+    form = MeetingForm()
+    if request.method == "GET":
+        form.process(obj=found, starts=times.form_value(found.starts_dt),
+                     ends=times.form_value(found.ends_dt).time() if found.ends_dt else None,
+                     question_deadline=times.form_value(found.question_deadline_dt))
+    if form.validate_on_submit() and (fields := _meeting_fields(form, was=found)):
+        services.update_meeting(found, by=current_user, **fields)
+        db.session.commit()
+        flash(_("The meeting is saved."), "success")
+        return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    return render_template("meetings/meeting_form.html", form=form, meeting=found)
+
+
+@blueprint.get("/<int:meeting_id>/manage")
+@access(SECRETARY)
+def manage(slug: str, meeting_id: int):
+    """One meeting for the secretary: its status, its agenda items in order, and the minutes."""
+    found = _meeting_or_404(meeting_id)
+    form = StatusForm(status=found.status.value)
+    return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
+                           status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
+                           proposals=services.proposals_by_item(found))
+
+
+@blueprint.post("/<int:meeting_id>/status")
+@access(SECRETARY)
+def change_status(slug: str, meeting_id: int):
+    """Open questions, publish the agenda, say the meeting happened, publish the minutes."""
+    found = _meeting_or_404(meeting_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
+                               status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
+                               proposals=services.proposals_by_item(found)), 400
+    status = MeetingStatus(form.status.data)
+    try:
+        services.set_status(found, status, by=current_user)
+    except services.MeetingRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("Saved. The meeting is now: %(status)s.", status=STATUS_LABELS[status]), "success")
+    return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+
+
+def _item_form(item=None, formdata=None) -> AgendaItemForm:
+    form = AgendaItemForm(formdata=formdata) if formdata is not None else AgendaItemForm()
+    form.proposal.choices = choices([("", _("No proposal"))] + [
+        (str(p.id), p.title) for p in services.proposals_to_link(g.board)])
+    return form
+
+
+def _item_fields(form: AgendaItemForm, meeting) -> dict | None:
+    starts_after = None
+    if form.starts.data:
+        starts_after = round((times.at_local_time(meeting.starts_dt, form.starts.data)
+                              - meeting.starts_dt).total_seconds() / 60)
+        if starts_after < 0:
+            form.starts.errors.append(_("The meeting starts at %(time)s. Choose that time or later.",
+                                        time=times.easy_time(meeting.starts_dt)))
+            return None
+    return {"title": form.title.data, "summary": form.summary.data or "", "picture": form.picture.data,
+            "presenter": form.presenter.data or "", "starts_after_minutes": starts_after,
+            "length_minutes": int(form.length.data) if form.length.data else None,
+            "proposal_id": int(form.proposal.data) if form.proposal.data else None}
+
+
+@blueprint.route("/<int:meeting_id>/items/new", methods=["GET", "POST"])
+@access(SECRETARY)
+def new_item(slug: str, meeting_id: int):
+    """Add an item to the agenda. It goes at the end; move it with the up and down buttons."""
+    found = _meeting_or_404(meeting_id)
+    form = _item_form()
+    if form.validate_on_submit() and (fields := _item_fields(form, found)):
+        services.add_item(found, by=current_user, **fields)
+        db.session.commit()
+        flash(_("The item is on the agenda."), "success")
+        return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    return render_template("meetings/item_form.html", form=form, meeting=found, item=None)
+
+
+def _item_or_404(meeting, item_id: int):
+    item = services.item_on(meeting, item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+@blueprint.route("/<int:meeting_id>/items/<int:item_id>", methods=["GET", "POST"])
+@access(SECRETARY)
+def edit_item(slug: str, meeting_id: int, item_id: int):
+    """Change an agenda item."""
+    found = _meeting_or_404(meeting_id)
+    item = _item_or_404(found, item_id)
+    form = _item_form()
+    if request.method == "GET":
+        starts, _ends = item.slot(found.starts_dt)
+        linked = services.linked_proposal_id(item)
+        form.process(obj=item, starts=times.form_value(starts).time() if starts else None,
+                     length=str(item.length_minutes or ""), proposal=str(linked) if linked else "")
+    if form.validate_on_submit() and (fields := _item_fields(form, found)):
+        services.update_item(found, item, by=current_user, **fields)
+        db.session.commit()
+        flash(_("The item is saved."), "success")
+        return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    return render_template("meetings/item_form.html", form=form, meeting=found, item=item)
+
+
+@blueprint.post("/<int:meeting_id>/items/<int:item_id>/move")
+@access(SECRETARY)
+def move_item(slug: str, meeting_id: int, item_id: int):
+    """Move an item up or down the agenda (buttons: no dragging needed)."""
+    found = _meeting_or_404(meeting_id)
+    item = _item_or_404(found, item_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        flash(_("Choose up or down."), "error")
+    else:
+        try:
+            services.move_item(found, item, form.direction.data, by=current_user)
+        except services.MeetingRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(_("The item is moved."), "success")
+    return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id, _anchor=f"item-{item_id}"))
+
+
+@blueprint.post("/<int:meeting_id>/items/<int:item_id>/remove")
+@access(SECRETARY)
+def remove_item(slug: str, meeting_id: int, item_id: int):
+    """Take an item off the agenda."""
+    found = _meeting_or_404(meeting_id)
+    item = _item_or_404(found, item_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.remove_item(found, item, by=current_user)
+    db.session.commit()
+    flash(_("The item is off the agenda."), "success")
+    return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
+@access(SECRETARY)
+def minutes(slug: str, meeting_id: int):
+    """Write what happened under each item, in easy read."""
+    found = _meeting_or_404(meeting_id)
+    form = minutes_form(found.items)
+    if request.method == "GET":
+        form.process(data={f"minutes_{item.id}": item.minutes_text for item in found.items})
+    if form.validate_on_submit():
+        services.save_minutes(found, {item.id: form[f"minutes_{item.id}"].data or "" for item in found.items},
+                              by=current_user)
+        db.session.commit()
+        flash(_("The minutes are saved. Publish them when they are ready."), "success")
+        return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    return render_template("meetings/minutes.html", form=form, meeting=found)

@@ -1,0 +1,100 @@
+"""Board meetings and their agenda items.
+
+Questions (later) hang off a meeting and, once the secretary places them, off an agenda item;
+proposals already can (`Proposal.agenda_item_id`). Who may see what follows the status:
+the agenda is a draft until it is published, the minutes until they are published.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coprod.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from coprod.models.board import Board
+
+
+class MeetingStatus(str, enum.Enum):
+    PLANNED = "planned"
+    TAKING_QUESTIONS = "taking_questions"
+    AGENDA_PUBLISHED = "agenda_published"
+    HELD = "held"
+    MINUTES_PUBLISHED = "minutes_published"
+
+
+# Statuses in which the agenda is part of the board's public record.
+AGENDA_PUBLIC = frozenset({MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED})
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # Easy read: what the meeting is about, for the "Next meeting" page.
+    about: Mapped[str] = mapped_column(Text, default="")
+    starts_dt: Mapped[datetime] = mapped_column(index=True)
+    ends_dt: Mapped[datetime | None]
+    place: Mapped[str] = mapped_column(String(200))
+    # Easy read: getting there, step-free access, hearing loop, quiet room...
+    place_notes: Mapped[str] = mapped_column(Text, default="")
+    place_picture: Mapped[str] = mapped_column(String(60), default="board")
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    question_deadline_dt: Mapped[datetime | None]
+    status: Mapped[MeetingStatus] = mapped_column(
+        Enum(MeetingStatus, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]),
+        default=MeetingStatus.PLANNED)
+    agenda_published_dt: Mapped[datetime | None]
+    minutes_published_dt: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+    board: Mapped[Board] = relationship()
+    items: Mapped[list[AgendaItem]] = relationship(back_populates="meeting", order_by="AgendaItem.position")
+
+    @property
+    def agenda_is_public(self) -> bool:
+        return self.status in AGENDA_PUBLIC
+
+    @property
+    def minutes_are_public(self) -> bool:
+        return self.status == MeetingStatus.MINUTES_PUBLISHED
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED)
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    # 0, 1, 2...: the order on the agenda; moved with up/down buttons.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    picture: Mapped[str] = mapped_column(String(60), default="talk")
+    presenter: Mapped[str] = mapped_column(String(120), default="")
+    # The time slot, counted from the meeting's start, so it moves with the meeting.
+    starts_after_minutes: Mapped[int | None] = mapped_column(Integer)
+    length_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Easy read: what happened, written by the secretary after the meeting.
+    minutes_text: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items")
+
+    def slot(self, meeting_starts: datetime) -> tuple[datetime | None, datetime | None]:
+        """(starts, ends) in UTC, or None where not set."""
+        if self.starts_after_minutes is None:
+            return None, None
+        starts = meeting_starts + timedelta(minutes=self.starts_after_minutes)
+        ends = starts + timedelta(minutes=self.length_minutes) if self.length_minutes else None
+        return starts, ends
