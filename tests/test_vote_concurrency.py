@@ -10,7 +10,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import create_engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from coprod.extensions import db as _db
@@ -61,8 +61,10 @@ def test_ten_thousand_simultaneous_attempts_leave_one_vote_per_person(app):
 
     errors: list[BaseException] = []
     lock = threading.Lock()
+    # A connection for every thread, so no attempt waits for the pool (that would hide a race).
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"], pool_size=THREADS, max_overflow=0, pool_timeout=120)
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], **options)
     with app.app_context():
-        engine = _db.engine
         proposal = _db.session.get(Proposal, proposal_id)
         choices = {c.id: c for c in proposal.choices}
         _db.session.expunge_all()
@@ -85,6 +87,7 @@ def test_ten_thousand_simultaneous_attempts_leave_one_vote_per_person(app):
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
             list(pool.map(attempt, batch))
 
+    engine.dispose()
     assert errors == [], f"{len(errors)} errors, first: {errors[0]!r}"
     with app.app_context():
         session = _db.session

@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
 import time
 import wave
@@ -38,6 +39,9 @@ def _find_voice(engine, wanted: str):
     return None
 
 
+MAX_SECONDS = 600
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--voice", required=True)
@@ -45,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--wait", type=float, default=10.0, help="seconds to wait for each file")
     args = parser.parse_args(argv)
+    # The worker kills us when it times out, but if the worker itself dies first nobody would:
+    # a hung espeak-ng must not live on as an orphan, so end ourselves after a hard limit.
+    signal.alarm(MAX_SECONDS)
     sentences = json.load(sys.stdin)
 
     import pyttsx3
