@@ -280,6 +280,21 @@ def test_real_espeak_makes_valid_small_audio_in_english_and_welsh(audio, monkeyp
     assert len(starts) == 3 and starts[0] == 0 and starts[0] < starts[1] < starts[2] < clip.seconds
 
 
+def test_the_speech_process_finishes_even_when_its_worker_has_died(tmp_path):
+    """pyttsx3 prints from espeak-ng's callback; with nobody reading (the worker died) that print
+    failed and runAndWait looped for ever. Now the process finishes and exits."""
+    process = subprocess.Popen([*engine.SYNTH_COMMAND, "--voice", "en-gb", "--rate", "160", "--out", str(tmp_path)],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process.stderr.close()
+    process.stdin.write(json.dumps([f"Sentence number {n} is here." for n in range(4)]).encode())
+    process.stdin.close()
+    try:
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0000.wav", "0001.wav", "0002.wav", "0003.wav"]
+
+
 def test_the_welsh_voice_is_really_used():
     """espeak-ng reads Welsh spelling with Welsh rules: the same words sound different in each voice."""
     words = ["Llanfairpwllgwyngyll."]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ import time
 import wave
 
 NO_VOICE = 3
+_NOWHERE = io.StringIO()
 
 
 def _wav_complete(path: str) -> bool:
@@ -69,7 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         # runAndWait can return before the file is written (and the very first one may never be):
         # wait for a complete file, and ask again if it does not come.
         for _attempt in range(3):
-            with contextlib.redirect_stdout(sys.stderr):  # pyttsx3 prints "Audio saved to ..."
+            # pyttsx3 prints "Audio saved to ..." inside espeak-ng's callback. If that print fails
+            # (a closed pipe, when the worker that started us has died) the callback never
+            # finishes and runAndWait loops for ever: so its prints go nowhere, safely.
+            with contextlib.redirect_stdout(_NOWHERE):
                 engine.save_to_file(sentence, path)
                 engine.runAndWait()
             deadline = time.monotonic() + args.wait / 3
