@@ -210,6 +210,21 @@ def test_proposal_form_explains_mistakes_and_keeps_what_was_typed(board_people, 
     assert hands.status_code == 404
 
 
+def test_show_of_hands_takes_only_plain_numbers(board_people, signed_in, db):
+    board, people = board_people
+    office = signed_in(people["helen"])
+    _new_proposal(office, kind="standard")
+    proposal = db.scalar(select(Proposal))
+    choice_ids = [c.id for c in db.scalars(select(Choice).order_by(Choice.position))]
+    for typed in ("¹", "-3", "two", "10001", "٣"):
+        data = {f"count_{cid}": "0" for cid in choice_ids}
+        data[f"count_{choice_ids[0]}"] = typed
+        response = office.post(f"/boards/riverside-ld/proposals/{proposal.id}/hands", data)
+        assert response.status_code == 200, typed
+        html = response.get_data(as_text=True)
+        assert "Type a number from 0 to 10000" in html and f'value="{typed}"' in html
+
+
 def test_the_live_page_reports_the_state(board_people, signed_in, db):
     board, people = board_people
     office = signed_in(people["helen"])

@@ -26,7 +26,8 @@ class WhenField(DateTimeLocalField):
 class WholeNumber:
     def __call__(self, form, field):
         value = (field.data or "").strip()
-        if not value.isdigit() or int(value) > 10000:
+        # Only 0-9: str.isdigit() also accepts digits such as "¹" that int() cannot read.
+        if not (value.isascii() and value.isdigit()) or int(value) > 10000:
             raise ValidationError(_l("Type a number from 0 to 10000. Type 0 if nobody chose this."))
 
 
