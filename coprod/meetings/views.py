@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from coprod.extensions import db
 from coprod.forms import choices
-from coprod.meetings import services, times
+from coprod import times
+from coprod.meetings import services
 from coprod.meetings.forms import (STATUS_LABELS, STATUS_PICTURES, AgendaItemForm, MeetingForm, MoveForm,
                                    StatusForm, minutes_form)
 from coprod.models import Board, MeetingStatus, Role, utcnow

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timezone
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from coprod import times
 from coprod.accounts import sessions
 from coprod.extensions import db
 from coprod.forms import choices
@@ -164,12 +162,6 @@ def screen(slug: str, proposal_id: int):
 
 # ---- the secretary ------------------------------------------------------------------------------
 
-def _to_utc(local):
-    if local is None:
-        return None
-    return local.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"])).astimezone(timezone.utc)
-
-
 def _choices_from(form: ProposalForm) -> list[tuple[str, str]] | None:
     if form.kind.data == "standard":
         return [(_("Yes"), "yes"), (_("No"), "no"), (_("Not sure"), "question")]
@@ -191,7 +183,7 @@ def new_proposal(slug: str):
     form = ProposalForm()
     if form.validate_on_submit():
         made = _choices_from(form)
-        opens, closes = _to_utc(form.opens.data), _to_utc(form.closes.data)
+        opens, closes = times.to_utc(form.opens.data), times.to_utc(form.closes.data)
         if closes and closes <= utcnow():
             form.closes.errors.append(_("This time has passed. Choose a later time."))
         elif opens and closes and closes <= opens:
