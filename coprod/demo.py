@@ -162,7 +162,7 @@ def _meetings(board: Board, people: dict) -> None:
     """A past meeting with its minutes, one with a published agenda, and one taking questions soon."""
     from datetime import datetime, time, timedelta
 
-    from coprod.meetings.times import to_utc
+    from coprod.times import to_utc
     from coprod.models import AgendaItem, Meeting, MeetingStatus, Proposal, utcnow
 
     if db.session.scalar(select(Meeting).where(Meeting.board_id == board.id)):
