@@ -50,8 +50,8 @@ def index(slug: str):
     return render_template("votes/index.html", grouped=grouped, states=ProposalState)
 
 
-def _vote_form(proposal, formdata=None) -> VoteForm:
-    form = VoteForm(formdata=formdata) if formdata is not None else VoteForm()
+def _vote_form(proposal) -> VoteForm:
+    form = VoteForm()
     form.choice.choices = choices((str(c.id), c.label) for c in proposal.choices)
     return form
 
