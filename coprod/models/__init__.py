@@ -6,10 +6,11 @@ from coprod.models.auth import LoginAttempt, LoginCard, MagicLink, SignIn
 from coprod.models.base import Base, utcnow
 from coprod.models.board import Board, Membership, Role
 from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
+from coprod.models.question import MeToo, Question, QuestionStatus
 from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, RoomCount, Vote
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
     "AgendaItem", "AudioClip", "ClipStatus", "AuditEvent", "Ballot", "Base", "Board", "Choice", "Proposal", "ProposalState", "RoomCount", "Vote", "Group", "GroupMember", "LoginAttempt", "LoginCard",
-    "MagicLink", "Meeting", "MeetingStatus", "Membership", "Role", "SignIn", "User", "utcnow",
+    "MagicLink", "MeToo", "Meeting", "MeetingStatus", "Membership", "Question", "QuestionStatus", "Role", "SignIn", "User", "utcnow",
 ]
