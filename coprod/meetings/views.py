@@ -17,6 +17,7 @@ from coprod.meetings.forms import (STATUS_LABELS, STATUS_PICTURES, AgendaItemFor
                                    StatusForm, minutes_form)
 from coprod.models import Board, MeetingStatus, Role, utcnow
 from coprod.permissions import PUBLIC, access, board_roles
+from coprod.questions import services as questions
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/boards/<slug>/meetings")
 
@@ -72,7 +73,8 @@ def index(slug: str):
 def next_meeting(slug: str):
     """The next meeting: when, where, what it is about, how to ask, and by when."""
     meeting = services.next_meeting(g.board)
-    return render_template("meetings/next.html", meeting=meeting, now=utcnow())
+    return render_template("meetings/next.html", meeting=meeting, now=utcnow(),
+                           taking=bool(questions.meetings_taking_questions(g.board)))
 
 
 @blueprint.get("/<int:meeting_id>")
@@ -81,7 +83,8 @@ def meeting(slug: str, meeting_id: int):
     """The easy-read agenda, with the proposals to vote on; the minutes once published."""
     found = _published_meeting_or_404(slug, meeting_id)
     return render_template("meetings/meeting.html", meeting=found, proposals=services.proposals_by_item(found),
-                           manager=services.may_manage(g.board, current_user))
+                           manager=services.may_manage(g.board, current_user),
+                           questions=questions.on_the_agenda(found))
 
 
 @blueprint.get("/<int:meeting_id>/pack")
@@ -89,7 +92,8 @@ def meeting(slug: str, meeting_id: int):
 def pack(slug: str, meeting_id: int):
     """The meeting pack to print: large type, pictures, and space for notes."""
     found = _published_meeting_or_404(slug, meeting_id)
-    return render_template("meetings/pack.html", meeting=found, proposals=services.proposals_by_item(found))
+    return render_template("meetings/pack.html", meeting=found, proposals=services.proposals_by_item(found),
+                           questions=questions.on_the_agenda(found))
 
 
 # ---- the secretary ------------------------------------------------------------------------------
@@ -161,7 +165,8 @@ def manage(slug: str, meeting_id: int):
     form = StatusForm(status=found.status.value)
     return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                            status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
-                           proposals=services.proposals_by_item(found))
+                           proposals=services.proposals_by_item(found),
+                           waiting=questions.stats(found)["waiting"])
 
 
 @blueprint.post("/<int:meeting_id>/status")
@@ -173,7 +178,8 @@ def change_status(slug: str, meeting_id: int):
     if not form.validate_on_submit():
         return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                                status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
-                               proposals=services.proposals_by_item(found)), 400
+                               proposals=services.proposals_by_item(found),
+                               waiting=questions.stats(found)["waiting"]), 400
     status = MeetingStatus(form.status.data)
     try:
         services.set_status(found, status, by=current_user)
