@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from conftest import sign_in
-from coprod.models import AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus, Proposal, Role, utcnow
+from coprod.models import AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus, Proposal, Question, QuestionStatus, Role, utcnow
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
@@ -82,6 +82,29 @@ INTENDED = {
     "meetings.move_item": SECRETARY,
     "meetings.remove_item": SECRETARY,
     "meetings.minutes": SECRETARY,
+    # Questions: asking, "me too" and the meeting's questions are for the board; each question is
+    # checked per record as well (own drafts only; recordings for the asker and secretaries only).
+    "questions.ask": ON_THE_BOARD,
+    "questions.about": ON_THE_BOARD,
+    "questions.words": ON_THE_BOARD,
+    "questions.who": ON_THE_BOARD,
+    "questions.check": ON_THE_BOARD,
+    "questions.send": ON_THE_BOARD,
+    "questions.move": ON_THE_BOARD,
+    "questions.sent": ON_THE_BOARD,
+    "questions.recording": ON_THE_BOARD,
+    "questions.mine": SIGNED_IN,
+    "questions.meeting_questions": ON_THE_BOARD,
+    "questions.me_too": ON_THE_BOARD,
+    "questions.queue": SECRETARY,
+    "questions.moderate": SECRETARY,
+    "questions.wording": SECRETARY,
+    "questions.place": SECRETARY,
+    "questions.join": SECRETARY,
+    "questions.answer": SECRETARY,
+    "questions.decline": SECRETARY,
+    "questions.make_private": SECRETARY,
+    "questions.put_back": SECRETARY,
     "admin.index": ADMIN,
     "admin.boards": ADMIN,
     "admin.new_board": ADMIN,
@@ -153,6 +176,11 @@ def people(factory, make_client, db):
         session.add(item)
         session.flush()
         meeting_id, item_id = meeting.id, item.id
+        question = Question(board_id=board.id, meeting_id=meeting.id, asker_id=target.id, text="Where can I live?",
+                            status=QuestionStatus.SENT, sent_dt=utcnow())
+        session.add(question)
+        session.flush()
+        question_id = question.id
     users = {
         "member": factory.person("A Member", board=board, role=Role.MEMBER),
         "carer": factory.person("A Carer", board=board, role=Role.CARER),
@@ -164,7 +192,8 @@ def people(factory, make_client, db):
     }
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
               "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,
-              "proposal_id": proposal_id, "meeting_id": meeting_id, "item_id": item_id}
+              "proposal_id": proposal_id, "meeting_id": meeting_id, "item_id": item_id,
+              "question_id": question_id}
     return users, values
 
 

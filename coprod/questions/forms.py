@@ -47,7 +47,7 @@ class WhoForm(FlaskForm):
 
 
 class WordingForm(FlaskForm):
-    transcript = _words(_l("What the person said on the recording"),
+    transcript = _words(_l("What the person said, if they recorded it (you can leave this empty)"),
                         _l("Write down what you hear. Use their words."), 5000)
     public_text = _words(_l("Wording for others to see (you can leave this empty)"),
                          _l("Clearer easy read, or with names and health details taken out. "

@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coprod import audit
 from coprod.extensions import db
@@ -100,7 +100,7 @@ def public_questions(meeting: Meeting) -> list[Question]:
     return list(db.session.scalars(
         select(Question).where(Question.meeting_id == meeting.id, Question.private.is_(False),
                                Question.status.in_([QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED]))
-        .options(selectinload(Question.asker), selectinload(Question.group))
+        .options(joinedload(Question.asker), joinedload(Question.group))
         .order_by(Question.sent_dt, Question.id)))
 
 
@@ -124,7 +124,7 @@ def joined_into(question_ids: list[int]) -> dict[int, list[Question]]:
     if question_ids:
         for joined in db.session.scalars(
                 select(Question).where(Question.joined_to_id.in_(question_ids))
-                .options(selectinload(Question.asker), selectinload(Question.group))
+                .options(joinedload(Question.asker), joinedload(Question.group))
                 .order_by(Question.sent_dt)):
             found[joined.joined_to_id].append(joined)
     return found
@@ -145,14 +145,14 @@ def queue(meeting: Meeting) -> list[Question]:
     """New questions for the secretary, oldest first."""
     return list(db.session.scalars(
         select(Question).where(Question.meeting_id == meeting.id, Question.status == QuestionStatus.SENT)
-        .options(selectinload(Question.asker), selectinload(Question.group), selectinload(Question.asked_item))
+        .options(joinedload(Question.asker), joinedload(Question.group), joinedload(Question.asked_item))
         .order_by(Question.sent_dt, Question.id)))
 
 
 def moderated(meeting: Meeting) -> list[Question]:
     return list(db.session.scalars(
         select(Question).where(Question.meeting_id == meeting.id, Question.status.in_(MODERATED))
-        .options(selectinload(Question.asker), selectinload(Question.group), selectinload(Question.agenda_item))
+        .options(joinedload(Question.asker), joinedload(Question.group), joinedload(Question.agenda_item))
         .order_by(Question.status_dt.desc(), Question.id.desc())))
 
 

@@ -150,12 +150,16 @@ def who(slug: str, question_id: int):
         return _not_a_draft(question)
     groups = services.facilitated_groups(g.board, current_user)
     form = WhoForm()
-    form.asker.choices = _asker_choices(groups)
+    if groups:
+        form.asker.choices = _asker_choices(groups)
+    else:
+        del form.asker  # only a group's facilitator is asked whose question it is
     if request.method == "GET":
-        form.asker.data = f"group-{question.group_id}" if question.group_id else "me"
+        if groups:
+            form.asker.data = f"group-{question.group_id}" if question.group_id else "me"
         form.show_name.data = "yes" if question.show_name else "no"
     if form.validate_on_submit():
-        group = next((each for each in groups if form.asker.data == f"group-{each.id}"), None)
+        group = next((each for each in groups if form.asker.data == f"group-{each.id}"), None) if groups else None
         services.set_who(question, show_name=form.show_name.data == "yes", group=group)
         db.session.commit()
         return redirect(url_for("questions.check", slug=slug, question_id=question.id))
