@@ -342,3 +342,22 @@ def test_a_redacted_question_shows_the_secretarys_words_to_others_and_keeps_the_
     assert "Jane Smith has epilepsy" in mine  # the person's own words are kept and shown to them
     assert "Will short breaks help families where someone is ill?" in mine
     assert db.get(Question, question_id).text.startswith("My mum Jane Smith")
+
+
+def test_opening_a_meeting_for_questions_tells_the_board_by_email(factory, db, signed_in, smtp_inbox):  # noqa: F811
+    board = factory.board()
+    office = signed_in(factory.person("Helen Carter", board=board, role=Role.SECRETARY))
+    factory.person("Margaret Jones", board=board, role=Role.CARER, email="margaret@example.org")
+    factory.person("Sam Taylor", board=board)  # no email: he sees it on the board's pages
+    factory.person("Someone Else", email="else@example.org")  # not on this board
+    with db.context() as session:
+        meeting = Meeting(board_id=board.id, title="Board meeting in spring", starts_dt=utcnow() + timedelta(days=30),
+                          place="Library", question_deadline_dt=utcnow() + timedelta(days=20))
+        session.add(meeting)
+        session.flush()
+        meeting_id = meeting.id
+    assert office.post(f"{BOARD}/meetings/{meeting_id}/status", {"status": "taking_questions"}).status_code == 302
+    told = {to[0] for to, _message in smtp_inbox.messages}
+    assert told == {"margaret@example.org"}
+    message = smtp_inbox.messages[0][1]
+    assert "Board meeting in spring" in message and "/boards/riverside-ld/ask" in message

@@ -136,6 +136,10 @@ def set_status(meeting: Meeting, status: MeetingStatus, *, by: User, now: dateti
     audit.record(STATUS_ACTIONS[status], target=meeting, board=meeting.board, actor=by,
                  detail=f"{before.value} -> {status.value}")
     db.session.flush()
+    if status == MeetingStatus.TAKING_QUESTIONS and before == MeetingStatus.PLANNED:
+        from coprod.questions.services import tell_board_questions_open  # questions build on meetings
+
+        tell_board_questions_open(meeting)
 
 
 # ---- agenda items -------------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from coprod import audit
+from coprod import audit, times
 from coprod.extensions import db
 from coprod.mail import send_email
-from coprod.models import (AgendaItem, Board, Group, GroupMember, Meeting, MeetingStatus, MeToo, Question,
+from coprod.models import (AgendaItem, Board, Group, GroupMember, Meeting, MeetingStatus, Membership, MeToo, Question,
                            QuestionStatus, SignIn, User, utcnow)
 from coprod.models.question import MODERATED
 
@@ -398,3 +398,25 @@ def tell_askers(question: Question) -> None:
                 _("See what happened on your \"My questions\" page:") + "\n" + link,
             ])
             send_email(asker.email, _("News about your question"), body)
+
+
+def tell_board_questions_open(meeting: Meeting) -> int:
+    """Email everyone on the board who has an email address: the meeting is taking questions.
+    (People without email see it on the board's pages.) Returns how many were told."""
+    link = url_for("questions.ask", slug=meeting.board.slug, _external=True)
+    people = db.session.scalars(select(User).join(Membership).where(Membership.board_id == meeting.board_id,
+                                                                    User.email.is_not(None)))
+    told = 0
+    for person in people:
+        if not person.is_active:
+            continue
+        with force_locale(person.locale or "en"):
+            lines = [_("Hello %(name)s,", name=person.name),
+                     _("You can send questions for %(meeting)s.", meeting=meeting.title),
+                     _("The meeting is on %(when)s.", when=times.easy_when(meeting.starts_dt))]
+            if meeting.question_deadline_dt:
+                lines.append(_("Send your questions by %(when)s.", when=times.easy_when(meeting.question_deadline_dt)))
+            lines.append(_("You can type your question or say it:") + "\n" + link)
+            send_email(person.email, _("Send your questions for the meeting"), "\n\n".join(lines))
+        told += 1
+    return told
