@@ -361,3 +361,36 @@ def test_opening_a_meeting_for_questions_tells_the_board_by_email(factory, db, s
     assert told == {"margaret@example.org"}
     message = smtp_inbox.messages[0][1]
     assert "Board meeting in spring" in message and "/boards/riverside-ld/ask" in message
+
+
+def test_many_me_too_taps_at_once_count_once_each(meeting_setup, app, db):
+    """A double tap, or several tabs at once: one "me too" each, and never a server error."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from coprod.extensions import db as _db
+    from coprod.questions import services
+
+    ids, people, clients = meeting_setup
+    question_id = ask(clients["sam"], ids, about="topic-home", text="Where can I live?")
+    assert clients["helen"].post(f"{BOARD}/questions/{question_id}/place",
+                                 {"item": str(ids["item1"])}).status_code == 302
+    tappers = [people[name].id for name in ("jo", "alex", "priya", "margaret")]
+
+    def tap(user_id: int) -> bool:
+        with app.test_request_context():
+            try:
+                services.me_too(_db.session.get(Question, question_id), _db.session.get(type(people["jo"]), user_id),
+                                None)
+                _db.session.commit()
+                return True
+            except services.QuestionRefused:
+                _db.session.rollback()
+                return False
+            finally:
+                _db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counted = list(pool.map(tap, tappers * 10))
+    assert sum(counted) == len(tappers)
+    rows = db.scalars(select(MeToo.user_id).where(MeToo.question_id == question_id))
+    assert sorted(rows) == sorted(tappers)

@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
 from coprod import audit, times
@@ -264,14 +265,25 @@ def move_to(question: Question, meeting: Meeting) -> None:
     db.session.flush()
 
 
+def _add_me_too(question_id: int, user_id: int, helper_id: int | None) -> bool:
+    """Count one "me too"; False if this person was already counted. A double tap, or two tabs at
+    once, can never make a second row (or a server error): the database's unique key decides."""
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(MeToo)
+    added = db.session.scalar(insert.values(question_id=question_id, user_id=user_id, helper_id=helper_id,
+                                            created_dt=utcnow())
+                              .on_conflict_do_nothing(index_elements=["question_id", "user_id"])
+                              .returning(MeToo.id))
+    return added is not None
+
+
 def me_too(question: Question, user: User, sign_in: SignIn | None) -> None:
     if not question.is_public:
         raise QuestionRefused(_("You cannot say \"me too\" to this question."))
     if question.asker_id == user.id:
         raise QuestionRefused(_("This is your own question. It already counts for you."))
-    if db.session.scalar(select(MeToo.id).where(MeToo.question_id == question.id, MeToo.user_id == user.id)):
+    if not _add_me_too(question.id, user.id, _helper(sign_in)["helper_id"]):
         raise QuestionRefused(_("You already said you want to ask this too. It counts once."))
-    db.session.add(MeToo(question_id=question.id, user_id=user.id, helper_id=_helper(sign_in)["helper_id"]))
     audit.record("question.me-too", target=question, board=question.meeting.board, actor=user)
     db.session.flush()
 
@@ -327,7 +339,7 @@ def join(question: Question, lead: Question, *, by: User) -> None:
     moving.add(question.asker_id)
     already = set(db.session.scalars(select(MeToo.user_id).where(MeToo.question_id == lead.id)))
     for user_id in sorted(moving - already - {lead.asker_id}):
-        db.session.add(MeToo(question_id=lead.id, user_id=user_id))
+        _add_me_too(lead.id, user_id, None)
     question.joined_to_id = lead.id
     question.joined_to = lead
     question.agenda_item_id = None

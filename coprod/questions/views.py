@@ -3,6 +3,9 @@ Thin: rules in services, sound files in recordings."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,9 +31,6 @@ STEPS = ("about", "words", "who", "check")
 
 @blueprint.record_once
 def _settings(state) -> None:
-    import os
-    from pathlib import Path
-
     app = state.app
     app.config.setdefault("QUESTION_AUDIO_DIR", os.environ.get("COPROD_QUESTION_AUDIO_DIR")
                           or str(Path(app.instance_path) / "question-audio"))
@@ -132,8 +132,7 @@ def words(slug: str, question_id: int):
         db.session.commit()
         if not form.text.errors and not form.recording.errors:
             return redirect(url_for("questions.who", slug=slug, question_id=question.id))
-    return _step_page("words", question, form, 400 if form.errors or form.text.errors
-                      or form.recording.errors else 200)
+    return _step_page("words", question, form, 400 if request.method == "POST" else 200)
 
 
 def _asker_choices(groups):
@@ -217,8 +216,8 @@ def move(slug: str, question_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a meeting."), "error")
         return redirect(url_for("questions.check", slug=slug, question_id=question.id))
-    meeting = services.meetings_taking_questions(g.board)
-    services.move_to(question, next(m for m in meeting if str(m.id) == form.meeting.data))
+    services.move_to(question, next(m for m in services.meetings_taking_questions(g.board)
+                                    if str(m.id) == form.meeting.data))
     db.session.commit()
     flash(_("Your question is now for %(meeting)s. Check it and send it.", meeting=question.meeting.title), "success")
     return redirect(url_for("questions.check", slug=slug, question_id=question.id))
