@@ -49,6 +49,9 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
     if reset:
         for table in reversed(Base.metadata.sorted_tables):
             db.session.execute(table.delete())
+    from coprod.glossary.services import load_starter
+
+    load_starter()  # the jargon buster's words, so the demo's agendas show them explained
     boards = {slug: _board(slug, name, picture, about) for slug, name, picture, about in BOARDS}
     main_board = boards["riverside-ld"]
     people = {}

@@ -17,6 +17,7 @@ SIGNED_IN = "signed in"
 ADMIN = "admin"
 SECRETARY = "board: secretary"
 ON_THE_BOARD = "board: member, carer, supporter, secretary, commissioner"
+SECRETARY_ANYWHERE = "secretary of any board"
 
 INTENDED = {
     "main.home": ANYONE,
@@ -105,6 +106,11 @@ INTENDED = {
     "questions.decline": SECRETARY,
     "questions.make_private": SECRETARY,
     "questions.put_back": SECRETARY,
+    # The jargon buster is site-wide: read by anyone, written by any board's secretary.
+    "glossary.index": ANYONE,
+    "glossary.term": ANYONE,
+    "glossary.new_term": SECRETARY_ANYWHERE,
+    "glossary.edit_term": SECRETARY_ANYWHERE,
     "admin.index": ADMIN,
     "admin.boards": ADMIN,
     "admin.new_board": ADMIN,
@@ -131,6 +137,8 @@ def _may(intended: str, role: str) -> bool:
         return False
     if intended == SECRETARY:
         return role == "secretary"
+    if intended == SECRETARY_ANYWHERE:
+        return role in ("secretary", "secretary of another board")
     if intended == ON_THE_BOARD:
         return role != "secretary of another board"
     raise AssertionError(f"unknown permission {intended}")
@@ -193,7 +201,7 @@ def people(factory, make_client, db):
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
               "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,
               "proposal_id": proposal_id, "meeting_id": meeting_id, "item_id": item_id,
-              "question_id": question_id}
+              "question_id": question_id, "word": "commissioner"}
     return users, values
 
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CSRF_RE, sign_in
-from coprod.models import AgendaItem, Choice, Group, Meeting, Proposal, Question, QuestionStatus, Role, utcnow
+from coprod.models import AgendaItem, Choice, GlossaryTerm, Group, Meeting, Proposal, Question, QuestionStatus, Role, utcnow
 
 EXAMPLES = int(os.environ.get("COPROD_BAD_INPUT_EXAMPLES", "150"))
 
@@ -62,6 +62,9 @@ FORMS = [
     ("secretary", "/boards/riverside-ld/questions/{question}/decline", ["own_reason"],
      {"reason": ["personal", "own"]}, set()),
     ("secretary", "/boards/riverside-ld/questions/{question}/private", ["note"], {}, set()),
+    ("secretary", "/jargon-buster/new", ["term", "other_forms", "meaning"], {"picture": ["book"]}, set()),
+    ("secretary", "/jargon-buster/commissioner/edit", ["term", "other_forms", "meaning"], {"picture": ["book"]},
+     set()),
     ("admin", "/admin/boards/new", ["name", "slug", "about"], {}, set()),
     ("admin", "/admin/people/{target}/roles", [], {"board": ["{board}"], "role": ["member"]}, set()),
     (None, "/language", ["next"], {"locale": ["en", "cy"]}, {"next"}),
@@ -131,6 +134,8 @@ def clients(factory, make_client, db):
         session.add_all(asked)
         session.flush()
         question_ids = [question.id for question in asked]
+        session.add(GlossaryTerm(language="en", term="Commissioner", slug="commissioner", meaning="A person who pays.",
+                                 picture="commissioner"))
     return made, {"target": target.id, "board": board.id, "group": group_id, "proposal": proposal_id,
                   "choice": choice_id, "meeting": meeting_id, "item": item_id, "question": question_ids[0],
                   "question2": question_ids[1], "draft": question_ids[2]}

@@ -60,9 +60,12 @@ def meetings_taking_questions(board: Board, now: datetime | None = None) -> list
 
 
 def question_on(board: Board, question_id: int) -> Question | None:
-    """Any question of this board (for its secretary)."""
-    return db.session.scalar(select(Question).where(Question.id == question_id, Question.board_id == board.id,
-                                                    Question.status != QuestionStatus.DRAFT))
+    """Any question of this board (for its secretary), with what its page shows."""
+    return db.session.scalar(
+        select(Question).where(Question.id == question_id, Question.board_id == board.id,
+                               Question.status != QuestionStatus.DRAFT)
+        .options(joinedload(Question.meeting).selectinload(Meeting.items), joinedload(Question.asker),
+                 joinedload(Question.group), joinedload(Question.asked_item), joinedload(Question.agenda_item)))
 
 
 def own_question(board: Board, question_id: int, user: User) -> Question | None:
@@ -96,13 +99,17 @@ def facilitated_groups(board: Board, user: User) -> list[Group]:
                                               GroupMember.is_facilitator.is_(True)).order_by(Group.name)))
 
 
-def public_questions(meeting: Meeting) -> list[Question]:
-    """The questions others may see for this meeting: on the agenda or answered, never private."""
-    return list(db.session.scalars(
-        select(Question).where(Question.meeting_id == meeting.id, Question.private.is_(False),
-                               Question.status.in_([QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED]))
+def public_questions(meeting: Meeting) -> tuple[list[Question], dict[int, int]]:
+    """The questions others may see for this meeting (on the agenda or answered, never private),
+    and how many people said "me too" to each: one query."""
+    me_too = (select(func.count()).where(MeToo.question_id == Question.id).correlate(Question)
+              .scalar_subquery())
+    rows = db.session.execute(
+        select(Question, me_too).where(Question.meeting_id == meeting.id, Question.private.is_(False),
+                                       Question.status.in_([QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED]))
         .options(joinedload(Question.asker), joinedload(Question.group))
-        .order_by(Question.sent_dt, Question.id)))
+        .order_by(Question.sent_dt, Question.id)).all()
+    return [question for question, _count in rows], {question.id: count for question, count in rows}
 
 
 def me_too_counts(question_ids: list[int]) -> dict[int, int]:
@@ -134,12 +141,12 @@ def joined_into(question_ids: list[int]) -> dict[int, list[Question]]:
 def on_the_agenda(meeting: Meeting) -> dict:
     """The public questions of a meeting arranged for its agenda page and pack: by item, with their
     "me too" counts, the questions joined into them, and the numbers of what happened."""
-    shown = public_questions(meeting)
+    shown, me_too = public_questions(meeting)
     ids = [question.id for question in shown]
     by_item: dict[int | None, list[Question]] = defaultdict(list)
     for question in shown:
         by_item[question.agenda_item_id if question.status == QuestionStatus.ON_AGENDA else None].append(question)
-    return {"by_item": by_item, "me_too": me_too_counts(ids), "joined": joined_into(ids), "stats": stats(meeting)}
+    return {"by_item": by_item, "me_too": me_too, "joined": joined_into(ids), "stats": stats(meeting)}
 
 
 def queue(meeting: Meeting) -> list[Question]:
