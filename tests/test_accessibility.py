@@ -971,3 +971,30 @@ def test_member_asks_a_spoken_question_recorded_in_the_browser(site, browser):
         _assert_page_ok(page, "my questions")
     finally:
         context.close()
+
+
+def test_a_jargon_word_opens_its_meaning_in_place(site, browser):
+    """On the published agenda, a jargon word opens its picture and meaning under the sentence,
+    with a Close button that gives focus back to the word."""
+    member = site.person("member")
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, site, member)
+        page.goto(site.base_url + "/boards/riverside-ld/meetings")
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile("Board meeting in the spring")).first.click()
+        word = page.locator("main a.jargon").first
+        assert word.count() == 1, "the demo agenda uses jargon words"
+        name = word.inner_text()
+        word.click()
+        box = page.locator(".jargon-box")
+        box.wait_for(state="visible")
+        assert box.locator("[data-term-card]").count() == 1 and box.locator("img").count() >= 1
+        assert word.get_attribute("aria-expanded") == "true"
+        _assert_page_ok(page, "jargon word explained in place")
+        box.get_by_role("button", name="Close").click()
+        assert page.locator(".jargon-box").count() == 0
+        assert page.evaluate("document.activeElement.textContent") == name
+    finally:
+        context.close()

@@ -6,7 +6,9 @@ already on the site are never changed by loading again, so admins' edits are kep
 
 ENGLISH = [
     ("Agenda", "agendas", "A list of the things a meeting will talk about. It says what comes first.", "page"),
-    ("Minutes", "", "Notes of what happened at a meeting. They say what was decided and who will do what.", "notes"),
+    # Not plain "minutes": that is also time ("10 minutes").
+    ("Meeting minutes", "the minutes",
+     "Notes of what happened at a meeting. They say what was decided and who will do what.", "notes"),
     ("Proposal", "proposals", "An idea the board decides on. People vote yes or no.", "vote"),
     ("Vote", "votes, voting", "You choose yes, no or not sure. The answer with the most votes wins.", "vote"),
     ("Action", "actions", "A job someone says they will do. It has a name and a date.", "job"),

@@ -3,7 +3,7 @@
 WELSH = [
     ("Agenda", "agendâu, agendau",
      "Rhestr o'r pethau bydd cyfarfod yn siarad amdanyn nhw. Mae'n dweud beth sy'n dod gyntaf.", "page"),
-    ("Cofnodion", "cofnod, gofnodion",
+    ("Cofnodion", "gofnodion",
      "Nodiadau am beth ddigwyddodd mewn cyfarfod. Maen nhw'n dweud beth gafodd ei benderfynu a phwy fydd yn "
      "gwneud beth.", "notes"),
     ("Cynnig", "cynigion", "Syniad mae'r bwrdd yn penderfynu arno. Mae pobl yn pleidleisio ie neu na.", "vote"),
