@@ -212,7 +212,7 @@ def _meetings(board: Board, people: dict) -> None:
              "David told us about the work plan.\n12 people have started a job this year.\n"
              "We said we want more job coaches.\nDavid will ask for money for 2 more job coaches."),
             ("Feeling safe in town",
-             "Some people are bullied in town.\nThis is called hate crime.\nA new support worker can help.",
+             "Some people bully us in town.\nWe call this hate crime.\nA new support worker can help.",
              "safe", "Riverside People First", 40, 30,
              "People First told us about safe places in shops.\n"
              "A support worker can go to court with you.\nWe will make a leaflet about it."),

@@ -58,6 +58,8 @@ def _save(form: TermForm, found=None):
 def new_term():
     """Add a word, in the language the site is in now."""
     form = TermForm()
+    if request.method == "GET" and request.args.get("term"):
+        form.term.data = request.args["term"][:80]  # from the easy-read check: "add it to the jargon buster"
     if form.validate_on_submit() and (done := _save(form)):
         return done
     return render_template("glossary/form.html", form=form, term=None), 400 if form.errors else 200

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from coprod.easyread import review as easyread
 from coprod.extensions import db
 from coprod.forms import choices
 from coprod import times
@@ -220,12 +221,16 @@ def new_item(slug: str, meeting_id: int):
     """Add an item to the agenda. It goes at the end; move it with the up and down buttons."""
     found = _meeting_or_404(meeting_id)
     form = _item_form()
+    findings = []
     if form.validate_on_submit() and (fields := _item_fields(form, found)):
-        services.add_item(found, by=current_user, **fields)
-        db.session.commit()
-        flash(_("The item is on the agenda."), "success")
-        return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
-    return render_template("meetings/item_form.html", form=form, meeting=found, item=None)
+        findings = easyread.review(form.title.data, form.summary.data)
+        if not easyread.hold_back(form, findings):
+            item = services.add_item(found, by=current_user, **fields)
+            easyread.record_if_saved_anyway(findings, target=item, board=g.board, by=current_user)
+            db.session.commit()
+            flash(_("The item is on the agenda."), "success")
+            return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    return render_template("meetings/item_form.html", form=form, meeting=found, item=None, findings=findings)
 
 
 def _item_or_404(meeting, item_id: int):
@@ -247,12 +252,16 @@ def edit_item(slug: str, meeting_id: int, item_id: int):
         linked = services.linked_proposal_id(item)
         form.process(obj=item, starts=times.form_value(starts).time() if starts else None,
                      length=str(item.length_minutes or ""), proposal=str(linked) if linked else "")
+    findings = []
     if form.validate_on_submit() and (fields := _item_fields(form, found)):
-        services.update_item(found, item, by=current_user, **fields)
-        db.session.commit()
-        flash(_("The item is saved."), "success")
-        return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
-    return render_template("meetings/item_form.html", form=form, meeting=found, item=item)
+        findings = easyread.review(form.title.data, form.summary.data)
+        if not easyread.hold_back(form, findings):
+            services.update_item(found, item, by=current_user, **fields)
+            easyread.record_if_saved_anyway(findings, target=item, board=g.board, by=current_user)
+            db.session.commit()
+            flash(_("The item is saved."), "success")
+            return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    return render_template("meetings/item_form.html", form=form, meeting=found, item=item, findings=findings)
 
 
 @blueprint.post("/<int:meeting_id>/items/<int:item_id>/move")

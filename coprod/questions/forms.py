@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired
 
+from coprod.easyread.review import EasyReadChecked
 from coprod.forms import ChoiceField, ListField, MaxLength, PlainText, choices, required, strip
 from coprod.questions.services import COMMON_REASONS
 
@@ -62,12 +63,12 @@ class JoinForm(FlaskForm):
     lead = ListField(_l("Which question is it like?"), validators=[required(_l("Choose a question."))])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(EasyReadChecked, FlaskForm):
     answer = _words(_l("Your answer, in easy read"), _l("Short sentences. One idea in each."), 5000,
                     message=_l("Type the answer."))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(EasyReadChecked, FlaskForm):
     reason = ChoiceField(_l("Why is the board not taking it?"),
                          choices=choices([*COMMON_REASONS.items(), ("own", _l("I will write the reason"))]),
                          validators=[required(_l("Choose a reason."))])

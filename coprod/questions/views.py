@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from coprod.accounts import sessions
+from coprod.easyread import review as easyread
 from coprod.extensions import db
 from coprod.forms import choices
 from coprod.meetings import services as meetings
@@ -332,8 +333,9 @@ def _moderation_forms(question, **given):
     return forms
 
 
-def _moderate_page(question, status=200, **given):
+def _moderate_page(question, status=200, findings=None, **given):
     return render_template("questions/moderate.html", question=question, forms=_moderation_forms(question, **given),
+                           findings=findings or {},
                            joined=services.joined_into([question.id]).get(question.id, []),
                            me_too=services.me_too_counts([question.id]).get(question.id, 0),
                            status_words=services.STATUS_WORDS, status_pictures=services.STATUS_PICTURES,
@@ -402,7 +404,11 @@ def answer(slug: str, question_id: int):
     form = AnswerForm()
     if not form.validate_on_submit():
         return _moderate_page(question, 400, answer=form)
+    findings = easyread.review(form.answer.data)
+    if easyread.hold_back(form, findings):
+        return _moderate_page(question, 200, answer=form, findings={"answer": findings})
     services.answer(question, form.answer.data, by=current_user)
+    easyread.record_if_saved_anyway(findings, target=question, board=g.board, by=current_user)
     return _done(question, _("The answer is saved. The person can read it on \"My questions\"."))
 
 
@@ -413,7 +419,11 @@ def decline(slug: str, question_id: int):
     form = DeclineForm()
     if not form.validate_on_submit():
         return _moderate_page(question, 400, decline=form)
+    findings = easyread.review(form.own_reason.data) if form.reason.data == "own" else []
+    if easyread.hold_back(form, findings):
+        return _moderate_page(question, 200, decline=form, findings={"decline": findings})
     services.decline(question, form.reason_text(), by=current_user)
+    easyread.record_if_saved_anyway(findings, target=question, board=g.board, by=current_user)
     return _done(question, _("Saved. The person can read the reason on \"My questions\"."))
 
 
