@@ -58,7 +58,8 @@ def proposals_on(board: Board) -> list[Proposal]:
 
 @functools.cache
 def _proposal_query():
-    # Built once: every vote in a meeting's burst runs it (see _upsert_statement).
+    # Built once and reused: every vote in a meeting's burst runs it, and building a statement (and
+    # its cache key) each time cost more CPU than running it.
     return (select(Proposal).where(Proposal.id == bindparam("id"), Proposal.board_id == bindparam("board_id"))
             .options(joinedload(Proposal.choices)))
 
@@ -116,9 +117,7 @@ def check_vote(proposal: Proposal, user: User, choice_id: int | None) -> Choice:
 @functools.cache
 def _upsert_statement(dialect: str, table: Table, keys: tuple[str, ...], update: tuple[str, ...]):
     """INSERT ... ON CONFLICT (keys) DO UPDATE SET each `update` column to the new row's value.
-
-    Built once and run with the values as parameters (Core, not the ORM's bulk path): in a meeting's
-    vote burst building and caching a fresh statement per vote cost more CPU than running it."""
+    Built once per table and run with the values as parameters (Core, not the ORM's bulk path)."""
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return insert.on_conflict_do_update(index_elements=list(keys), set_={c: insert.excluded[c] for c in update})
 
