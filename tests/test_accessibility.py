@@ -439,7 +439,7 @@ def check_page_at_viewport(page, role, url, viewport, result: CrawlResult, expec
         page.evaluate(_RESET_FOCUS_JS)  # the other viewports see the page at rest
 
 
-LISTEN_WORD = {"en": "Listen", "cy": "Gwrando"}
+LISTEN_WORD = {"en": "Listen", "cy": "Gwrando", "ur": "سنیں"}
 
 
 def check_listen(listen: dict, lang: str, url: str, result: CrawlResult, fail) -> None:
