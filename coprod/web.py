@@ -39,8 +39,9 @@ def init_web(app: Flask) -> None:
     from coprod.meetings.views import blueprint as meetings
     from coprod.votes.views import blueprint as votes
     from coprod.main.views import blueprint as main
+    from coprod.follow.views import blueprint as follow
 
-    for blueprint in (main, accounts, boards, groups, votes, meetings, admin, pictures.blueprint):
+    for blueprint in (main, accounts, boards, groups, votes, meetings, follow, admin, pictures.blueprint):
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_access)

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from coprod.extensions import db
+from coprod.follow.views import came_back
 from coprod.forms import choices
 from coprod import times
 from coprod.meetings import services
@@ -89,7 +90,8 @@ def meeting(slug: str, meeting_id: int):
 def pack(slug: str, meeting_id: int):
     """The meeting pack to print: large type, pictures, and space for notes."""
     found = _published_meeting_or_404(slug, meeting_id)
-    return render_template("meetings/pack.html", meeting=found, proposals=services.proposals_by_item(found))
+    return render_template("meetings/pack.html", meeting=found, proposals=services.proposals_by_item(found),
+                           came_back=came_back(found))
 
 
 # ---- the secretary ------------------------------------------------------------------------------
@@ -161,7 +163,7 @@ def manage(slug: str, meeting_id: int):
     form = StatusForm(status=found.status.value)
     return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                            status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
-                           proposals=services.proposals_by_item(found))
+                           proposals=services.proposals_by_item(found), came_back=came_back(found))
 
 
 @blueprint.post("/<int:meeting_id>/status")

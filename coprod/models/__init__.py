@@ -5,12 +5,16 @@ from coprod.models.audit import AuditEvent
 from coprod.models.auth import LoginAttempt, LoginCard, MagicLink, SignIn
 from coprod.models.base import Base, utcnow
 from coprod.models.board import Board, Membership, Role
+from coprod.models.follow import (Action, ActionStatus, ActionUpdate, Feedback, Feeling, Follower, PersonUpdate,
+                                  Record, RecordQuestion, RecordStatus, UpdateKind)
 from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
 from coprod.models.question import MeToo, Question, QuestionStatus
 from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, RoomCount, Vote
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
+    "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
+    "RecordQuestion", "RecordStatus", "UpdateKind",
     "AgendaItem", "AudioClip", "ClipStatus", "AuditEvent", "Ballot", "Base", "Board", "Choice", "Proposal", "ProposalState", "RoomCount", "Vote", "Group", "GroupMember", "LoginAttempt", "LoginCard",
     "MagicLink", "MeToo", "Meeting", "MeetingStatus", "Membership", "Question", "QuestionStatus", "Role", "SignIn", "User", "utcnow",
 ]
