@@ -33,13 +33,14 @@ ON_THE_BOARD = board_roles(*Role)
 BASE = "/boards/<slug>/said-did"
 
 
-@blueprint.app_context_processor
-def follow_labels():
-    return {"action_labels": {s.value: label for s, label in STATUS_LABELS.items()},
+@blueprint.record_once
+def _labels(state):
+    """Globals (not context values) so that imported macros can use them too."""
+    state.app.jinja_env.globals.update({"action_labels": {s.value: label for s, label in STATUS_LABELS.items()},
             "action_pictures": {s.value: p for s, p in STATUS_PICTURES.items()},
             "feeling_labels": {f.value: label for f, label in FEELING_LABELS.items()},
             "feeling_pictures": {f.value: p for f, p in FEELING_PICTURES.items()},
-            "topics": TOPICS}
+            "topics": TOPICS})
 
 
 def _public_board(slug: str) -> Board:
