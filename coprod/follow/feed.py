@@ -39,6 +39,5 @@ def atom(board: Board, records: list[Record], updates: list[ActionUpdate]) -> by
             entry.summary(thing.note or str(STATUS_LABELS[thing.status]))
         entry.updated(when)
         entry.published(when)
-    if not entries:
-        made.updated(board.created_dt)
+    made.updated(entries[-1][0] if entries else board.created_dt)
     return made.atom_str(pretty=True)
