@@ -90,8 +90,10 @@ def _step(client, record_id, action_id, status, **extra):
     return client.post(f"{BASE}/{record_id}/actions/{action_id}", {"status": status, **extra})
 
 
-def test_the_whole_loop(board_world, signed_in, make_client, db):
+def test_the_whole_loop(board_world, signed_in, make_client, db, monkeypatch):
     board, people, ids = board_world
+    sent = []
+    monkeypatch.setattr("coprod.follow.services.send_email", lambda to, subject, body: sent.append((to, body)))
     commissioner = signed_in(people["commissioner"])
 
     # Another board's question cannot be linked: a clear message, what was typed kept.
@@ -130,6 +132,9 @@ def test_the_whole_loop(board_world, signed_in, make_client, db):
     told = {u.user_id: u.kind.value for u in db.scalars(select(PersonUpdate))}
     assert told == {people["asker"].id: "answered", people["joiner"].id: "answered",
                     people["private"].id: "answered"}
+    # By email too, for those who have one.
+    assert [to for to, _body in sent] == ["aisha@example.org"]
+    assert f"/boards/riverside-ld/said-did/{record.id}" in sent[0][1]
     joiner = signed_in(people["joiner"])
     assert "Your question has an answer: Job coaches" in joiner.get("/updates").get_data(as_text=True)
 
@@ -171,6 +176,8 @@ def test_the_whole_loop(board_world, signed_in, make_client, db):
     assert "1 person is not happy." in manage and "Ask for the money" in manage
     pack = make_client().get(f"/boards/riverside-ld/meetings/{ids['coming']}/pack").get_data(as_text=True)
     assert "Came back to the board" in pack and "Ask for the money" in pack and SECRET_COMMENT not in pack
+    agenda = make_client().get(f"/boards/riverside-ld/meetings/{ids['coming']}").get_data(as_text=True)
+    assert "Came back to the board" in agenda and SECRET_COMMENT not in agenda
     added = secretary.post(f"/boards/riverside-ld/meetings/{ids['coming']}/came-back/{record.id}")
     assert added.status_code == 302
     item = db.scalar(select(AgendaItem).where(AgendaItem.meeting_id == ids["coming"]))
@@ -236,6 +243,7 @@ def test_tracker_filters_and_counts(board_world, signed_in, make_client, db):
     assert "Homes near family" in late and "Job coaches" not in late
     jobs = anyone.get(BASE + "?topic=jobs").get_data(as_text=True)
     assert "Job coaches" in jobs and "Homes near family" not in jobs
+    assert "Jobs (1)" in page and "Housing (1)" in page
     assert anyone.get(BASE + "?status=nonsense&meeting=99999999999999&topic=%00").status_code == 200
 
 

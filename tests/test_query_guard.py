@@ -51,6 +51,10 @@ PAGES = [
     (None, "/boards/riverside-ld/said-did/dashboard"),
     ("secretary", "/boards/riverside-ld/said-did/manage"),
     ("member", "/updates"),
+    # A meeting still to come shows what came back to the board (late actions, "Not happy").
+    ("secretary", "/boards/riverside-ld/meetings/{coming}/manage"),
+    (None, "/boards/riverside-ld/meetings/{coming}/pack"),
+    ("member", "/boards/riverside-ld/meetings/{coming}"),
 ]
 
 
@@ -167,7 +171,12 @@ def test_pages_make_few_queries_and_do_not_grow_with_data(app, factory, make_cli
         item = AgendaItem(meeting_id=meeting.id, title="Housing")
         session.add(item)
         session.flush()
-        ids = {"target": target.id, "proposal": proposal.id, "meeting": meeting.id, "item": item.id}
+        coming = Meeting(board_id=board.id, title="Next meeting", place="Library",
+                         status=MeetingStatus.AGENDA_PUBLISHED, starts_dt=utcnow() + timedelta(days=9))
+        session.add(coming)
+        session.flush()
+        ids = {"target": target.id, "proposal": proposal.id, "meeting": meeting.id, "item": item.id,
+               "coming": coming.id}
 
     _grow(db, board.id, target.id, ids["proposal"], 10, "a")
     _grow_meetings(db, board.id, ids["meeting"], 10, "a")

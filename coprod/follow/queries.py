@@ -65,6 +65,15 @@ def counts(records: list[Record], today: date) -> dict[str, int]:
     return found
 
 
+def counts_by(records: list[Record], attribute: str) -> dict:
+    """How many records there are for each topic (or meeting)."""
+    found: dict = {}
+    for record in records:
+        key = getattr(record, attribute)
+        found[key] = found.get(key, 0) + 1
+    return found
+
+
 def feelings_for(record_ids: list[int]) -> dict[int, dict[str, int]]:
     """Happy / OK / Not happy counts per record, in one query."""
     found: dict[int, dict[str, int]] = {rid: {f.value: 0 for f in Feeling} for rid in record_ids}

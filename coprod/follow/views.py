@@ -85,6 +85,8 @@ def tracker(slug: str):
     shown = [r for r in records if queries.matches(r, filters, today)]
     return render_template("follow/tracker.html", records=shown, total=len(records), filters=filters,
                            counts=queries.counts(records, today), today=today,
+                           topic_counts=queries.counts_by(records, "topic"),
+                           meeting_counts=queries.counts_by(records, "meeting_id"),
                            meetings=meetings.meetings_on(board, drafts=False),
                            writer=services.may_write(board, current_user))
 

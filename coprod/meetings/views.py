@@ -82,7 +82,7 @@ def meeting(slug: str, meeting_id: int):
     """The easy-read agenda, with the proposals to vote on; the minutes once published."""
     found = _published_meeting_or_404(slug, meeting_id)
     return render_template("meetings/meeting.html", meeting=found, proposals=services.proposals_by_item(found),
-                           manager=services.may_manage(g.board, current_user))
+                           manager=services.may_manage(g.board, current_user), came_back=came_back(found))
 
 
 @blueprint.get("/<int:meeting_id>/pack")
