@@ -97,13 +97,17 @@ def test_the_whole_loop(board_world, signed_in, make_client, db, monkeypatch):
     commissioner = signed_in(people["commissioner"])
 
     # Another board's question cannot be linked: a clear message, what was typed kept.
+    # Safeguarding: a commissioner is not offered a private question, and cannot link it.
+    form = commissioner.get(BASE + "/new").get_data(as_text=True)
+    assert "Can the council pay for more job coaches?" in form and PRIVATE_TEXT not in form
+    assert "You can only link" in _write_record(commissioner, ids).get_data(as_text=True)
     refused = _write_record(commissioner, ids, questions=[str(ids["lead"]), str(ids["foreign"])])
     page = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "You can only link questions asked to this board." in page
     assert "We want more job coaches." in page
     assert db.scalar(select(func.count()).select_from(Record)) == 0
 
-    made = _write_record(commissioner, ids)
+    made = _write_record(commissioner, ids, questions=[str(ids["lead"])])
     assert made.status_code == 302
     record = db.scalar(select(Record))
     assert record.status == RecordStatus.DRAFT
@@ -130,8 +134,7 @@ def test_the_whole_loop(board_world, signed_in, make_client, db, monkeypatch):
 
     # The askers are told: the lead question's asker and the joined question's asker.
     told = {u.user_id: u.kind.value for u in db.scalars(select(PersonUpdate))}
-    assert told == {people["asker"].id: "answered", people["joiner"].id: "answered",
-                    people["private"].id: "answered"}
+    assert told == {people["asker"].id: "answered", people["joiner"].id: "answered"}
     # By email too, for those who have one.
     assert [to for to, _body in sent] == ["aisha@example.org"]
     assert f"/boards/riverside-ld/said-did/{record.id}" in sent[0][1]
@@ -188,7 +191,7 @@ def test_the_whole_loop(board_world, signed_in, make_client, db, monkeypatch):
     # The dashboard numbers.
     dashboard = make_client().get(f"{BASE}/dashboard").get_data(as_text=True)
     assert "3 questions were sent to the board." in dashboard
-    assert "3 questions got an answer." in dashboard
+    assert "2 questions got an answer." in dashboard
     assert "1 action was done on time." in dashboard
     assert "1 action is late." in dashboard
     assert "1 action could not be done." in dashboard
@@ -265,3 +268,27 @@ def test_only_writers_of_this_board_write_and_follow_works(board_world, signed_i
     # A record id from another board is not found through this board.
     other = make_client().get(f"/boards/other-board/said-did/{record.id}")
     assert other.status_code == 404
+
+
+def test_a_private_question_the_secretary_links_never_shows(board_world, signed_in, make_client, db):
+    board, people, ids = board_world
+    secretary = signed_in(people["secretary"])
+    assert PRIVATE_TEXT in secretary.get(BASE + "/new").get_data(as_text=True)
+    assert _write_record(secretary, ids).status_code == 302
+    record = db.scalar(select(Record))
+    _add_action(secretary, record.id, "Ask for the money")
+    secretary.post(f"{BASE}/{record.id}/publish")
+    # The private asker is told and may answer, privately.
+    private = signed_in(people["private"])
+    assert "Your question has an answer" in private.get("/updates").get_data(as_text=True)
+    assert private.post(f"{BASE}/{record.id}/happy", {"feeling": "happy"}).status_code == 302
+    # A commissioner changing the record keeps the link they cannot see.
+    commissioner = signed_in(people["commissioner"])
+    edit = commissioner.get(f"{BASE}/{record.id}/edit").get_data(as_text=True)
+    assert PRIVATE_TEXT not in edit
+    assert _write_record(commissioner, ids, questions=[str(ids["lead"])]).status_code == 302
+    anyone = make_client()
+    everything = "".join(anyone.get(url).get_data(as_text=True) for url in (
+        f"{BASE}/{record.id}", f"{BASE}/records.json", f"{BASE}/records.csv", f"{BASE}/feed.atom",
+        "/api/boards/riverside-ld/records", BASE, f"{BASE}/dashboard", "/boards/riverside-ld/meetings"))
+    assert PRIVATE_TEXT not in everything and "Pat Private" not in everything

@@ -50,12 +50,19 @@ def may_write(board: Board, user) -> bool:
 
 # ---- what a record can link to ------------------------------------------------------------------
 
-def questions_to_link(board: Board) -> list[Question]:
-    """This board's sent questions that lead (a joined question follows the one it was joined to)."""
-    return list(db.session.scalars(
-        select(Question).where(Question.board_id == board.id, Question.status != QuestionStatus.DRAFT,
-                               Question.joined_to_id.is_(None))
-        .order_by(Question.sent_dt.desc(), Question.id.desc())))
+def may_see_private(board: Board, user) -> bool:
+    """Safeguarding: private questions are for the board's secretaries (and admins) only."""
+    return user.is_authenticated and (user.is_admin or user.role_on(board) == Role.SECRETARY)
+
+
+def questions_to_link(board: Board, user) -> list[Question]:
+    """This board's sent questions that lead (a joined question follows the one it was joined to).
+    Private ones only for the people allowed to read them."""
+    query = select(Question).where(Question.board_id == board.id, Question.status != QuestionStatus.DRAFT,
+                                   Question.joined_to_id.is_(None))
+    if not may_see_private(board, user):
+        query = query.where(Question.private.is_(False))
+    return list(db.session.scalars(query.order_by(Question.sent_dt.desc(), Question.id.desc())))
 
 
 def proposals_to_link(board: Board) -> list[Proposal]:
@@ -71,11 +78,13 @@ def meetings_to_link(board: Board) -> list[Meeting]:
                                    .order_by(Meeting.starts_dt.desc())))
 
 
-def _check_links(board: Board, question_ids: list[int], proposal_id: int | None, meeting_id: int | None) -> None:
+def _check_links(board: Board, question_ids: list[int], proposal_id: int | None, meeting_id: int | None,
+                 by: User) -> None:
     if question_ids:
-        found = set(db.session.scalars(select(Question.id).where(Question.id.in_(question_ids),
-                                                                  Question.board_id == board.id)))
-        if found != set(question_ids):
+        query = select(Question.id).where(Question.id.in_(question_ids), Question.board_id == board.id)
+        if not may_see_private(board, by):
+            query = query.where(Question.private.is_(False))
+        if set(db.session.scalars(query)) != set(question_ids):
             raise FollowRefused(_("You can only link questions asked to this board."), "questions")
     if proposal_id is not None and proposal_id not in {p.id for p in proposals_to_link(board)}:
         raise FollowRefused(_("Choose a vote of this board that has finished."), "proposal")
@@ -100,7 +109,7 @@ def record_on(board: Board, record_id: int) -> Record | None:
 
 
 def create_record(board: Board, *, question_ids: list[int], by: User, **fields) -> Record:
-    _check_links(board, question_ids, fields.get("proposal_id"), fields.get("meeting_id"))
+    _check_links(board, question_ids, fields.get("proposal_id"), fields.get("meeting_id"), by)
     record = Record(board_id=board.id, created_by_id=by.id, **{name: fields[name] for name in RECORD_FIELDS})
     db.session.add(record)
     db.session.flush()
@@ -111,7 +120,12 @@ def create_record(board: Board, *, question_ids: list[int], by: User, **fields) 
 
 
 def update_record(record: Record, *, question_ids: list[int], by: User, **fields) -> None:
-    _check_links(record.board, question_ids, fields.get("proposal_id"), fields.get("meeting_id"))
+    # Links a commissioner cannot see (a private question the secretary linked) stay as they are.
+    hidden = {link.question_id for link in record.links if link.question.private} \
+        if not may_see_private(record.board, by) else set()
+    question_ids = [qid for qid in question_ids if qid not in hidden]
+    _check_links(record.board, question_ids, fields.get("proposal_id"), fields.get("meeting_id"), by)
+    question_ids += sorted(hidden)
     changed = [name for name in RECORD_FIELDS if getattr(record, name) != fields[name]]
     for name in changed:
         setattr(record, name, fields[name])

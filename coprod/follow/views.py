@@ -264,7 +264,7 @@ def manage(slug: str):
 def _record_form(record=None) -> RecordForm:
     form = RecordForm()
     form.questions.choices = choices(
-        (str(q.id), (q.shown_text or _("A spoken question"))[:120]) for q in services.questions_to_link(g.board))
+        (str(q.id), (q.shown_text or _("A spoken question"))[:120]) for q in services.questions_to_link(g.board, current_user))
     form.proposal.choices = choices([("", _("No vote"))] + [
         (str(p.id), p.title) for p in services.proposals_to_link(g.board)])
     form.meeting.choices = choices([("", _("No meeting"))] + [
