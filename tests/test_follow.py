@@ -225,6 +225,23 @@ def test_the_whole_loop(board_world, signed_in, make_client, db, monkeypatch):
                      "aisha@example.org"):
         assert personal not in everything, personal
 
+    # Once heard at a meeting, the same "Not happy" does not come back again; the late action does,
+    # until it is done.
+    with db.context() as session:
+        session.get(Meeting, ids["coming"]).status = MeetingStatus.HELD
+        summer = Meeting(board_id=board.id, title="Summer meeting", place="Library",
+                         status=MeetingStatus.PLANNED, starts_dt=utcnow() + timedelta(days=90))
+        session.add(summer)
+        session.flush()
+        summer_id = summer.id
+    summer_page = f"/boards/riverside-ld/meetings/{summer_id}/manage"
+    page = secretary.get(summer_page).get_data(as_text=True)
+    assert "Ask for the money" in page and "person is not happy" not in page
+    _step(commissioner, record.id, actions["Ask for the money"].id, "done")
+    assert "Came back to the board" not in secretary.get(summer_page).get_data(as_text=True)
+    joiner.post(f"{BASE}/{record.id}/happy", {"feeling": "not_happy", "comment": "Still not happy"})
+    assert "1 person is not happy." in secretary.get(summer_page).get_data(as_text=True)
+
 
 def test_tracker_filters_and_counts(board_world, signed_in, make_client, db):
     board, people, ids = board_world

@@ -117,16 +117,22 @@ def came_back_for(meeting: Meeting, today: date) -> list[CameBack]:
         late = [a for a in record.actions if a.is_late(today)]
         if late:
             found[record.id] = CameBack(record, late=late)
+    item_ids = {item.id for item in meeting.items}
     if records:
-        for record_id, comment in db.session.execute(
-                select(Feedback.record_id, Feedback.comment).where(Feedback.record_id.in_(list(records)),
-                                                                   Feedback.feeling == Feeling.NOT_HAPPY)
+        for record_id, comment, updated_dt in db.session.execute(
+                select(Feedback.record_id, Feedback.comment, Feedback.updated_dt)
+                .where(Feedback.record_id.in_(list(records)), Feedback.feeling == Feeling.NOT_HAPPY)
                 .order_by(Feedback.id)):
-            entry = found.setdefault(record_id, CameBack(records[record_id]))
+            record = records[record_id]
+            # Already brought back to an earlier meeting: only answers since then come back again.
+            heard = record.came_back_dt is not None and record.came_back_item_id not in item_ids \
+                and updated_dt <= record.came_back_dt
+            if heard:
+                continue
+            entry = found.setdefault(record_id, CameBack(record))
             entry.not_happy += 1
             if comment.strip():
                 entry.comments.append(comment)
-    item_ids = {item.id for item in meeting.items}
     for entry in found.values():
         entry.on_this_agenda = entry.record.came_back_item_id in item_ids
     return sorted(found.values(), key=lambda e: e.record.published_dt, reverse=True)

@@ -307,6 +307,7 @@ def bring_back(record: Record, meeting: Meeting, *, by: User, title: str, summar
     item = meetings.add_item(meeting, by=by, title=title[:200], summary=summary, picture="warning",
                              presenter="", starts_after_minutes=None, length_minutes=None)
     record.came_back_item_id = item.id
+    record.came_back_dt = utcnow()
     audit.record("record.came-back", target=record, board=record.board, actor=by, detail=str(meeting.id))
     db.session.flush()
     return item

@@ -74,6 +74,8 @@ class Record(Base):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # The agenda item it was last brought back to the board under ("Came back to the board").
     came_back_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    # When it was last brought back: "Not happy" answers from before then have been heard.
+    came_back_dt: Mapped[datetime | None]
 
     board: Mapped[Board] = relationship()
     meeting: Mapped[Meeting | None] = relationship()

@@ -1,8 +1,8 @@
 """follow
 
-Revision ID: e97865e741f8
+Revision ID: cc492ec4aca2
 Revises: 650c80c763bc
-Create Date: 2026-11-23 03:43:08.262900
+Create Date: 2026-11-23 04:00:28.913527
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import coprod.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = 'e97865e741f8'
+revision = 'cc492ec4aca2'
 down_revision = '650c80c763bc'
 branch_labels = None
 depends_on = None
@@ -36,6 +36,7 @@ def upgrade():
     sa.Column('published_dt', coprod.models.base.UTCDateTime(), nullable=True),
     sa.Column('published_by_id', sa.Integer(), nullable=True),
     sa.Column('came_back_item_id', sa.Integer(), nullable=True),
+    sa.Column('came_back_dt', coprod.models.base.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['board_id'], ['board.id'], name=op.f('fk_said_did_record_board_id_board')),
     sa.ForeignKeyConstraint(['came_back_item_id'], ['agenda_item.id'], name=op.f('fk_said_did_record_came_back_item_id_agenda_item'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_said_did_record_created_by_id_user')),
