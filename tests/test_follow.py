@@ -192,6 +192,7 @@ def test_the_whole_loop(board_world, signed_in, make_client, db, monkeypatch):
     dashboard = make_client().get(f"{BASE}/dashboard").get_data(as_text=True)
     assert "3 questions were sent to the board." in dashboard
     assert "2 questions got an answer." in dashboard
+    assert "Half of the answers came in 10 days or less." in dashboard
     assert "1 action was done on time." in dashboard
     assert "1 action is late." in dashboard
     assert "1 action could not be done." in dashboard

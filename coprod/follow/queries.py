@@ -144,7 +144,7 @@ def came_back_for(meeting: Meeting, today: date) -> list[CameBack]:
 class Dashboard:
     questions_sent: int = 0
     questions_answered: int = 0
-    median_days: float | None = None
+    median_days: int | None = None  # whole days: easy to read
     actions: dict[str, int] = field(default_factory=dict)
     feelings: dict[str, int] = field(default_factory=dict)
 
@@ -180,7 +180,7 @@ def dashboard(board: Board, today: date) -> Dashboard:
         if when is not None:
             result.questions_answered += 1
             days.append(max((when - sent_dt).total_seconds() / 86400, 0))
-    result.median_days = round(statistics.median(days), 1) if days else None
+    result.median_days = round(statistics.median(days)) if days else None
 
     result.actions = dict.fromkeys(ACTION_KINDS, 0)
     for status, due, finished in db.session.execute(
