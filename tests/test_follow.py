@@ -105,6 +105,7 @@ def test_the_whole_loop(board_world, signed_in, make_client, db, monkeypatch):
     page = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "You can only link questions asked to this board." in page
     assert "We want more job coaches." in page
+    assert 'href="#questions"' in page and 'id="questions"' in page and 'aria-invalid="true"' in page
     assert db.scalar(select(func.count()).select_from(Record)) == 0
 
     made = _write_record(commissioner, ids, questions=[str(ids["lead"])])
