@@ -20,9 +20,16 @@ def register_cli(app: Flask) -> None:
 
 
 def _upgrade() -> None:
+    """Migrate, then add any starter jargon buster words the site does not have yet."""
     from flask_migrate import upgrade
 
+    from coprod.extensions import db
+    from coprod.glossary.services import load_starter
+
     upgrade()
+    with current_app.test_request_context():
+        load_starter()
+        db.session.commit()
 
 
 @click.command("migrate")

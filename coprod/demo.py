@@ -49,6 +49,9 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
     if reset:
         for table in reversed(Base.metadata.sorted_tables):
             db.session.execute(table.delete())
+    from coprod.glossary.services import load_starter
+
+    load_starter()  # the jargon buster's words, so the demo's agendas show them explained
     boards = {slug: _board(slug, name, picture, about) for slug, name, picture, about in BOARDS}
     main_board = boards["riverside-ld"]
     people = {}
@@ -212,7 +215,7 @@ def _meetings(board: Board, people: dict) -> None:
              "David told us about the work plan.\n12 people have started a job this year.\n"
              "We said we want more job coaches.\nDavid will ask for money for 2 more job coaches."),
             ("Feeling safe in town",
-             "Some people are bullied in town.\nThis is called hate crime.\nA new support worker can help.",
+             "Some people bully us in town.\nWe call this hate crime.\nA new support worker can help.",
              "safe", "Riverside People First", 40, 30,
              "People First told us about safe places in shops.\n"
              "A support worker can go to court with you.\nWe will make a leaflet about it."),
@@ -241,6 +244,67 @@ def _meetings(board: Board, people: dict) -> None:
         ], agenda_published_dt=utcnow() - timedelta(days=2))
     decide_under(coming[2], "Should we ask the council to keep the short breaks house open?")
 
-    meeting("Board meeting in the summer",
-            "We talk about feeling safe.\nYou chose this topic in our vote.", 98, MeetingStatus.PLANNED, 84, [])
+    summer = meeting(
+        "Board meeting in the summer", "We talk about feeling safe.\nYou chose this topic in our vote.", 98,
+        MeetingStatus.TAKING_QUESTIONS, 84, [
+            ("Feeling safe on the bus",
+             "Some people feel scared on the bus.\nThe bus company will come to talk to us.",
+             "place", "Riverside Buses", 10, 30, ""),
+            ("Hate crime: how to tell the police",
+             "Hate crime is when someone hurts or scares you because of who you are.\n"
+             "The police will tell us how to report it.", "safe", "Riverside Police", 40, 30, ""),
+        ])
+    db.session.flush()
+    _questions(board, people, coming, summer)
+
+
+def _questions(board: Board, people: dict, coming, summer) -> None:
+    """Questions for the spring agenda in every state, and new ones waiting for the summer meeting."""
+    from datetime import timedelta
+
+    from coprod.models import MeToo, Question, QuestionStatus, utcnow
+
+    def person(name):
+        return people[name][1]
+
+    now = utcnow()
+    helen = person("Helen Carter")
+    group = db.session.scalar(select(Group).where(Group.board_id == board.id, Group.name == GROUP_NAME))
+
+    def ask(name, item_list, text, status, *, days_ago, item=None, **fields):
+        question = Question(board_id=board.id, meeting_id=item_list[0].meeting_id, asker_id=person(name).id,
+                            text=text, status=status, sent_dt=now - timedelta(days=days_ago),
+                            status_dt=now - timedelta(days=max(days_ago - 1, 0)),
+                            asked_item_id=item_list[item].id if item is not None else None,
+                            agenda_item_id=item_list[item].id if item is not None and status == QuestionStatus.ON_AGENDA
+                            else None, moderated_by_id=helen.id if status != QuestionStatus.SENT else None,
+                            **fields)
+        db.session.add(question)
+        db.session.flush()
+        return question
+
+    on_agenda = QuestionStatus.ON_AGENDA
+    hospital = ask("Sam Taylor", coming, "When will my friend come home from the hospital?", on_agenda,
+                   days_ago=12, item=0)
+    breaks = ask("Margaret Jones", coming, "Will the short breaks house stay open?\nMy son goes there every month.",
+                 on_agenda, days_ago=11, item=2, public_text="Will the short breaks house on Mill Lane stay open?")
+    ask("Aisha Begum", coming, "Please do not close the short breaks house.", QuestionStatus.JOINED, days_ago=10,
+        item=2, joined_to_id=breaks.id)
+    ask("Jordan Lee", coming, "How many new homes will be near the town centre?", on_agenda, days_ago=9, item=1,
+        group_id=group.id if group else None)
+    ask("Tom Evans", coming, "Can the board help me pay my gas bill?", QuestionStatus.NOT_TAKEN, days_ago=8,
+        reason="This is about one person. The secretary will talk to you about it.")
+    ask("Jordan Lee", coming, "Why is the bus to the day centre always late?", QuestionStatus.ANSWERED, days_ago=8,
+        answer_text="We asked Riverside Buses.\nThey have a new timetable from next month.\n"
+                    "The bus will come 10 minutes earlier.")
+    ask("Aisha Begum", coming, "Someone where I live takes my money.", QuestionStatus.SENT, days_ago=7,
+        private=True, show_name=False,
+        private_note="Helen rang Aisha and her supporter. The safeguarding lead knows.")
+    for name, question in (("Aisha Begum", hospital), ("Tom Evans", hospital), ("Aisha Begum", breaks),
+                           ("Sam Taylor", breaks), ("Tom Evans", breaks)):
+        db.session.add(MeToo(question_id=question.id, user_id=person(name).id))
+    ask("Sam Taylor", summer, "What can I do if someone is rude to me on the bus?", QuestionStatus.SENT,
+        days_ago=2, item=0)
+    ask("Margaret Jones", summer, "Can the police talk to our group about hate crime?", QuestionStatus.SENT,
+        days_ago=1, item=1, show_name=False)
     db.session.flush()

@@ -4,6 +4,7 @@
     @access(SIGNED_IN)                    any signed-in person
     @access(ADMIN)                        site admins
     @access(board_roles(Role.SECRETARY))  that role on the board named in the URL (`slug`), or an admin
+    @access(SECRETARY_ANYWHERE)           a secretary of any board, or an admin (site-wide content)
 
 A board rule loads the board from the URL and puts it in `g.board`. Rules about a single record
 (this person, this card) are checked again in the view through the services.
@@ -28,6 +29,8 @@ class Access:
     needs_sign_in: bool = True
     roles: frozenset[Role] = field(default_factory=frozenset)
     admin_only: bool = False
+    # Roles that count on whichever board (for site-wide things such as the glossary).
+    any_board: frozenset[Role] = field(default_factory=frozenset)
 
     def allows(self, user, board: Board | None) -> bool:
         if not self.needs_sign_in:
@@ -40,6 +43,8 @@ class Access:
             return False
         if self.roles:
             return board is not None and user.role_on(board) in self.roles
+        if self.any_board:
+            return any(membership.role in self.any_board for membership in user.memberships)
         return True
 
 
@@ -47,6 +52,7 @@ PUBLIC = Access("public", needs_sign_in=False)
 SIGNED_IN = Access("signed in")
 ADMIN = Access("admin", admin_only=True)
 ANY_BOARD_ROLE = frozenset(Role)
+SECRETARY_ANYWHERE = Access("secretary of any board", any_board=frozenset({Role.SECRETARY}))
 
 
 def board_roles(*roles: Role) -> Access:

@@ -37,11 +37,13 @@ def init_web(app: Flask) -> None:
     from coprod.boards.views import blueprint as boards
     from coprod.groups.views import blueprint as groups
     from coprod.meetings.views import blueprint as meetings
+    from coprod.glossary.views import blueprint as glossary
+    from coprod.questions.views import blueprint as questions
     from coprod.votes.views import blueprint as votes
     from coprod.main.views import blueprint as main
     from coprod.follow.views import blueprint as follow
 
-    for blueprint in (main, accounts, boards, groups, votes, meetings, follow, admin, pictures.blueprint):
+    for blueprint in (main, accounts, boards, groups, votes, meetings, questions, glossary, follow, admin, pictures.blueprint):
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_access)

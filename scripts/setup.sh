@@ -28,7 +28,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-system_packages=(espeak-ng ffmpeg)
+system_packages=(espeak-ng)
 python3 -c 'import venv, ensurepip' 2>/dev/null || system_packages+=(python3-venv)
 [ "$want_tests" = yes ] && system_packages+=(chromium libcairo2)
 if command -v dpkg >/dev/null 2>&1; then apt_install "${system_packages[@]}"; fi

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
 case "${1:-}" in
   extract)
-    "$PYBABEL" -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+    # --ignore-dirs: Babel skips folders starting with "_" by default, and templates/_macros has strings.
+    "$PYBABEL" -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --ignore-dirs ".*" \
       --project Coprod --copyright-holder "Coprod contributors" -o translations/messages.pot . ;;
   update)
     "$0" extract

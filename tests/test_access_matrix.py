@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from conftest import sign_in
-from coprod.models import Action, AgendaItem, Record, RecordStatus, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus, Proposal, Role, utcnow
+from coprod.models import (Action, AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus,
+                           Proposal, Question, QuestionStatus, Record, RecordStatus, Role, utcnow)
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
@@ -17,6 +18,7 @@ SIGNED_IN = "signed in"
 ADMIN = "admin"
 SECRETARY = "board: secretary"
 ON_THE_BOARD = "board: member, carer, supporter, secretary, commissioner"
+SECRETARY_ANYWHERE = "secretary of any board"
 WRITERS = "board: secretary, commissioner"
 
 INTENDED = {
@@ -83,6 +85,34 @@ INTENDED = {
     "meetings.move_item": SECRETARY,
     "meetings.remove_item": SECRETARY,
     "meetings.minutes": SECRETARY,
+    # Questions: asking, "me too" and the meeting's questions are for the board; each question is
+    # checked per record as well (own drafts only; recordings for the asker and secretaries only).
+    "questions.ask": ON_THE_BOARD,
+    "questions.about": ON_THE_BOARD,
+    "questions.words": ON_THE_BOARD,
+    "questions.who": ON_THE_BOARD,
+    "questions.check": ON_THE_BOARD,
+    "questions.send": ON_THE_BOARD,
+    "questions.move": ON_THE_BOARD,
+    "questions.sent": ON_THE_BOARD,
+    "questions.recording": ON_THE_BOARD,
+    "questions.mine": SIGNED_IN,
+    "questions.meeting_questions": ON_THE_BOARD,
+    "questions.me_too": ON_THE_BOARD,
+    "questions.queue": SECRETARY,
+    "questions.moderate": SECRETARY,
+    "questions.wording": SECRETARY,
+    "questions.place": SECRETARY,
+    "questions.join": SECRETARY,
+    "questions.answer": SECRETARY,
+    "questions.decline": SECRETARY,
+    "questions.make_private": SECRETARY,
+    "questions.put_back": SECRETARY,
+    # The jargon buster is site-wide: read by anyone, written by any board's secretary.
+    "glossary.index": ANYONE,
+    "glossary.term": ANYONE,
+    "glossary.new_term": SECRETARY_ANYWHERE,
+    "glossary.edit_term": SECRETARY_ANYWHERE,
     # "You said, we did": published records, the dashboard and open data are public; drafts answer
     # 404 to everyone but the people who write them.
     "follow.tracker": ANYONE,
@@ -132,6 +162,8 @@ def _may(intended: str, role: str) -> bool:
         return False
     if intended == SECRETARY:
         return role == "secretary"
+    if intended == SECRETARY_ANYWHERE:
+        return role in ("secretary", "secretary of another board")
     if intended == WRITERS:
         return role in ("secretary", "commissioner")
     if intended == ON_THE_BOARD:
@@ -179,6 +211,11 @@ def people(factory, make_client, db):
         session.add(item)
         session.flush()
         meeting_id, item_id = meeting.id, item.id
+        question = Question(board_id=board.id, meeting_id=meeting.id, asker_id=target.id, text="Where can I live?",
+                            status=QuestionStatus.SENT, sent_dt=utcnow())
+        session.add(question)
+        session.flush()
+        question_id = question.id
         record = Record(board_id=board.id, title="Job coaches", did_text="We did it.",
                         status=RecordStatus.PUBLISHED, published_dt=utcnow())
         session.add(record)
@@ -200,7 +237,7 @@ def people(factory, make_client, db):
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
               "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,
               "proposal_id": proposal_id, "meeting_id": meeting_id, "item_id": item_id,
-              "record_id": record_id, "action_id": action_id}
+              "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id}
     return users, values
 
 

@@ -297,7 +297,8 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as pw:
-        b = bs.launch_browser(pw)
+        # A fake microphone (a steady beep), allowed without asking: spoken questions are recorded for real.
+        b = bs.launch_browser(pw, extra_args=["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
         try:
             yield b
         finally:
@@ -907,5 +908,95 @@ def test_listen_appears_by_itself_once_the_worker_has_made_the_audio(site, brows
         assert page.locator(".listen--waiting").count() == 0
         page.get_by_role("button", name="Slow speed").wait_for(timeout=60000)
         _assert_page_ok(page, "help page, audio arrived while it was open")
+    finally:
+        context.close()
+
+
+def test_member_asks_a_spoken_question_recorded_in_the_browser(site, browser):
+    """Ask, one thing per page, on a tablet: the question is typed and recorded with the microphone,
+    read back on the check page, sent, and shown on "My questions"."""
+    member = site.person("member")
+    context = new_context(browser)
+    context.grant_permissions(["microphone"], origin=site.base_url)
+    try:
+        page = context.new_page()
+        sign_in(page, site, member)
+        page.goto(site.base_url + "/boards/riverside-ld")
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile(r"^Ask a question")).click()
+        _assert_page_ok(page, "ask: which meeting")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Start my question").click()
+
+        # Nothing chosen: the message is next to the choices; then choose a topic card.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Next").click()
+        assert page.locator("[data-error-summary]").count() == 1
+        _assert_page_ok(page, "ask: what about, with an error")
+        page.locator("label", has_text="Feeling safe on the bus").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Next").click()
+
+        page.get_by_label("Type your question").fill("Can a bus driver help me if I feel scared?")
+        page.get_by_role("button", name="Record my question").click()
+        page.get_by_role("button", name="Stop recording").wait_for(state="visible")
+        page.wait_for_timeout(2500)
+        page.get_by_role("button", name="Stop recording").click()
+        page.locator("[data-record-preview]").wait_for(state="visible")
+        assert "Your recording is ready" in page.locator("[data-record-status]").inner_text()
+        _assert_page_ok(page, "ask: typed and recorded")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Next").click()
+
+        page.locator("label", has_text="No, do not show my name").click()
+        _assert_page_ok(page, "ask: who is asking")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Next").click()
+
+        assert page.get_by_role("heading", level=1).inner_text() == "Check your question"
+        assert "Can a bus driver help me if I feel scared?" in page.locator("main").inner_text()
+        assert "We will not show your name." in page.locator("main").inner_text()
+        recording = page.locator("main audio[src*='/recording']")
+        assert recording.count() == 1
+        # The recording the browser made was accepted, checked and kept as MP3.
+        served = context.request.get(site.base_url + recording.get_attribute("src"))
+        assert served.status == 200 and served.headers["content-type"] == "audio/mpeg" and len(served.body()) > 1000
+        _assert_page_ok(page, "ask: check your question")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send my question").click()
+
+        assert page.get_by_role("heading", level=1).inner_text() == "Your question is sent"
+        assert "Can a bus driver help me if I feel scared?" in page.locator("main").inner_text()
+        _assert_page_ok(page, "ask: sent")
+        page.goto(site.base_url + "/my-questions")
+        assert "Sent. The secretary will look at it soon." in page.locator("main").inner_text()
+        _assert_page_ok(page, "my questions")
+    finally:
+        context.close()
+
+
+def test_a_jargon_word_opens_its_meaning_in_place(site, browser):
+    """On the published agenda, a jargon word opens its picture and meaning under the sentence,
+    with a Close button that gives focus back to the word."""
+    member = site.person("member")
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, site, member)
+        page.goto(site.base_url + "/boards/riverside-ld/meetings")
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile("Board meeting in the spring")).first.click()
+        word = page.locator("main a.jargon").first
+        assert word.count() == 1, "the demo agenda uses jargon words"
+        name = word.inner_text()
+        word.click()
+        box = page.locator(".jargon-box")
+        box.wait_for(state="visible")
+        assert box.locator("[data-term-card]").count() == 1 and box.locator("img").count() >= 1
+        assert word.get_attribute("aria-expanded") == "true"
+        _assert_page_ok(page, "jargon word explained in place")
+        box.get_by_role("button", name="Close").click()
+        assert page.locator(".jargon-box").count() == 0
+        assert page.evaluate("document.activeElement.textContent") == name
     finally:
         context.close()

@@ -25,7 +25,7 @@ from coprod.audio import engine, services
 from coprod.audio import store as store_module
 from coprod.audio.text import read_page, split_sentences
 from coprod.extensions import db as _db
-from coprod.models import AudioClip, Board, ClipStatus, utcnow
+from coprod.models import AgendaItem, AudioClip, Board, ClipStatus, Meeting, MeetingStatus, utcnow
 from coprod.tasks import huey
 
 AUDIO_SRC = re.compile(r'data-normal-src="(/audio/[0-9a-f]{64}\.mp3)"')
@@ -570,3 +570,24 @@ def test_redis_queue_runs_the_audio_job_in_a_worker_process(audio, client, tmp_p
         connection.close()
     # Only the worker process could have made it: this process queued to Redis and ran no job.
     assert db.scalar(select(AudioClip).where(AudioClip.key == src[7:71])).status == ClipStatus.READY
+
+
+def test_publishing_an_agenda_makes_its_pages_audio_ahead(audio, db, client):
+    with db.context() as session:
+        board = Board(slug="new-board", name="Cardiff Autism Board", about="We meet in the library.")
+        session.add(board)
+        session.flush()
+        meeting = Meeting(board_id=board.id, title="Meeting in May", place="Library",
+                          starts_dt=utcnow() + timedelta(days=9), status=MeetingStatus.PLANNED)
+        session.add(meeting)
+        session.flush()
+        session.add(AgendaItem(meeting_id=meeting.id, title="Homes near family"))
+        meeting_id = meeting.id
+    run_worker(audio)  # the board's own page
+    with db.context() as session:
+        session.get(Meeting, meeting_id).status = MeetingStatus.AGENDA_PUBLISHED
+    assert queued_names() == ["prepare_page_audio"]
+    run_worker(audio)
+    for path in (f"/boards/new-board/meetings/{meeting_id}", f"/boards/new-board/meetings/{meeting_id}/pack"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Homes near family" in page and AUDIO_SRC.search(page) and NOT_READY not in page, path

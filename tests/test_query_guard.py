@@ -12,7 +12,7 @@ from coprod.extensions import db as _db
 from sqlalchemy import select
 
 from coprod.models import (AgendaItem, AuditEvent, Ballot, Board, Choice, LoginCard, Meeting, MeetingStatus,
-                           Membership, Proposal, Role, User, Vote, utcnow)
+                           Membership, MeToo, GlossaryTerm, Proposal, Question, QuestionStatus, Role, User, Vote, utcnow)
 from coprod.query_count import count_queries
 
 MAX_QUERIES = 10
@@ -40,6 +40,15 @@ PAGES = [
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/manage"),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/{item}"),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/minutes"),
+    ("member", "/boards/riverside-ld/ask"),
+    ("member", "/boards/riverside-ld/ask/{draft}/check"),
+    ("member", "/boards/riverside-ld/ask/{draft}/about"),
+    ("member", "/my-questions"),
+    ("member", "/boards/riverside-ld/meetings/{meeting}/questions"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/questions/manage"),
+    ("secretary", "/boards/riverside-ld/questions/{question}/moderate"),
+    (None, "/jargon-buster"),
+    (None, "/jargon-buster/commissioner"),
     ("admin", "/"),
     ("admin", "/admin/boards"),
     ("admin", "/admin/people"),
@@ -96,6 +105,28 @@ def _grow_meetings(db, board_id: int, meeting_id: int, size: int, tag: str):
         session.add_all(Meeting(board_id=board_id, title=f"Meeting {tag}{i}", place="Library",
                                 starts_dt=utcnow() + timedelta(days=i - size // 20),
                                 status=MeetingStatus.AGENDA_PUBLISHED) for i in range(size // 10))
+
+
+def _grow_questions(db, board_id: int, meeting_id: int, item_id: int, asker_id: int, lead_id: int, size: int,
+                    tag: str):
+    """Add `size` more questions of every kind (some the member's own), joined ones and "me too"s."""
+    statuses = [QuestionStatus.SENT, QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED, QuestionStatus.NOT_TAKEN,
+                QuestionStatus.JOINED]
+    with db.context() as session:
+        people = [User(name=f"Person {tag}{i} asks") for i in range(size)]
+        session.add_all(people)
+        session.flush()
+        session.add_all(Membership(board_id=board_id, user_id=u.id, role=Role.MEMBER) for u in people)
+        asked = [Question(board_id=board_id, meeting_id=meeting_id, asker_id=asker_id if i % 3 == 0 else people[i].id,
+                          text=f"Question {tag}{i}", status=statuses[i % 5], sent_dt=utcnow(), status_dt=utcnow(),
+                          agenda_item_id=item_id if i % 5 == 1 else None,
+                          joined_to_id=lead_id if i % 5 == 4 else None, show_name=bool(i % 2))
+                 for i in range(size)]
+        session.add_all(asked)
+        session.flush()
+        session.add_all(MeToo(question_id=question.id, user_id=people[(i + 1) % size].id)
+                        for i, question in enumerate(asked))
+        session.add_all(MeToo(question_id=lead_id, user_id=person.id) for person in people)
 
 
 def _grow_follow(db, board_id: int, meeting_id: int, member_id: int, size: int, tag: str):
@@ -171,20 +202,33 @@ def test_pages_make_few_queries_and_do_not_grow_with_data(app, factory, make_cli
         item = AgendaItem(meeting_id=meeting.id, title="Housing")
         session.add(item)
         session.flush()
+        lead = Question(board_id=board.id, meeting_id=meeting.id, asker_id=target.id, text="Where can I live?",
+                        status=QuestionStatus.ON_AGENDA, agenda_item_id=item.id, sent_dt=utcnow())
+        draft = Question(board_id=board.id, meeting_id=meeting.id, asker_id=people["member"].id, text="Buses?",
+                         status=QuestionStatus.DRAFT, asked_item_id=item.id)
+        session.add_all([lead, draft])
+        session.flush()
+        session.add(GlossaryTerm(language="en", term="Commissioner", slug="commissioner", meaning="A person who pays.",
+                                 other_forms="commissioners"))
         coming = Meeting(board_id=board.id, title="Next meeting", place="Library",
                          status=MeetingStatus.AGENDA_PUBLISHED, starts_dt=utcnow() + timedelta(days=9))
         session.add(coming)
         session.flush()
         ids = {"target": target.id, "proposal": proposal.id, "meeting": meeting.id, "item": item.id,
-               "coming": coming.id}
+               "question": lead.id, "draft": draft.id, "coming": coming.id}
 
     _grow(db, board.id, target.id, ids["proposal"], 10, "a")
     _grow_meetings(db, board.id, ids["meeting"], 10, "a")
+    _grow_questions(db, board.id, ids["meeting"], ids["item"], people["member"].id, ids["question"], 10, "a")
     _grow_follow(db, board.id, ids["meeting"], people["member"].id, 10, "a")
     small = _counts(engine, clients, ids)
     _grow(db, board.id, target.id, ids["proposal"], 300, "b")
     _grow_meetings(db, board.id, ids["meeting"], 300, "b")
+    _grow_questions(db, board.id, ids["meeting"], ids["item"], people["member"].id, ids["question"], 300, "b")
     _grow_follow(db, board.id, ids["meeting"], people["member"].id, 300, "b")
+    with db.context() as session:  # a big jargon buster: still one query per page for it
+        session.add_all(GlossaryTerm(language="en", term=f"Word {i}", slug=f"word-{i}", meaning="Hard.",
+                                     other_forms=f"words {i}") for i in range(300))
     large = _counts(engine, clients, ids)
 
     print("queries per page (small, large):", {p: (small[p], large[p]) for p in small})

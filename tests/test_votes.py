@@ -26,7 +26,7 @@ def board_people(factory, signed_in):
 
 
 def _new_proposal(office, **overrides):
-    data = {"title": "What should our new group be called?", "body": "We need a name.\nChoose one.",
+    data = {"title": "What should we call our new group?", "body": "We need a name.\nChoose one.",
             "picture": "group", "kind": "custom", "choice_1": "Riverside Voices", "choice_1_picture": "speaking",
             "choice_2": "Speak Up Riverside", "choice_2_picture": "talk", "choice_3": "Our Say",
             "choice_3_picture": "people", "voters": "member,carer", "secrecy": "secret", "results": "hidden"}

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField, TimeField, ValidationError
 from wtforms.validators import DataRequired, Optional
 
+from coprod.easyread.review import EasyReadChecked
 from coprod.forms import ChoiceField, ListField, MaxLength, PlainText, choices, required, strip
 from coprod.models import MeetingStatus
 from coprod.votes.forms import WhenField, picture_choices
@@ -104,7 +105,7 @@ class MeetingForm(FlaskForm):
         WebAddress()(self, field)
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(EasyReadChecked, FlaskForm):
     title = _text(_l("What is this item about?"), _l("Type what this item is about."),
                   description=_l("A few words. For example: Short breaks for families."))
     summary = _easy_read(_l("Say more in easy read"), _l("Short sentences. One idea in each."), 2000)

@@ -6,11 +6,13 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import object_session, selectinload
 
 from coprod import audit
 from coprod.extensions import db
-from coprod.models import AgendaItem, Board, Meeting, MeetingStatus, Proposal, Role, User, utcnow
+from coprod.audio.publish import pages_of
+from coprod.models import (AgendaItem, Board, Meeting, MeetingStatus, Proposal, Question, QuestionStatus, Role, User,
+                           utcnow)
 from coprod.models.meeting import AGENDA_PUBLIC
 
 # What the audit log calls each step.
@@ -136,6 +138,10 @@ def set_status(meeting: Meeting, status: MeetingStatus, *, by: User, now: dateti
     audit.record(STATUS_ACTIONS[status], target=meeting, board=meeting.board, actor=by,
                  detail=f"{before.value} -> {status.value}")
     db.session.flush()
+    if status == MeetingStatus.TAKING_QUESTIONS and before == MeetingStatus.PLANNED:
+        from coprod.questions.services import tell_board_questions_open  # questions build on meetings
+
+        tell_board_questions_open(meeting)
 
 
 # ---- agenda items -------------------------------------------------------------------------------
@@ -226,3 +232,22 @@ def save_minutes(meeting: Meeting, texts: dict[int, str], *, by: User) -> None:
         audit.record("meeting.minutes", target=meeting, board=meeting.board, actor=by,
                      detail="items " + ", ".join(changed))
     db.session.flush()
+
+
+# ---- audio made ahead of time -------------------------------------------------------------------
+# A published agenda is read by many people before the meeting: when it (or an item, or a question
+# shown on it) changes, its pages' audio is made by a worker at once, not on the first Listen.
+
+def _public_meeting_pages(session, meeting_id: int | None) -> list[str]:
+    meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
+    if meeting is None or not meeting.agenda_is_public:
+        return []
+    board = session.get(Board, meeting.board_id)
+    base = f"/boards/{board.slug}/meetings"
+    return [base, f"{base}/{meeting.id}", f"{base}/{meeting.id}/pack"]
+
+
+pages_of(Meeting)(lambda meeting: _public_meeting_pages(object_session(meeting), meeting.id))
+pages_of(AgendaItem)(lambda item: _public_meeting_pages(object_session(item), item.meeting_id))
+pages_of(Question)(lambda question: [] if question.status == QuestionStatus.DRAFT
+                   else _public_meeting_pages(object_session(question), question.meeting_id))

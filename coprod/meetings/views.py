@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from coprod.easyread import review as easyread
 from coprod.extensions import db
 from coprod.follow.views import came_back
 from coprod.forms import choices
@@ -18,6 +19,7 @@ from coprod.meetings.forms import (STATUS_LABELS, STATUS_PICTURES, AgendaItemFor
                                    StatusForm, minutes_form)
 from coprod.models import Board, MeetingStatus, Role, utcnow
 from coprod.permissions import PUBLIC, access, board_roles
+from coprod.questions import services as questions
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/boards/<slug>/meetings")
 
@@ -73,7 +75,8 @@ def index(slug: str):
 def next_meeting(slug: str):
     """The next meeting: when, where, what it is about, how to ask, and by when."""
     meeting = services.next_meeting(g.board)
-    return render_template("meetings/next.html", meeting=meeting, now=utcnow())
+    return render_template("meetings/next.html", meeting=meeting, now=utcnow(),
+                           taking=bool(questions.meetings_taking_questions(g.board)))
 
 
 @blueprint.get("/<int:meeting_id>")
@@ -82,7 +85,8 @@ def meeting(slug: str, meeting_id: int):
     """The easy-read agenda, with the proposals to vote on; the minutes once published."""
     found = _published_meeting_or_404(slug, meeting_id)
     return render_template("meetings/meeting.html", meeting=found, proposals=services.proposals_by_item(found),
-                           manager=services.may_manage(g.board, current_user), came_back=came_back(found))
+                           manager=services.may_manage(g.board, current_user),
+                           questions=questions.on_the_agenda(found), came_back=came_back(found))
 
 
 @blueprint.get("/<int:meeting_id>/pack")
@@ -91,7 +95,7 @@ def pack(slug: str, meeting_id: int):
     """The meeting pack to print: large type, pictures, and space for notes."""
     found = _published_meeting_or_404(slug, meeting_id)
     return render_template("meetings/pack.html", meeting=found, proposals=services.proposals_by_item(found),
-                           came_back=came_back(found))
+                           questions=questions.on_the_agenda(found), came_back=came_back(found))
 
 
 # ---- the secretary ------------------------------------------------------------------------------
@@ -163,7 +167,8 @@ def manage(slug: str, meeting_id: int):
     form = StatusForm(status=found.status.value)
     return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                            status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
-                           proposals=services.proposals_by_item(found), came_back=came_back(found))
+                           proposals=services.proposals_by_item(found),
+                           waiting=questions.stats(found)["waiting"], came_back=came_back(found))
 
 
 @blueprint.post("/<int:meeting_id>/status")
@@ -175,7 +180,8 @@ def change_status(slug: str, meeting_id: int):
     if not form.validate_on_submit():
         return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                                status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
-                               proposals=services.proposals_by_item(found)), 400
+                               proposals=services.proposals_by_item(found),
+                               waiting=questions.stats(found)["waiting"]), 400
     status = MeetingStatus(form.status.data)
     try:
         services.set_status(found, status, by=current_user)
@@ -216,12 +222,16 @@ def new_item(slug: str, meeting_id: int):
     """Add an item to the agenda. It goes at the end; move it with the up and down buttons."""
     found = _meeting_or_404(meeting_id)
     form = _item_form()
+    findings = []
     if form.validate_on_submit() and (fields := _item_fields(form, found)):
-        services.add_item(found, by=current_user, **fields)
-        db.session.commit()
-        flash(_("The item is on the agenda."), "success")
-        return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
-    return render_template("meetings/item_form.html", form=form, meeting=found, item=None)
+        findings = easyread.review(form.title.data, form.summary.data)
+        if not easyread.hold_back(form, findings):
+            item = services.add_item(found, by=current_user, **fields)
+            easyread.record_if_saved_anyway(findings, target=item, board=g.board, by=current_user)
+            db.session.commit()
+            flash(_("The item is on the agenda."), "success")
+            return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    return render_template("meetings/item_form.html", form=form, meeting=found, item=None, findings=findings)
 
 
 def _item_or_404(meeting, item_id: int):
@@ -243,12 +253,16 @@ def edit_item(slug: str, meeting_id: int, item_id: int):
         linked = services.linked_proposal_id(item)
         form.process(obj=item, starts=times.form_value(starts).time() if starts else None,
                      length=str(item.length_minutes or ""), proposal=str(linked) if linked else "")
+    findings = []
     if form.validate_on_submit() and (fields := _item_fields(form, found)):
-        services.update_item(found, item, by=current_user, **fields)
-        db.session.commit()
-        flash(_("The item is saved."), "success")
-        return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
-    return render_template("meetings/item_form.html", form=form, meeting=found, item=item)
+        findings = easyread.review(form.title.data, form.summary.data)
+        if not easyread.hold_back(form, findings):
+            services.update_item(found, item, by=current_user, **fields)
+            easyread.record_if_saved_anyway(findings, target=item, board=g.board, by=current_user)
+            db.session.commit()
+            flash(_("The item is saved."), "success")
+            return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    return render_template("meetings/item_form.html", form=form, meeting=found, item=item, findings=findings)
 
 
 @blueprint.post("/<int:meeting_id>/items/<int:item_id>/move")

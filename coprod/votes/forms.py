@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Optional
 
+from coprod.easyread.review import EasyReadChecked
 from coprod.forms import ChoiceField, ListField, MaxLength, PlainText, choices, required, strip
 from coprod.pictures import PICTURES
 
@@ -35,7 +36,7 @@ def picture_choices():
     return choices((name, name.replace("-", " ")) for name in sorted(PICTURES))
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(EasyReadChecked, FlaskForm):
     title = StringField(_l("What is the board deciding?"),
                         description=_l("A short question. For example: Should we meet in the library?"),
                         filters=[strip], validators=[required(_l("Type what the board is deciding.")),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from coprod import times
 from coprod.accounts import sessions
+from coprod.easyread import review as easyread
 from coprod.extensions import db
 from coprod.forms import choices
 from coprod.models import Board, ProposalState, Role, utcnow
@@ -181,6 +182,7 @@ def _choices_from(form: ProposalForm) -> list[tuple[str, str]] | None:
 def new_proposal(slug: str):
     """Make a proposal for the board to vote on."""
     form = ProposalForm()
+    findings = []
     if form.validate_on_submit():
         made = _choices_from(form)
         opens, closes = times.to_utc(form.opens.data), times.to_utc(form.closes.data)
@@ -188,17 +190,19 @@ def new_proposal(slug: str):
             form.closes.errors.append(_("This time has passed. Choose a later time."))
         elif opens and closes and closes <= opens:
             form.closes.errors.append(_("Voting must close after it opens."))
-        elif made:
+        elif made and not easyread.hold_back(form, findings := easyread.review(form.title.data, form.body.data)):
             found = services.create_proposal(
                 g.board, title=form.title.data, body=form.body.data or "", picture=form.picture.data,
                 choices=made, opens_dt=opens, closes_dt=closes,
                 voter_roles={Role(r) for r in form.voters.data.split(",")},
                 is_secret=form.secrecy.data == "secret", results_hidden=form.results.data == "hidden",
                 by=current_user)
+            easyread.record_if_saved_anyway(findings, target=found, board=g.board, by=current_user)
             db.session.commit()
             flash(_("The proposal is made."), "success")
             return redirect(url_for("votes.manage", slug=slug, proposal_id=found.id))
-    return render_template("votes/new.html", form=form, custom_numbers=range(1, CUSTOM_CHOICES + 1))
+    return render_template("votes/new.html", form=form, custom_numbers=range(1, CUSTOM_CHOICES + 1),
+                           findings=findings)
 
 
 @blueprint.get("/proposals")

@@ -1,7 +1,7 @@
 """follow
 
 Revision ID: cc492ec4aca2
-Revises: 650c80c763bc
+Revises: 3721ac825358
 Create Date: 2026-11-23 04:00:28.913527
 
 """
@@ -13,7 +13,7 @@ import coprod.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'cc492ec4aca2'
-down_revision = '650c80c763bc'
+down_revision = '3721ac825358'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,67 @@
+"""Find glossary words in content and turn their first use on a page into a "what does this
+mean?" link. Works on plain text (paragraphs), so headings and links are never touched."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import g, url_for
+from markupsafe import Markup, escape
+
+
+@dataclass(frozen=True)
+class Matcher:
+    pattern: re.Pattern | None
+    slugs: dict[str, str]  # a written form (lower case, or exact for abbreviations) -> the term's slug
+
+    def slug_for(self, found: str) -> str | None:
+        return self.slugs.get(found) or self.slugs.get(found.lower())
+
+
+def _is_abbreviation(form: str) -> bool:
+    # "ATU", "CTR", "NHS": matched with their capitals only, so "atu" inside a word or "Ctr" never is.
+    return form.isupper() and len(form) <= 6
+
+
+def build(terms) -> Matcher:
+    """One regular expression for every form of every term; longer forms first ("partnership board"
+    before "board")."""
+    slugs: dict[str, str] = {}
+    for term in terms:
+        for form in term.forms:
+            key = form if _is_abbreviation(form) else form.lower()
+            slugs.setdefault(key, term.slug)
+    if not slugs:
+        return Matcher(None, {})
+    parts = [rf"(?-i:{re.escape(form)})" if _is_abbreviation(form) else re.escape(form)
+             for form in sorted(slugs, key=len, reverse=True)]
+    return Matcher(re.compile(rf"(?i)(?<![\w-])(?:{'|'.join(parts)})(?![\w-])"), slugs)
+
+
+def mark(text: str, matcher: Matcher, used: set[str]) -> Markup:
+    """`text`, escaped, with the first use of each term (not yet in `used`) made a link."""
+    if not text or matcher.pattern is None:
+        return escape(text or "")
+    out, position = [], 0
+    for found in matcher.pattern.finditer(text):
+        slug = matcher.slug_for(found.group(0))
+        if slug is None or slug in used:
+            continue
+        used.add(slug)
+        out.append(escape(text[position:found.start()]))
+        out.append(Markup('<a class="jargon" href="{href}" data-jargon="{slug}">{word}</a>').format(
+            href=url_for("glossary.term", word=slug), slug=slug, word=found.group(0)))
+        position = found.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
+
+
+def mark_for_page(text: str) -> Markup:
+    """The Jinja filter: first uses on this page only, in the page's language."""
+    from coprod.glossary import services
+
+    if "jargon_matcher" not in g:
+        g.jargon_matcher = build(services.terms_for(services.page_language()))
+        g.jargon_used = set()
+    return mark(text, g.jargon_matcher, g.jargon_used)

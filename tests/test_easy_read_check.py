@@ -1,0 +1,124 @@
+"""The easy-read check for writers: findings on real sentences from the seed reports, in English
+and Welsh, and the check inside the forms (shown before saving; saving anyway is recorded)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from coprod.easyread.checker import check
+from coprod.models import AgendaItem, AuditEvent, GlossaryTerm, Meeting, Role, utcnow
+
+# From ../shared/seeds/ (002 and 001).
+SEED_LONG = ("Referrals were then made by the Taskforce representatives to appropriate providers and contact "
+             "established between the provider, and commissioner and funding agencies to take forward the "
+             "assessment and support planning process.")
+SEED_CCG = ("We have experienced local authority and CCG staff overly focussed on discharge dates and progress "
+            "reporting to deadlines.")
+SEED_TCP = ("Thirty people were referred and representatives of the Taskforce met with four of the six London "
+            "transforming care partnerships (TCPs) made up of clinical commissioning groups.")
+
+
+def kinds(findings):
+    return sorted({finding.kind for finding in findings})
+
+
+def test_seed_sentences_get_plain_findings(app):
+    with app.test_request_context():
+        long = check(SEED_LONG, "en")
+        assert {"long-sentence", "passive"} <= set(kinds(long))
+        assert "31 words" in str(next(f.advice for f in long if f.kind == "long-sentence"))
+        assert any(f.kind == "long-word" and f.where == "commissioner" for f in long)  # not in a jargon buster here
+        ccg = check(SEED_CCG, "en")
+        assert [f.word for f in ccg if f.kind == "abbreviation"] == ["CCG"]
+        assert "What does CCG mean?" in str(next(f.advice for f in ccg if f.kind == "abbreviation"))
+        tcp = check(SEED_TCP, "en")
+        assert "TCP" in [f.word for f in tcp if f.kind == "abbreviation"]  # "TCPs" is the plural of TCP
+
+
+def test_words_in_the_jargon_buster_and_easy_sentences_pass(app):
+    with app.test_request_context():
+        assert check("We meet every 3 months. The council will pay for it. Sam will tell us.", "en") == []
+        assert not [f for f in check(SEED_CCG, "en", {"ccg"}) if f.kind == "abbreviation"]
+        shouting = check("PLEASE COME TO THE MEETING ON TIME.", "en")
+        assert kinds(shouting) == ["capitals"]  # and "TO", "THE" are not taken for abbreviations
+
+
+def test_welsh_sentences_are_checked_where_we_can(app):
+    with app.test_request_context():
+        welsh = check("Mae'r gwasanaeth yn cael ei ariannu gan y Bwrdd Iechyd a'r awdurdod lleol trwy "
+                      "gyllideb gyfun newydd.", "cy")
+        assert {"long-sentence", "passive"} <= set(kinds(welsh))
+        assert check("Rydyn ni'n cwrdd bob 3 mis.", "cy") == []
+
+
+@pytest.fixture
+def office(factory, signed_in, db):
+    board = factory.board()
+    with db.context() as session:
+        meeting = Meeting(board_id=board.id, title="Board meeting", place="Library",
+                          starts_dt=utcnow() + timedelta(days=9))
+        session.add(meeting)
+        session.flush()
+        meeting_id = meeting.id
+    return signed_in(factory.person("Helen Carter", board=board, role=Role.SECRETARY)), meeting_id
+
+
+def test_an_agenda_item_shows_the_check_before_saving_and_saving_anyway_is_recorded(office, db):
+    client, meeting_id = office
+    data = {"title": "Delayed discharge", "summary": SEED_CCG, "picture": "hospital", "presenter": "",
+            "starts": "", "length": "", "proposal": ""}
+    url = f"/boards/riverside-ld/meetings/{meeting_id}/items/new"
+    shown = client.post(url, data)
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and "Easy-read check" in page and "Nothing is saved yet." in page
+    assert "What does CCG mean?" in page and "/jargon-buster/new?term=CCG" in page
+    assert SEED_CCG in page  # what was typed is kept
+    assert db.scalars(select(AgendaItem)) == []
+    saved = client.post(url, {**data, "easy_read_ok": "y"})
+    assert saved.status_code == 302
+    assert db.scalar(select(AgendaItem)).summary == SEED_CCG
+    event = db.scalar(select(AuditEvent).where(AuditEvent.action == "easy-read.saved-with-findings"))
+    assert event is not None and "abbreviation" in event.detail
+    # Once CCG is in the jargon buster, and the sentence is short, there is nothing to hold it back.
+    with db.context() as session:
+        session.add(GlossaryTerm(language="en", term="CCG", slug="ccg", meaning="Part of the NHS.", picture="hospital"))
+    clean = client.post(url, {**data, "title": "Homes", "summary": "The CCG will pay.\nWe will check."})
+    assert clean.status_code == 302
+
+
+def test_the_jargon_buster_form_starts_with_the_word_from_the_check(office):
+    client, _meeting_id = office
+    page = client.get("/jargon-buster/new?term=CCG").get_data(as_text=True)
+    assert re.search(r'name="term"[^>]*value="CCG"', page)
+
+
+def test_the_demo_content_passes_the_check_or_says_why(app):
+    """Every piece of demo writing is checked; what the check still finds is written to
+    test-artifacts/easy-read-demo.json, and none of it is a long sentence, capitals or passive."""
+    import json
+    from pathlib import Path
+
+    from coprod.demo import load_demo
+    from coprod.easyread.review import review
+    from coprod.extensions import db as _db
+    from coprod.models import Meeting, Proposal, Question
+
+    with app.test_request_context():
+        load_demo()
+        texts = [("meeting", m.title, m.about) for m in _db.session.scalars(select(Meeting))]
+        texts += [("agenda item", i.title, i.summary + "\n" + i.minutes_text) for i in _db.session.scalars(select(AgendaItem))]
+        texts += [("proposal", p.title, p.body) for p in _db.session.scalars(select(Proposal))]
+        texts += [("answer", q.text, q.answer_text) for q in _db.session.scalars(select(Question)) if q.answer_text]
+        report = [{"what": what, "title": title, "findings": [f.as_dict() for f in review(title, text)]}
+                  for what, title, text in texts]
+    folder = Path(__file__).resolve().parent.parent / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    (folder / "easy-read-demo.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    serious = [(entry["title"], finding["where"]) for entry in report for finding in entry["findings"]
+               if finding["kind"] in ("long-sentence", "capitals", "passive")]
+    assert not serious, serious
+    assert len(report) >= 10
