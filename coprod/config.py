@@ -13,7 +13,7 @@ from pathlib import Path
 
 from coprod.paths import PROJECT_ROOT
 
-LANGUAGES = {"en": "English", "cy": "Cymraeg"}
+LANGUAGES = {"en": "English", "cy": "Cymraeg", "ur": "اردو"}
 
 
 def _instance_secret(instance_path: Path, name: str, env: str) -> str:

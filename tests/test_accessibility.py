@@ -671,7 +671,9 @@ def test_form_errors_are_accessible(site, browser, report):
 # Welsh
 # ---------------------------------------------------------------------------
 
-def test_welsh_pages_pass_axe(site, browser, report):
+@pytest.mark.parametrize("language, button", [("cy", "Cymraeg"), ("ur", "اردو")])
+def test_other_language_pages_pass_axe(site, browser, report, language, button):
+    """The member's pages in Welsh, and in Urdu (right to left)."""
     member = site.person("member")
     context = new_context(browser)
     try:
@@ -679,10 +681,17 @@ def test_welsh_pages_pass_axe(site, browser, report):
         sign_in(page, site, member)
         page.goto(site.base_url + "/")
         with page.expect_navigation():
-            page.get_by_role("button", name="Cymraeg", exact=True).click()
+            page.get_by_role("button", name=button, exact=True).click()
         try:
-            assert page.evaluate("document.documentElement.lang") == "cy", "the Cymraeg button did not switch to Welsh"
-            result = crawl(page, site, "member-cy", ["tablet-portrait"], expect_lang="cy")
+            assert page.evaluate("document.documentElement.lang") == language, f"the {button} button did not switch"
+            if language == "ur":
+                assert page.evaluate("document.documentElement.dir") == "rtl"
+                # Mirrored: the picture beside the heading is on the right, where reading starts.
+                picture = page.locator(".page-heading img").bounding_box()
+                heading = page.locator(".page-heading h1").bounding_box()
+                assert picture["x"] > heading["x"], (picture, heading)
+                bs.screenshot(page, SCREENSHOTS / "journey__urdu-home-rtl.png")
+            result = crawl(page, site, f"member-{language}", ["tablet-portrait"], expect_lang=language)
         finally:
             # The choice is saved for the member: put English back so other tests see English.
             page.goto(site.base_url + "/")
@@ -692,10 +701,10 @@ def test_welsh_pages_pass_axe(site, browser, report):
                     english.click()
     finally:
         context.close()
-    print(f"\nWelsh crawl: {len(result.pages)} pages checked; {len(result.failures)} failures")
-    report(welsh={"pages_checked": len(result.pages), "urls": result.pages,
-                  "total_page_checks": result.checks,
-                  "failures": [f.as_dict() for f in result.failures]})
+    print(f"\n{button} crawl: {len(result.pages)} pages checked; {len(result.failures)} failures")
+    report(**{button: {"pages_checked": len(result.pages), "urls": result.pages,
+                       "total_page_checks": result.checks,
+                       "failures": [f.as_dict() for f in result.failures]}})
     assert not result.failures, failure_report(result.failures, site.base_url)
 
 

@@ -465,7 +465,7 @@ def test_publishing_a_board_makes_its_page_audio_ahead_in_every_language(audio, 
     run_worker(audio)
     clips = db.scalars(select(AudioClip))
     assert {(c.language, c.speed, c.status) for c in clips} == {
-        (language, speed, ClipStatus.READY) for language in ("en", "cy") for speed in ("normal", "slow")}
+        (language, speed, ClipStatus.READY) for language in ("en", "cy", "ur") for speed in ("normal", "slow")}
     page = client.get("/boards/new-board").get_data(as_text=True)
     assert AUDIO_SRC.search(page) and "We meet in the library." in page
     assert huey.pending_count() == 0

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ["cy"]
+LANGUAGES = ["cy", "ur"]
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")
 
 

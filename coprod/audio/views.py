@@ -28,7 +28,7 @@ def _settings(app: Flask) -> dict:
         # The synthesis subprocess; tests point it at broken commands to check the faults.
         "AUDIO_SYNTH_COMMAND": list(SYNTH_COMMAND),
         "AUDIO_TIMEOUT": float(env("COPROD_AUDIO_TIMEOUT", "60")),
-        "AUDIO_VOICES": {"en": "en-gb", "cy": "cy"},
+        "AUDIO_VOICES": {"en": "en-gb", "cy": "cy", "ur": "ur"},
         "AUDIO_RATES": {"normal": 160, "slow": 115},
         "AUDIO_KEEP_DAYS": int(env("COPROD_AUDIO_KEEP_DAYS", "30")),
         "AUDIO_STALE_AFTER": timedelta(minutes=2),
