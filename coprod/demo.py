@@ -70,6 +70,9 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
     db.session.flush()
     _proposals(main_board, people)
     _meetings(main_board, people)
+    from coprod.follow.demo import load as load_follow
+
+    load_follow(main_board, people)
 
     lines = []
     for name, (role, user) in people.items():

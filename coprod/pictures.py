@@ -76,6 +76,17 @@ PICTURES: dict[str, str] = {
     "up": "2B06",
     "down": "2B07",
     "edit": "270F",
+    # You said, we did
+    "happy": "1F600",
+    "ok": "1F610",
+    "not-happy": "1F641",
+    "late": "23F0",
+    "started": "23F3",
+    "follow": "1F514",
+    "chart": "1F4CA",
+    "download": "1F4E5",
+    "news": "1F4F0",
+    "came-back": "1F501",
 }
 
 _SAFE_NAME = re.compile(r"^[a-z0-9-]{1,60}$")

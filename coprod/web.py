@@ -41,8 +41,9 @@ def init_web(app: Flask) -> None:
     from coprod.questions.views import blueprint as questions
     from coprod.votes.views import blueprint as votes
     from coprod.main.views import blueprint as main
+    from coprod.follow.views import blueprint as follow
 
-    for blueprint in (main, accounts, boards, groups, votes, meetings, questions, glossary, admin, pictures.blueprint):
+    for blueprint in (main, accounts, boards, groups, votes, meetings, questions, glossary, follow, admin, pictures.blueprint):
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_access)

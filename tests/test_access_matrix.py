@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from conftest import sign_in
-from coprod.models import AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus, Proposal, Question, QuestionStatus, Role, utcnow
+from coprod.models import (Action, AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus,
+                           Proposal, Question, QuestionStatus, Record, RecordStatus, Role, utcnow)
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
@@ -18,6 +19,7 @@ ADMIN = "admin"
 SECRETARY = "board: secretary"
 ON_THE_BOARD = "board: member, carer, supporter, secretary, commissioner"
 SECRETARY_ANYWHERE = "secretary of any board"
+WRITERS = "board: secretary, commissioner"
 
 INTENDED = {
     "main.home": ANYONE,
@@ -111,6 +113,29 @@ INTENDED = {
     "glossary.term": ANYONE,
     "glossary.new_term": SECRETARY_ANYWHERE,
     "glossary.edit_term": SECRETARY_ANYWHERE,
+    # "You said, we did": published records, the dashboard and open data are public; drafts answer
+    # 404 to everyone but the people who write them.
+    "follow.tracker": ANYONE,
+    "follow.record": ANYONE,
+    "follow.dashboard": ANYONE,
+    "follow.open_data": ANYONE,
+    "follow.records_json": ANYONE,
+    "follow.records_csv": ANYONE,
+    "follow.actions_csv": ANYONE,
+    "follow.api_records": ANYONE,
+    "follow.api_record": ANYONE,
+    "follow.feed": ANYONE,
+    "follow.updates": SIGNED_IN,
+    # Anyone on the board may follow; only askers' answers count (checked in the service).
+    "follow.follow": ON_THE_BOARD,
+    "follow.feedback": ON_THE_BOARD,
+    "follow.manage": WRITERS,
+    "follow.new_record": WRITERS,
+    "follow.edit_record": WRITERS,
+    "follow.publish": WRITERS,
+    "follow.new_action": WRITERS,
+    "follow.action_step": WRITERS,
+    "follow.bring_back": SECRETARY,
     "admin.index": ADMIN,
     "admin.boards": ADMIN,
     "admin.new_board": ADMIN,
@@ -139,6 +164,8 @@ def _may(intended: str, role: str) -> bool:
         return role == "secretary"
     if intended == SECRETARY_ANYWHERE:
         return role in ("secretary", "secretary of another board")
+    if intended == WRITERS:
+        return role in ("secretary", "commissioner")
     if intended == ON_THE_BOARD:
         return role != "secretary of another board"
     raise AssertionError(f"unknown permission {intended}")
@@ -189,6 +216,15 @@ def people(factory, make_client, db):
         session.add(question)
         session.flush()
         question_id = question.id
+        record = Record(board_id=board.id, title="Job coaches", did_text="We did it.",
+                        status=RecordStatus.PUBLISHED, published_dt=utcnow())
+        session.add(record)
+        session.flush()
+        action = Action(record_id=record.id, board_id=board.id, what="Ask", who_name="David",
+                        who_organisation="Council", due_date=utcnow().date())
+        session.add(action)
+        session.flush()
+        record_id, action_id = record.id, action.id
     users = {
         "member": factory.person("A Member", board=board, role=Role.MEMBER),
         "carer": factory.person("A Carer", board=board, role=Role.CARER),
@@ -201,7 +237,7 @@ def people(factory, make_client, db):
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
               "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,
               "proposal_id": proposal_id, "meeting_id": meeting_id, "item_id": item_id,
-              "question_id": question_id, "word": "commissioner"}
+              "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id}
     return users, values
 
 

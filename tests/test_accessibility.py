@@ -55,7 +55,8 @@ SCREENSHOT_VIEWPORT = "tablet-portrait"  # 768x1024
 ALL_VIEWPORTS = list(bs.VIEWPORTS)        # tablet-portrait first: links, screenshot, skip link
 
 # Not pages: files and pictures (collect_links already drops /static/ and .svg/.png/... files).
-NOT_PAGES = re.compile(r"^/(static|pictures|audio)/", re.IGNORECASE)
+# Also data files (open data downloads, the Atom feed) and the JSON API: not pages for people.
+NOT_PAGES = re.compile(r"^/(static|pictures|audio|api)/|\.(csv|json|atom)$", re.IGNORECASE)
 # GET links that would sign someone in/out or change data if a careless app exposed them.
 STATE_CHANGING = re.compile(
     r"/(sign-out|signout|logout|log-out|language|revoke|delete|remove|stop|cards?)(/|$)"
@@ -584,7 +585,8 @@ def test_every_page_passes_axe_for_every_role(site, browser, report):
 # ---------------------------------------------------------------------------
 
 SIGNED_OUT_FORMS = ["/sign-in/code", "/sign-in/email", "/sign-in/password"]
-SECRETARY_FORMS = ["/boards/riverside-ld/people/new"]
+SECRETARY_FORMS = ["/boards/riverside-ld/people/new", "/boards/riverside-ld/said-did/new",
+                   "/boards/riverside-ld/said-did/1/actions/new", "/boards/riverside-ld/said-did/1/actions/1"]
 
 
 def check_error_state(page, site: Site, role: str, path: str) -> list[Failure]:

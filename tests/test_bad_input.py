@@ -12,12 +12,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CSRF_RE, sign_in
-from coprod.models import AgendaItem, Choice, GlossaryTerm, Group, Meeting, Proposal, Question, QuestionStatus, Role, utcnow
+from sqlalchemy import select
+
+from coprod.models import (Action, AgendaItem, Board, Choice, GlossaryTerm, Group, Meeting, Proposal, Question,
+                           QuestionStatus, Record, RecordQuestion, RecordStatus, Role, utcnow)
 
 EXAMPLES = int(os.environ.get("COPROD_BAD_INPUT_EXAMPLES", "150"))
 
 MEETING_TEXT = ["title", "about", "starts", "ends", "place", "place_notes", "online_url", "question_deadline"]
 ITEM_TEXT = ["title", "summary", "presenter", "starts", "length"]
+RECORD_TEXT = ["title", "said_text", "did_text"]
+RECORD_CHOICES = {"questions": ["{linked_question}", "{foreign_question}"], "proposal": ["", "{proposal}"],
+                  "meeting": ["", "{meeting}"], "topic": ["jobs", "housing"], "did_picture": ["yes", "job"]}
 
 # (who fills it in, url, text fields, choice fields with their valid values, fields never echoed back)
 FORMS = [
@@ -65,6 +71,14 @@ FORMS = [
     ("secretary", "/jargon-buster/new", ["term", "other_forms", "meaning"], {"picture": ["book"]}, set()),
     ("secretary", "/jargon-buster/commissioner/edit", ["term", "other_forms", "meaning"], {"picture": ["book"]},
      set()),
+    ("secretary", "/boards/riverside-ld/said-did/new", RECORD_TEXT, RECORD_CHOICES, set()),
+    ("secretary", "/boards/riverside-ld/said-did/{record}/edit", RECORD_TEXT, RECORD_CHOICES, set()),
+    ("secretary", "/boards/riverside-ld/said-did/{record}/actions/new",
+     ["what", "how", "who_name", "who_organisation", "due_date"], {}, set()),
+    ("secretary", "/boards/riverside-ld/said-did/{record}/actions/{action}", ["note", "reason"],
+     {"status": ["planned", "started", "done", "could_not_do"]}, set()),
+    ("member", "/boards/riverside-ld/said-did/{record}/happy", ["comment"],
+     {"feeling": ["happy", "ok", "not_happy"]}, set()),
     ("admin", "/admin/boards/new", ["name", "slug", "about"], {}, set()),
     ("admin", "/admin/people/{target}/roles", [], {"board": ["{board}"], "role": ["member"]}, set()),
     (None, "/language", ["next"], {"locale": ["en", "cy"]}, {"next"}),
@@ -136,7 +150,26 @@ def clients(factory, make_client, db):
         question_ids = [question.id for question in asked]
         session.add(GlossaryTerm(language="en", term="Commissioner", slug="commissioner", meaning="A person who pays.",
                                  picture="commissioner"))
-    return made, {"target": target.id, "board": board.id, "group": group_id, "proposal": proposal_id,
+        other_board = session.scalar(select(Board).where(Board.slug == "second"))
+        other_meeting = Meeting(board_id=other_board.id, title="Other", starts_dt=utcnow(), place="Hall")
+        session.add(other_meeting)
+        session.flush()
+        question = Question(board_id=board.id, meeting_id=meeting_id, asker_id=people["member"].id, text="Jobs?",
+                            status=QuestionStatus.ON_AGENDA, sent_dt=utcnow())
+        foreign = Question(board_id=other_board.id, meeting_id=other_meeting.id, asker_id=target.id, text="Hm?",
+                           status=QuestionStatus.ON_AGENDA, sent_dt=utcnow())
+        record = Record(board_id=board.id, title="Job coaches", did_text="We did it.",
+                        status=RecordStatus.PUBLISHED, published_dt=utcnow())
+        session.add_all([question, foreign, record])
+        session.flush()
+        session.add(RecordQuestion(record_id=record.id, question_id=question.id))
+        action = Action(record_id=record.id, board_id=board.id, what="Ask", who_name="David",
+                        who_organisation="Council", due_date=utcnow().date())
+        session.add(action)
+        session.flush()
+        follow_ids = {"linked_question": question.id, "foreign_question": foreign.id, "record": record.id,
+                      "action": action.id}
+    return made, {**follow_ids, "target": target.id, "board": board.id, "group": group_id, "proposal": proposal_id,
                   "choice": choice_id, "meeting": meeting_id, "item": item_id, "question": question_ids[0],
                   "question2": question_ids[1], "draft": question_ids[2]}
 

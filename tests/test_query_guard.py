@@ -55,6 +55,15 @@ PAGES = [
     ("admin", "/admin/people/{target}"),
     ("admin", "/admin/audit"),
     (None, "/"),
+    (None, "/boards/riverside-ld/said-did"),
+    ("member", "/boards/riverside-ld/said-did?status=late"),
+    (None, "/boards/riverside-ld/said-did/dashboard"),
+    ("secretary", "/boards/riverside-ld/said-did/manage"),
+    ("member", "/updates"),
+    # A meeting still to come shows what came back to the board (late actions, "Not happy").
+    ("secretary", "/boards/riverside-ld/meetings/{coming}/manage"),
+    (None, "/boards/riverside-ld/meetings/{coming}/pack"),
+    ("member", "/boards/riverside-ld/meetings/{coming}"),
 ]
 
 
@@ -120,6 +129,40 @@ def _grow_questions(db, board_id: int, meeting_id: int, item_id: int, asker_id: 
         session.add_all(MeToo(question_id=lead_id, user_id=person.id) for person in people)
 
 
+def _grow_follow(db, board_id: int, meeting_id: int, member_id: int, size: int, tag: str):
+    """Add `size` more questions, published records (each with actions, feedback) and updates."""
+    from coprod.models import (Action, ActionStatus, ActionUpdate, Feedback, Feeling, PersonUpdate, Question,
+                               QuestionStatus, Record, RecordQuestion, RecordStatus, UpdateKind)
+
+    today = utcnow().date()
+    with db.context() as session:
+        # Sorted last, so the admin list of people shows the same kind of people at both sizes.
+        users = [User(name=f"Zz Asker {tag}{i}") for i in range(size)]
+        session.add_all(users)
+        session.flush()
+        questions = [Question(board_id=board_id, meeting_id=meeting_id, asker_id=u.id, text=f"Q {tag}{i}",
+                              status=QuestionStatus.ON_AGENDA, sent_dt=utcnow() - timedelta(days=9))
+                     for i, u in enumerate(users)]
+        records = [Record(board_id=board_id, title=f"Record {tag}{i}", did_text="Done.", topic="jobs",
+                          meeting_id=meeting_id, status=RecordStatus.PUBLISHED if i % 5 else RecordStatus.DRAFT,
+                          published_dt=utcnow()) for i in range(size)]
+        session.add_all(questions + records)
+        session.flush()
+        session.add_all(RecordQuestion(record_id=r.id, question_id=q.id) for r, q in zip(records, questions))
+        statuses = list(ActionStatus)
+        actions = [Action(record_id=r.id, board_id=board_id, what=f"Do {tag}{i}", who_name="D", who_organisation="C",
+                          due_date=today + timedelta(days=(i % 7) - 3), status=statuses[i % 4],
+                          finished_date=today if statuses[i % 4] in (ActionStatus.DONE, ActionStatus.COULD_NOT_DO)
+                          else None) for i, r in enumerate(records) for _ in range(2)]
+        session.add_all(actions)
+        session.flush()
+        session.add_all(ActionUpdate(action_id=a.id, status=a.status) for a in actions)
+        session.add_all(Feedback(record_id=r.id, user_id=u.id, feeling=list(Feeling)[i % 3])
+                        for i, (r, u) in enumerate(zip(records, users)))
+        session.add_all(PersonUpdate(user_id=member_id, record_id=r.id, kind=UpdateKind.ACTION, action_id=a.id,
+                                     status=a.status) for r, a in zip(records, actions))
+
+
 def _counts(engine, clients, ids):
     counts = {}
     for who, path in PAGES:
@@ -167,16 +210,22 @@ def test_pages_make_few_queries_and_do_not_grow_with_data(app, factory, make_cli
         session.flush()
         session.add(GlossaryTerm(language="en", term="Commissioner", slug="commissioner", meaning="A person who pays.",
                                  other_forms="commissioners"))
+        coming = Meeting(board_id=board.id, title="Next meeting", place="Library",
+                         status=MeetingStatus.AGENDA_PUBLISHED, starts_dt=utcnow() + timedelta(days=9))
+        session.add(coming)
+        session.flush()
         ids = {"target": target.id, "proposal": proposal.id, "meeting": meeting.id, "item": item.id,
-               "question": lead.id, "draft": draft.id}
+               "question": lead.id, "draft": draft.id, "coming": coming.id}
 
     _grow(db, board.id, target.id, ids["proposal"], 10, "a")
     _grow_meetings(db, board.id, ids["meeting"], 10, "a")
     _grow_questions(db, board.id, ids["meeting"], ids["item"], people["member"].id, ids["question"], 10, "a")
+    _grow_follow(db, board.id, ids["meeting"], people["member"].id, 10, "a")
     small = _counts(engine, clients, ids)
     _grow(db, board.id, target.id, ids["proposal"], 300, "b")
     _grow_meetings(db, board.id, ids["meeting"], 300, "b")
     _grow_questions(db, board.id, ids["meeting"], ids["item"], people["member"].id, ids["question"], 300, "b")
+    _grow_follow(db, board.id, ids["meeting"], people["member"].id, 300, "b")
     with db.context() as session:  # a big jargon buster: still one query per page for it
         session.add_all(GlossaryTerm(language="en", term=f"Word {i}", slug=f"word-{i}", meaning="Hard.",
                                      other_forms=f"words {i}") for i in range(300))

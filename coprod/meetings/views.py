@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from coprod.easyread import review as easyread
 from coprod.extensions import db
+from coprod.follow.views import came_back
 from coprod.forms import choices
 from coprod import times
 from coprod.meetings import services
@@ -85,7 +86,7 @@ def meeting(slug: str, meeting_id: int):
     found = _published_meeting_or_404(slug, meeting_id)
     return render_template("meetings/meeting.html", meeting=found, proposals=services.proposals_by_item(found),
                            manager=services.may_manage(g.board, current_user),
-                           questions=questions.on_the_agenda(found))
+                           questions=questions.on_the_agenda(found), came_back=came_back(found))
 
 
 @blueprint.get("/<int:meeting_id>/pack")
@@ -94,7 +95,7 @@ def pack(slug: str, meeting_id: int):
     """The meeting pack to print: large type, pictures, and space for notes."""
     found = _published_meeting_or_404(slug, meeting_id)
     return render_template("meetings/pack.html", meeting=found, proposals=services.proposals_by_item(found),
-                           questions=questions.on_the_agenda(found))
+                           questions=questions.on_the_agenda(found), came_back=came_back(found))
 
 
 # ---- the secretary ------------------------------------------------------------------------------
@@ -167,7 +168,7 @@ def manage(slug: str, meeting_id: int):
     return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                            status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
                            proposals=services.proposals_by_item(found),
-                           waiting=questions.stats(found)["waiting"])
+                           waiting=questions.stats(found)["waiting"], came_back=came_back(found))
 
 
 @blueprint.post("/<int:meeting_id>/status")

@@ -5,6 +5,8 @@ from coprod.models.audit import AuditEvent
 from coprod.models.auth import LoginAttempt, LoginCard, MagicLink, SignIn
 from coprod.models.base import Base, utcnow
 from coprod.models.board import Board, Membership, Role
+from coprod.models.follow import (Action, ActionStatus, ActionUpdate, Feedback, Feeling, Follower, PersonUpdate,
+                                  Record, RecordQuestion, RecordStatus, UpdateKind)
 from coprod.models.glossary import GlossaryTerm
 from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
 from coprod.models.question import MeToo, Question, QuestionStatus
@@ -12,6 +14,8 @@ from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, Room
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
+    "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
+    "RecordQuestion", "RecordStatus", "UpdateKind",
     "AgendaItem", "AudioClip", "ClipStatus", "AuditEvent", "Ballot", "Base", "Board", "Choice", "Proposal", "ProposalState", "RoomCount", "Vote", "GlossaryTerm", "Group", "GroupMember", "LoginAttempt", "LoginCard",
     "MagicLink", "MeToo", "Meeting", "MeetingStatus", "Membership", "Question", "QuestionStatus", "Role", "SignIn", "User", "utcnow",
 ]

@@ -1,0 +1,263 @@
+"""Reading records for the tracker, the dashboard, the loop back and open data.
+
+Each function makes a fixed number of queries, however many records, actions or answers there are.
+Nothing here ever reads a private question, or an asker's name unless they chose to show it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from coprod.extensions import db
+from coprod.models import (Action, ActionStatus, ActionUpdate, Board, Feedback, Feeling, Meeting, PersonUpdate,
+                           Question, QuestionStatus, Record, RecordQuestion, RecordStatus, User)
+from coprod.models.follow import FINISHED
+
+
+def published_records(board: Board) -> list[Record]:
+    """The board's published records with their actions: two queries."""
+    return list(db.session.scalars(
+        select(Record).where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
+        .options(selectinload(Record.actions)).order_by(Record.published_dt.desc(), Record.id.desc())))
+
+
+def all_records(board: Board) -> list[Record]:
+    """Drafts too, for the people who write them."""
+    return list(db.session.scalars(
+        select(Record).where(Record.board_id == board.id)
+        .options(selectinload(Record.actions)).order_by(Record.created_dt.desc(), Record.id.desc())))
+
+
+# ---- the tracker --------------------------------------------------------------------------------
+
+@dataclass
+class Filters:
+    status: str = ""  # an ActionStatus value, or "late"
+    topic: str = ""
+    meeting: int | None = None
+
+
+def matches(record: Record, filters: Filters, today: date) -> bool:
+    if filters.topic and record.topic != filters.topic:
+        return False
+    if filters.meeting and record.meeting_id != filters.meeting:
+        return False
+    if filters.status == "late":
+        return any(a.is_late(today) for a in record.actions)
+    if filters.status:
+        return any(a.status.value == filters.status for a in record.actions)
+    return True
+
+
+def counts(records: list[Record], today: date) -> dict[str, int]:
+    """How many records have an action in each step, and how many have a late one."""
+    found = {s.value: 0 for s in ActionStatus} | {"late": 0}
+    for record in records:
+        for value in {a.status.value for a in record.actions}:
+            found[value] += 1
+        if any(a.is_late(today) for a in record.actions):
+            found["late"] += 1
+    return found
+
+
+def counts_by(records: list[Record], attribute: str) -> dict:
+    """How many records there are for each topic (or meeting)."""
+    found: dict = {}
+    for record in records:
+        key = getattr(record, attribute)
+        found[key] = found.get(key, 0) + 1
+    return found
+
+
+def feelings_for(record_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Happy / OK / Not happy counts per record, in one query."""
+    found: dict[int, dict[str, int]] = {rid: {f.value: 0 for f in Feeling} for rid in record_ids}
+    if not record_ids:
+        return found
+    for record_id, feeling, number in db.session.execute(
+            select(Feedback.record_id, Feedback.feeling, func.count()).where(Feedback.record_id.in_(record_ids))
+            .group_by(Feedback.record_id, Feedback.feeling)):
+        found[record_id][feeling.value] = number
+    return found
+
+
+def public_questions(record: Record) -> list[Question]:
+    """The linked questions anyone may see: never a private one, never a draft."""
+    return [link.question for link in record.links if link.question.is_public]
+
+
+def person_updates(user: User, limit: int = 50) -> list[PersonUpdate]:
+    return list(db.session.scalars(
+        select(PersonUpdate).where(PersonUpdate.user_id == user.id)
+        .options(selectinload(PersonUpdate.record).selectinload(Record.board), selectinload(PersonUpdate.action))
+        .order_by(PersonUpdate.created_dt.desc(), PersonUpdate.id.desc()).limit(limit)))
+
+
+# ---- the loop back ------------------------------------------------------------------------------
+
+@dataclass
+class CameBack:
+    record: Record
+    not_happy: int = 0
+    comments: list[str] = field(default_factory=list)
+    late: list[Action] = field(default_factory=list)
+    on_this_agenda: bool = False
+
+
+def came_back_for(meeting: Meeting, today: date) -> list[CameBack]:
+    """Published records of the meeting's board with "Not happy" answers or late actions. Three queries."""
+    records = {r.id: r for r in published_records(meeting.board)}
+    found: dict[int, CameBack] = {}
+    for record in records.values():
+        late = [a for a in record.actions if a.is_late(today)]
+        if late:
+            found[record.id] = CameBack(record, late=late)
+    item_ids = {item.id for item in meeting.items}
+    if records:
+        for record_id, comment, updated_dt in db.session.execute(
+                select(Feedback.record_id, Feedback.comment, Feedback.updated_dt)
+                .where(Feedback.record_id.in_(list(records)), Feedback.feeling == Feeling.NOT_HAPPY)
+                .order_by(Feedback.id)):
+            record = records[record_id]
+            # Already brought back to an earlier meeting: only answers since then come back again.
+            heard = record.came_back_dt is not None and record.came_back_item_id not in item_ids \
+                and updated_dt <= record.came_back_dt
+            if heard:
+                continue
+            entry = found.setdefault(record_id, CameBack(record))
+            entry.not_happy += 1
+            if comment.strip():
+                entry.comments.append(comment)
+    for entry in found.values():
+        entry.on_this_agenda = entry.record.came_back_item_id in item_ids
+    return sorted(found.values(), key=lambda e: e.record.published_dt, reverse=True)
+
+
+# ---- the dashboard ------------------------------------------------------------------------------
+
+@dataclass
+class Dashboard:
+    questions_sent: int = 0
+    questions_answered: int = 0
+    median_days: int | None = None  # whole days: easy to read
+    actions: dict[str, int] = field(default_factory=dict)
+    feelings: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def actions_total(self) -> int:
+        return sum(self.actions.values())
+
+    @property
+    def feelings_total(self) -> int:
+        return sum(self.feelings.values())
+
+
+ACTION_KINDS = ("on_time", "done_late", "late", "on_track", "could_not_do")
+
+
+def dashboard(board: Board, today: date) -> Dashboard:
+    """Four queries; rows are reduced in Python only where a median needs them."""
+    result = Dashboard()
+    published = select(Record.id, Record.published_dt).where(
+        Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED).subquery()
+    answer = (select(func.min(published.c.published_dt))
+              .join(RecordQuestion, RecordQuestion.record_id == published.c.id)
+              .where(or_(RecordQuestion.question_id == Question.id, RecordQuestion.question_id == Question.joined_to_id))
+              .correlate(Question).scalar_subquery())
+    rows = db.session.execute(
+        select(Question.sent_dt, Question.status, Question.status_dt, answer)
+        .where(Question.board_id == board.id, Question.status != QuestionStatus.DRAFT,
+               Question.sent_dt.is_not(None))).all()
+    days = []
+    for sent_dt, status, status_dt, answered_dt in rows:
+        result.questions_sent += 1
+        when = answered_dt or (status_dt if status == QuestionStatus.ANSWERED else None)
+        if when is not None:
+            result.questions_answered += 1
+            days.append(max((when - sent_dt).total_seconds() / 86400, 0))
+    result.median_days = round(statistics.median(days)) if days else None
+
+    result.actions = dict.fromkeys(ACTION_KINDS, 0)
+    for status, due, finished in db.session.execute(
+            select(Action.status, Action.due_date, Action.finished_date)
+            .join(Record, Record.id == Action.record_id)
+            .where(Action.board_id == board.id, Record.status == RecordStatus.PUBLISHED)):
+        if status == ActionStatus.DONE:
+            result.actions["on_time" if finished is None or finished <= due else "done_late"] += 1
+        elif status == ActionStatus.COULD_NOT_DO:
+            result.actions["could_not_do"] += 1
+        else:
+            result.actions["late" if due < today else "on_track"] += 1
+
+    result.feelings = {f.value: 0 for f in Feeling}
+    for feeling, number in db.session.execute(
+            select(Feedback.feeling, func.count()).join(Record, Record.id == Feedback.record_id)
+            .where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED).group_by(Feedback.feeling)):
+        result.feelings[feeling.value] = number
+    return result
+
+
+# ---- open data ----------------------------------------------------------------------------------
+
+def open_records(board: Board, today: date) -> list[dict]:
+    """Published records and their actions as plain data. Five queries. No personal data: the only
+    names are the people responsible for actions (their job) and askers who chose to be named."""
+    records = list(db.session.scalars(
+        select(Record).where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
+        .options(selectinload(Record.actions).selectinload(Action.updates),
+                 selectinload(Record.links).selectinload(RecordQuestion.question).selectinload(Question.asker))
+        .order_by(Record.published_dt.desc(), Record.id.desc())))
+    feelings = feelings_for([r.id for r in records])
+    return [record_data(r, feelings[r.id], today) for r in records]
+
+
+def record_data(record: Record, feelings: dict[str, int], today: date) -> dict:
+    return {
+        "id": record.id,
+        "title": record.title,
+        "you_said": record.said_text,
+        "topic": record.topic,
+        "meeting_id": record.meeting_id,
+        "proposal_id": record.proposal_id,
+        "we_did": record.did_text,
+        "published": record.published_dt.isoformat() if record.published_dt else None,
+        "questions": [{"id": q.id, "text": q.shown_text, "asked_by": q.asker.name if q.show_name else None}
+                      for q in public_questions(record)],
+        "feelings": feelings,
+        "actions": [action_data(a, today) for a in record.actions],
+    }
+
+
+def action_data(action: Action, today: date) -> dict:
+    return {
+        "id": action.id,
+        "what": action.what,
+        "how": action.how,
+        "who": action.who_name,
+        "organisation": action.who_organisation,
+        "due": action.due_date.isoformat(),
+        "status": action.status.value,
+        "late": action.is_late(today),
+        "reason": action.reason,
+        "history": [{"date": u.created_dt.isoformat(), "status": u.status.value, "note": u.note}
+                    for u in action.updates],
+    }
+
+
+def feed_entries(board: Board, limit: int = 50) -> tuple[list[Record], list[ActionUpdate]]:
+    """New records and action changes on published records, newest first."""
+    records = list(db.session.scalars(
+        select(Record).where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
+        .order_by(Record.published_dt.desc()).limit(limit)))
+    updates = list(db.session.scalars(
+        select(ActionUpdate).join(Action, Action.id == ActionUpdate.action_id)
+        .join(Record, Record.id == Action.record_id)
+        .where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
+        .options(selectinload(ActionUpdate.action).selectinload(Action.record))
+        .order_by(ActionUpdate.created_dt.desc(), ActionUpdate.id.desc()).limit(limit)))
+    return records, updates

@@ -1,0 +1,431 @@
+""""You said, we did": the public tracker, record pages, dashboard and open data; feedback and
+following for people on the board; writing records and actions for commissioners and secretaries.
+Thin: rules in services, reading in queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from coprod.accounts import sessions
+from coprod.extensions import db
+from coprod.follow import queries, services
+from coprod.follow.forms import (FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS, STATUS_PICTURES, TOPICS,
+                                 ActionForm, ActionStepForm, FeedbackForm, RecordForm)
+from coprod.forms import choices
+from coprod.meetings import services as meetings
+from coprod.models import ActionStatus, Board, Feeling, Role
+from coprod.permissions import PUBLIC, SIGNED_IN, access, board_roles
+from coprod.votes import services as votes
+
+blueprint = Blueprint("follow", __name__)
+
+WRITERS = board_roles(Role.SECRETARY, Role.COMMISSIONER)
+SECRETARY = board_roles(Role.SECRETARY)
+ON_THE_BOARD = board_roles(*Role)
+BASE = "/boards/<slug>/said-did"
+
+
+@blueprint.record_once
+def _labels(state):
+    """Globals (not context values) so that imported macros can use them too."""
+    state.app.jinja_env.globals.update({"action_labels": {s.value: label for s, label in STATUS_LABELS.items()},
+            "action_pictures": {s.value: p for s, p in STATUS_PICTURES.items()},
+            "feeling_labels": {f.value: label for f, label in FEELING_LABELS.items()},
+            "feeling_pictures": {f.value: p for f, p in FEELING_PICTURES.items()},
+            "topics": TOPICS})
+
+
+def _public_board(slug: str) -> Board:
+    board = db.session.scalar(select(Board).where(Board.slug == slug))
+    if board is None:
+        abort(404)
+    g.board = board
+    return board
+
+
+def _record_or_404(record_id: int, *, drafts: bool | None = None):
+    """The record, only if it is this board's; a draft only for the people who write them."""
+    record = services.record_on(g.board, record_id)
+    if drafts is None:
+        drafts = services.may_write(g.board, current_user)
+    if record is None or (not record.is_published and not drafts):
+        abort(404)
+    return record
+
+
+# ---- for everyone -------------------------------------------------------------------------------
+
+def _filters() -> queries.Filters:
+    """The tracker's filters from the address. Values that are not choices are ignored."""
+    status = request.args.get("status", "")
+    topic = request.args.get("topic", "")
+    meeting = request.args.get("meeting", "")
+    return queries.Filters(
+        status=status if status in {s.value for s in ActionStatus} | {"late"} else "",
+        topic=topic if topic in TOPICS else "",
+        meeting=int(meeting) if meeting.isascii() and meeting.isdigit() and len(meeting) < 10 else None)
+
+
+@blueprint.get(BASE)
+@access(PUBLIC)
+def tracker(slug: str):
+    """Everything the board said and what was done about it, with what is late."""
+    board = _public_board(slug)
+    today = services.today()
+    records = queries.published_records(board)
+    filters = _filters()
+    shown = [r for r in records if queries.matches(r, filters, today)]
+    return render_template("follow/tracker.html", records=shown, total=len(records), filters=filters,
+                           counts=queries.counts(records, today), today=today,
+                           topic_counts=queries.counts_by(records, "topic"),
+                           meeting_counts=queries.counts_by(records, "meeting_id"),
+                           meetings=meetings.meetings_on(board, drafts=False),
+                           writer=services.may_write(board, current_user))
+
+
+@blueprint.get(BASE + "/<int:record_id>")
+@access(PUBLIC)
+def record(slug: str, record_id: int):
+    """One record: you said, we did, the actions with who and when, their history, and how happy people are."""
+    _public_board(slug)
+    found = _record_or_404(record_id)
+    proposal = found.proposal
+    shown_result = proposal is not None and proposal.results_visible()
+    return render_template(
+        "follow/record.html", record=found, today=services.today(),
+        questions=queries.public_questions(found), feelings=queries.feelings_for([found.id])[found.id],
+        results=votes.results(proposal) if shown_result else None,
+        may_feedback=services.may_give_feedback(found, current_user),
+        mine=services.my_feedback(found, current_user), following=services.is_following(found, current_user),
+        on_board=current_user.is_authenticated and (current_user.is_admin or current_user.role_on(g.board)),
+        writer=services.may_write(g.board, current_user), form=FlaskForm())
+
+
+@blueprint.get(BASE + "/dashboard")
+@access(PUBLIC)
+def dashboard(slug: str):
+    """The numbers that matter, as charts, tables and easy-read sentences."""
+    board = _public_board(slug)
+    return render_template("follow/dashboard.html", stats=queries.dashboard(board, services.today()))
+
+
+@blueprint.get(BASE + "/open-data")
+@access(PUBLIC)
+def open_data(slug: str):
+    """Where to get the records as data."""
+    _public_board(slug)
+    return render_template("follow/open_data.html")
+
+
+def _download(body: str, mimetype: str, name: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+def _open(slug: str) -> list[dict]:
+    return queries.open_records(_public_board(slug), services.today())
+
+
+@blueprint.get(BASE + "/records.json")
+@access(PUBLIC)
+def records_json(slug: str):
+    """The public records and actions as a JSON file."""
+    body = json.dumps({"board": slug, "records": _open(slug)}, ensure_ascii=False, indent=2)
+    return _download(body, "application/json", f"{slug}-you-said-we-did.json")
+
+
+def _csv(rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        # A cell starting with = + - @ would run as a formula in a spreadsheet.
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+    return out.getvalue()
+
+
+@blueprint.get(BASE + "/records.csv")
+@access(PUBLIC)
+def records_csv(slug: str):
+    """The public records as a spreadsheet (one row each)."""
+    rows = [["id", "title", "topic", "you_said", "we_did", "published", "questions", "actions",
+             "happy", "ok", "not_happy"]]
+    rows += [[r["id"], r["title"], r["topic"] or "", r["you_said"], r["we_did"], r["published"],
+              len(r["questions"]), len(r["actions"]), r["feelings"]["happy"], r["feelings"]["ok"],
+              r["feelings"]["not_happy"]] for r in _open(slug)]
+    return _download(_csv(rows), "text/csv", f"{slug}-records.csv")
+
+
+@blueprint.get(BASE + "/actions.csv")
+@access(PUBLIC)
+def actions_csv(slug: str):
+    """The actions as a spreadsheet (one row each)."""
+    rows = [["record_id", "record_title", "action_id", "what", "how", "who", "organisation", "due", "status",
+             "late", "reason"]]
+    rows += [[r["id"], r["title"], a["id"], a["what"], a["how"], a["who"], a["organisation"], a["due"],
+              a["status"], "yes" if a["late"] else "no", a["reason"]] for r in _open(slug) for a in r["actions"]]
+    return _download(_csv(rows), "text/csv", f"{slug}-actions.csv")
+
+
+@blueprint.get("/api/boards/<slug>/records")
+@access(PUBLIC)
+def api_records(slug: str):
+    """Read-only JSON API: the board's public records."""
+    return jsonify(board=slug, records=_open(slug))
+
+
+@blueprint.get("/api/boards/<slug>/records/<int:record_id>")
+@access(PUBLIC)
+def api_record(slug: str, record_id: int):
+    """Read-only JSON API: one public record."""
+    found = next((r for r in _open(slug) if r["id"] == record_id), None)
+    if found is None:
+        return jsonify(error="not found"), 404
+    return jsonify(found)
+
+
+@blueprint.get(BASE + "/feed.atom")
+@access(PUBLIC)
+def feed(slug: str):
+    """An Atom feed of new records and action changes."""
+    from coprod.follow.feed import atom
+
+    board = _public_board(slug)
+    records, updates = queries.feed_entries(board)
+    return Response(atom(board, records, updates), mimetype="application/atom+xml")
+
+
+# ---- people on the board ------------------------------------------------------------------------
+
+@blueprint.get("/updates")
+@access(SIGNED_IN)
+def updates():
+    """What changed for me: answers to my questions, and news on records I follow."""
+    return render_template("follow/updates.html", updates=queries.person_updates(current_user))
+
+
+@blueprint.post(BASE + "/<int:record_id>/follow")
+@access(ON_THE_BOARD)
+def follow(slug: str, record_id: int):
+    """Follow a record (or stop following it): news goes to your Updates page."""
+    found = _record_or_404(record_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    now_following = not services.is_following(found, current_user)
+    services.set_following(found, current_user, now_following)
+    db.session.commit()
+    flash(_("You follow this now. News goes to your Updates page.") if now_following
+          else _("You do not follow this now."), "success")
+    return redirect(url_for("follow.record", slug=slug, record_id=record_id))
+
+
+@blueprint.route(BASE + "/<int:record_id>/happy", methods=["GET", "POST"])
+@access(ON_THE_BOARD)
+def feedback(slug: str, record_id: int):
+    """"Are you happy with this?": Happy, OK or Not happy, and a comment if you want."""
+    found = _record_or_404(record_id)
+    form = FeedbackForm()
+    mine = services.my_feedback(found, current_user)
+    if request.method == "GET" and mine is not None:
+        form.feeling.data, form.comment.data = mine.feeling.value, mine.comment
+    refusal, status = None, 200
+    if form.validate_on_submit():
+        try:
+            services.give_feedback(found, current_user, Feeling(form.feeling.data), form.comment.data or "",
+                                   sessions.current())
+        except services.FollowRefused as refused:
+            db.session.rollback()
+            refusal, status = str(refused), 400
+        else:
+            db.session.commit()
+            flash(_("Thank you. We saved your answer."), "success")
+            return redirect(url_for("follow.record", slug=slug, record_id=record_id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("follow/feedback.html", record=found, form=form, refusal=refusal,
+                           allowed=services.may_give_feedback(found, current_user)), status
+
+
+# ---- writing records ----------------------------------------------------------------------------
+
+@blueprint.get(BASE + "/manage")
+@access(WRITERS)
+def manage(slug: str):
+    """All the board's records, drafts first, for the people who write them."""
+    return render_template("follow/manage.html", records=queries.all_records(g.board), today=services.today())
+
+
+def _record_form(record=None) -> RecordForm:
+    form = RecordForm()
+    form.questions.choices = choices(
+        (str(q.id), (q.shown_text or _("A spoken question"))[:120]) for q in services.questions_to_link(g.board, current_user))
+    form.proposal.choices = choices([("", _("No vote"))] + [
+        (str(p.id), p.title) for p in services.proposals_to_link(g.board)])
+    form.meeting.choices = choices([("", _("No meeting"))] + [
+        (str(m.id), m.title) for m in services.meetings_to_link(g.board)])
+    if record is not None and request.method == "GET":
+        form.process(obj=record, questions=[str(link.question_id) for link in record.links],
+                     proposal=str(record.proposal_id or ""), meeting=str(record.meeting_id or ""),
+                     topic=record.topic or "other")
+    return form
+
+
+def _record_fields(form: RecordForm) -> dict:
+    return {"title": form.title.data, "said_text": form.said_text.data or "", "topic": form.topic.data,
+            "meeting_id": int(form.meeting.data) if form.meeting.data else None,
+            "proposal_id": int(form.proposal.data) if form.proposal.data else None,
+            "did_text": form.did_text.data or "", "did_picture": form.did_picture.data,
+            "question_ids": [int(v) for v in form.questions.data or []]}
+
+
+def _refused_on(form, refusal: services.FollowRefused) -> None:
+    field = form[refusal.field] if refusal.field and refusal.field in form else None
+    (field.errors if field is not None else form.form_errors).append(str(refusal))
+
+
+@blueprint.route(BASE + "/new", methods=["GET", "POST"])
+@access(WRITERS)
+def new_record(slug: str):
+    """Write a "You said, we did" record. It is a draft until you publish it."""
+    form = _record_form()
+    if form.validate_on_submit():
+        try:
+            made = services.create_record(g.board, by=current_user, **_record_fields(form))
+        except services.FollowRefused as refusal:
+            db.session.rollback()
+            _refused_on(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("The record is saved as a draft. Now add the actions."), "success")
+            return redirect(url_for("follow.record", slug=slug, record_id=made.id))
+    return render_template("follow/record_form.html", form=form, record=None)
+
+
+@blueprint.route(BASE + "/<int:record_id>/edit", methods=["GET", "POST"])
+@access(WRITERS)
+def edit_record(slug: str, record_id: int):
+    """Change what a record says."""
+    found = _record_or_404(record_id, drafts=True)
+    form = _record_form(found)
+    if form.validate_on_submit():
+        try:
+            services.update_record(found, by=current_user, **_record_fields(form))
+        except services.FollowRefused as refusal:
+            db.session.rollback()
+            _refused_on(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("The record is saved."), "success")
+            return redirect(url_for("follow.record", slug=slug, record_id=record_id))
+    return render_template("follow/record_form.html", form=form, record=found)
+
+
+@blueprint.post(BASE + "/<int:record_id>/publish")
+@access(WRITERS)
+def publish(slug: str, record_id: int):
+    """Publish a draft: everyone can read it, and the people who asked are told."""
+    found = _record_or_404(record_id, drafts=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        notices = services.publish(found, by=current_user)
+    except services.FollowRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        services.send(notices)
+        flash(_("The record is published. The people who asked are told."), "success")
+    return redirect(url_for("follow.record", slug=slug, record_id=record_id))
+
+
+@blueprint.route(BASE + "/<int:record_id>/actions/new", methods=["GET", "POST"])
+@access(WRITERS)
+def new_action(slug: str, record_id: int):
+    """Add an action: what, how, who and by when."""
+    found = _record_or_404(record_id, drafts=True)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_action(found, what=form.what.data, how=form.how.data or "", who_name=form.who_name.data,
+                                who_organisation=form.who_organisation.data, due_date=form.due_date.data,
+                                by=current_user)
+        except services.FollowRefused as refusal:
+            db.session.rollback()
+            _refused_on(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("The action is added."), "success")
+            return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor="actions"))
+    return render_template("follow/action_form.html", form=form, record=found)
+
+
+@blueprint.route(BASE + "/<int:record_id>/actions/<int:action_id>", methods=["GET", "POST"])
+@access(WRITERS)
+def action_step(slug: str, record_id: int, action_id: int):
+    """Say where an action is up to. Each change is added to its history."""
+    found = _record_or_404(record_id, drafts=True)
+    action = services.action_on(found, action_id)
+    if action is None:
+        abort(404)
+    form = ActionStepForm()
+    if request.method == "GET":
+        form.status.data = action.status.value
+    if form.validate_on_submit():
+        try:
+            notices = services.change_action(action, status=ActionStatus(form.status.data),
+                                             note=form.note.data or "", reason=form.reason.data or "",
+                                             by=current_user)
+        except services.FollowRefused as refusal:
+            db.session.rollback()
+            _refused_on(form, refusal)
+        else:
+            db.session.commit()
+            services.send(notices)
+            flash(_("Saved. The action is now: %(status)s.", status=STATUS_LABELS[action.status]), "success")
+            return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor=f"action-{action_id}"))
+    return render_template("follow/action_step.html", form=form, record=found, action=action,
+                           status_pictures={s.value: p for s, p in STATUS_PICTURES.items()})
+
+
+# ---- the loop back ------------------------------------------------------------------------------
+
+@blueprint.post("/boards/<slug>/meetings/<int:meeting_id>/came-back/<int:record_id>")
+@access(SECRETARY)
+def bring_back(slug: str, meeting_id: int, record_id: int):
+    """One click: a record that came back to the board becomes an item on this meeting's agenda."""
+    meeting = meetings.meeting_on(g.board, meeting_id)
+    found = _record_or_404(record_id, drafts=False)
+    if meeting is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    entry = next((e for e in queries.came_back_for(meeting, services.today()) if e.record.id == found.id), None)
+    lines = [_("This came back to the board.")]
+    if entry is not None and entry.not_happy:
+        lines.append(_("%(num)d people are not happy with what was done.", num=entry.not_happy))
+    if entry is not None and entry.late:
+        lines.append(_("%(num)d actions are late.", num=len(entry.late)))
+    try:
+        services.bring_back(found, meeting, by=current_user, title=_("Came back: %(title)s", title=found.title),
+                            summary="\n".join(lines))
+    except services.FollowRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("It is on the agenda now."), "success")
+    return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+
+
+def came_back(meeting) -> list[queries.CameBack]:
+    """For the meetings pages: what came back to the board, for a meeting still to happen."""
+    if meeting.is_over:
+        return []
+    return queries.came_back_for(meeting, services.today())

@@ -1,0 +1,201 @@
+""""You said, we did" records, their actions with a dated history, and what people said about them.
+
+A record is written as a draft and published by a commissioner or the secretary. An action's
+history is a list of `ActionUpdate` rows that are only ever added, never changed. A person who
+asked one of the record's questions can say Happy, OK or Not happy: one answer each, a second
+replaces the first. "Not happy" answers and late actions come back to the board's next meeting.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coprod.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from coprod.models.board import Board
+    from coprod.models.meeting import AgendaItem, Meeting
+    from coprod.models.proposal import Proposal
+    from coprod.models.question import Question
+
+
+def _enum(kind):
+    return Enum(kind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+
+
+class RecordStatus(str, enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class ActionStatus(str, enum.Enum):
+    PLANNED = "planned"
+    STARTED = "started"
+    DONE = "done"
+    COULD_NOT_DO = "could_not_do"
+
+
+# An action in one of these is finished: it can no longer be late.
+FINISHED = frozenset({ActionStatus.DONE, ActionStatus.COULD_NOT_DO})
+
+
+class Feeling(str, enum.Enum):
+    HAPPY = "happy"
+    OK = "ok"
+    NOT_HAPPY = "not_happy"
+
+
+class Record(Base):
+    __tablename__ = "said_did_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
+    # A short name for the record, e.g. "Job coaches".
+    title: Mapped[str] = mapped_column(String(200))
+    # You said: an easy-read summary of what people said (questions, a vote, a topic).
+    said_text: Mapped[str] = mapped_column(Text, default="")
+    topic: Mapped[str | None] = mapped_column(String(40), index=True)
+    # The meeting where it was said, if any.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    # A closed vote whose result this answers.
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
+    # We did: easy read, with a picture.
+    did_text: Mapped[str] = mapped_column(Text, default="")
+    did_picture: Mapped[str] = mapped_column(String(60), default="yes")
+    status: Mapped[RecordStatus] = mapped_column(_enum(RecordStatus), default=RecordStatus.DRAFT, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    published_dt: Mapped[datetime | None] = mapped_column(index=True)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The agenda item it was last brought back to the board under ("Came back to the board").
+    came_back_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    # When it was last brought back: "Not happy" answers from before then have been heard.
+    came_back_dt: Mapped[datetime | None]
+
+    board: Mapped[Board] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    proposal: Mapped[Proposal | None] = relationship()
+    came_back_item: Mapped[AgendaItem | None] = relationship()
+    actions: Mapped[list[Action]] = relationship(back_populates="record", order_by="Action.id")
+    links: Mapped[list[RecordQuestion]] = relationship(back_populates="record", order_by="RecordQuestion.id")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RecordStatus.PUBLISHED
+
+
+class RecordQuestion(Base):
+    """A question the record answers (questions joined to it follow it)."""
+
+    __tablename__ = "said_did_question"
+    __table_args__ = (UniqueConstraint("record_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+
+    record: Mapped[Record] = relationship(back_populates="links")
+    question: Mapped[Question] = relationship()
+
+
+class Action(Base):
+    __tablename__ = "said_did_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"), index=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    how: Mapped[str] = mapped_column(Text, default="")
+    # Who: a named person and their organisation.
+    who_name: Mapped[str] = mapped_column(String(120))
+    who_organisation: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.PLANNED, index=True)
+    # Why it could not be done, in easy read.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    status_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    # The board's local day it was done or given up: "on time" compares this with due_date.
+    finished_date: Mapped[date | None] = mapped_column(Date)
+
+    record: Mapped[Record] = relationship(back_populates="actions")
+    updates: Mapped[list[ActionUpdate]] = relationship(back_populates="action", order_by="ActionUpdate.id")
+
+    def is_late(self, today: date) -> bool:
+        return self.status not in FINISHED and self.due_date < today
+
+    @property
+    def done_on_time(self) -> bool:
+        return self.status == ActionStatus.DONE and self.finished_date is not None \
+            and self.finished_date <= self.due_date
+
+
+class ActionUpdate(Base):
+    """One dated change to an action. Only ever added: the history is never rewritten."""
+
+    __tablename__ = "said_did_action_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("said_did_action.id"), index=True)
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus))
+    note: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    action: Mapped[Action] = relationship(back_populates="updates")
+
+
+class Feedback(Base):
+    """"Are you happy with this?" One answer per person per record; a second replaces the first."""
+
+    __tablename__ = "said_did_feedback"
+    __table_args__ = (UniqueConstraint("record_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    feeling: Mapped[Feeling] = mapped_column(_enum(Feeling))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    helper_name: Mapped[str | None] = mapped_column(String(120))
+    updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Follower(Base):
+    """Someone who pressed "Follow this" on a record."""
+
+    __tablename__ = "said_did_follower"
+    __table_args__ = (UniqueConstraint("record_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UpdateKind(str, enum.Enum):
+    ANSWERED = "answered"  # a record answering your question is published
+    PUBLISHED = "published"  # a record you follow is published
+    ACTION = "action"  # an action changed
+
+
+class PersonUpdate(Base):
+    """A line on someone's "Updates" page: what changed for them."""
+
+    __tablename__ = "said_did_person_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"), index=True)
+    kind: Mapped[UpdateKind] = mapped_column(_enum(UpdateKind))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("said_did_action.id"))
+    status: Mapped[ActionStatus | None] = mapped_column(_enum(ActionStatus))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    record: Mapped[Record] = relationship()
+    action: Mapped[Action | None] = relationship()

@@ -1,0 +1,313 @@
+""""You said, we did" through HTTP: writing a record with actions, publishing it, the askers told,
+"Are you happy?", the loop back to the next meeting, the dashboard and open data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from coprod.models import (Action, ActionStatus, ActionUpdate, AgendaItem, AuditEvent, Ballot, Choice, Feedback,
+                           Meeting, MeetingStatus, PersonUpdate, Proposal, Question, QuestionStatus, Record,
+                           RecordStatus, Role, utcnow)
+
+BASE = "/boards/riverside-ld/said-did"
+PRIVATE_TEXT = "My neighbour Kevin hurts me at night"
+SECRET_COMMENT = "The bus driver is rude to me"
+
+
+def _question(session, board_id, meeting_id, asker_id, text, **fields):
+    question = Question(board_id=board_id, meeting_id=meeting_id, asker_id=asker_id, text=text,
+                        status=fields.pop("status", QuestionStatus.ON_AGENDA),
+                        sent_dt=utcnow() - timedelta(days=10), **fields)
+    session.add(question)
+    session.flush()
+    return question.id
+
+
+@pytest.fixture
+def board_world(factory, db, signed_in):
+    board = factory.board()
+    other = factory.board("other-board", "Other board")
+    people = {
+        "commissioner": factory.person("David Okafor", board=board, role=Role.COMMISSIONER),
+        "secretary": factory.person("Helen Carter", board=board, role=Role.SECRETARY),
+        "asker": factory.person("Aisha Begum", board=board, email="aisha@example.org"),
+        "joiner": factory.person("Tom Evans", board=board),
+        "private": factory.person("Pat Private", board=board),
+        "member": factory.person("Sam Taylor", board=board),
+        "outsider": factory.person("Olly Other", board=other),
+    }
+    with db.context() as session:
+        held = Meeting(board_id=board.id, title="Autumn meeting", place="Library", status=MeetingStatus.HELD,
+                       starts_dt=utcnow() - timedelta(days=20))
+        coming = Meeting(board_id=board.id, title="Spring meeting", place="Library",
+                         status=MeetingStatus.AGENDA_PUBLISHED, starts_dt=utcnow() + timedelta(days=20))
+        other_meeting = Meeting(board_id=other.id, title="Other meeting", place="Hall",
+                                starts_dt=utcnow() - timedelta(days=5))
+        session.add_all([held, coming, other_meeting])
+        session.flush()
+        lead = _question(session, board.id, held.id, people["asker"].id, "Can we have more job coaches?",
+                         public_text="Can the council pay for more job coaches?")
+        joined = _question(session, board.id, held.id, people["joiner"].id, "Job coach please",
+                           status=QuestionStatus.JOINED, joined_to_id=lead, show_name=False)
+        private = _question(session, board.id, held.id, people["private"].id, PRIVATE_TEXT, private=True,
+                            status=QuestionStatus.SENT)
+        foreign = _question(session, other.id, other_meeting.id, people["outsider"].id, "Other board question")
+        proposal = Proposal(board_id=board.id, title="Should we ask for job coaches?",
+                            opened_dt=utcnow() - timedelta(days=3), closed_dt=utcnow() - timedelta(days=1))
+        session.add(proposal)
+        session.flush()
+        choices = [Choice(proposal_id=proposal.id, label=label, position=i) for i, label in enumerate(["Yes", "No"])]
+        session.add_all(choices)
+        session.flush()
+        session.add_all(Ballot(proposal_id=proposal.id, voter_key=f"k{i}", choice_id=choices[0].id) for i in range(3))
+        ids = {"held": held.id, "coming": coming.id, "lead": lead, "joined": joined, "private": private,
+               "foreign": foreign, "proposal": proposal.id}
+    return board, people, ids
+
+
+def _write_record(client, ids, **extra):
+    data = {"title": "Job coaches", "said_text": "We want more job coaches.", "topic": "jobs",
+            "questions": [str(ids["lead"]), str(ids["private"])], "proposal": str(ids["proposal"]),
+            "meeting": str(ids["held"]), "did_text": "The council will pay for 2 more job coaches.",
+            "did_picture": "job", **extra}
+    return client.post(BASE + "/new", data)
+
+
+def _add_action(client, record_id, what, days=30, **extra):
+    data = {"what": what, "how": "With money from the council.", "who_name": "David Okafor",
+            "who_organisation": "Riverside Council", "due_date": (utcnow() + timedelta(days=days)).date().isoformat(),
+            **extra}
+    return client.post(f"{BASE}/{record_id}/actions/new", data)
+
+
+def _step(client, record_id, action_id, status, **extra):
+    return client.post(f"{BASE}/{record_id}/actions/{action_id}", {"status": status, **extra})
+
+
+def test_the_whole_loop(board_world, signed_in, make_client, db, monkeypatch):
+    board, people, ids = board_world
+    sent = []
+    monkeypatch.setattr("coprod.follow.services.send_email", lambda to, subject, body: sent.append((to, body)))
+    commissioner = signed_in(people["commissioner"])
+
+    # Another board's question cannot be linked: a clear message, what was typed kept.
+    # Safeguarding: a commissioner is not offered a private question, and cannot link it.
+    form = commissioner.get(BASE + "/new").get_data(as_text=True)
+    assert "Can the council pay for more job coaches?" in form and PRIVATE_TEXT not in form
+    assert "You can only link" in _write_record(commissioner, ids).get_data(as_text=True)
+    refused = _write_record(commissioner, ids, questions=[str(ids["lead"]), str(ids["foreign"])])
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "You can only link questions asked to this board." in page
+    assert "We want more job coaches." in page
+    assert 'href="#questions"' in page and 'id="questions"' in page and 'aria-invalid="true"' in page
+    assert db.scalar(select(func.count()).select_from(Record)) == 0
+
+    made = _write_record(commissioner, ids, questions=[str(ids["lead"])])
+    assert made.status_code == 302
+    record = db.scalar(select(Record))
+    assert record.status == RecordStatus.DRAFT
+    # A draft is not public.
+    assert make_client().get(f"{BASE}/{record.id}").status_code == 404
+
+    # Actions: a date in the past and no named owner are refused.
+    past = _add_action(commissioner, record.id, "Too late", days=-2).get_data(as_text=True)
+    assert "This date has passed" in past and "Too late" in past
+    nobody = _add_action(commissioner, record.id, "Nobody", who_name="  ").get_data(as_text=True)
+    assert "Type the name of the person who will do it." in nobody
+    for what in ("Ask for the money", "Hire 2 job coaches", "Open a job club"):
+        assert _add_action(commissioner, record.id, what).status_code == 302
+    actions = {a.what: a for a in db.scalars(select(Action).order_by(Action.id))}
+    assert len(actions) == 3
+
+    # Feedback on a record that is not published is refused.
+    asker = signed_in(people["asker"])
+    assert asker.post(f"{BASE}/{record.id}/happy", {"feeling": "happy"}).status_code == 404
+
+    assert commissioner.post(f"{BASE}/{record.id}/publish").status_code == 302
+    assert db.get(Record, record.id).status == RecordStatus.PUBLISHED
+    assert db.scalar(select(AuditEvent).where(AuditEvent.action == "record.publish")) is not None
+
+    # The askers are told: the lead question's asker and the joined question's asker.
+    told = {u.user_id: u.kind.value for u in db.scalars(select(PersonUpdate))}
+    assert told == {people["asker"].id: "answered", people["joiner"].id: "answered"}
+    # By email too, for those who have one.
+    assert [to for to, _body in sent] == ["aisha@example.org"]
+    assert f"/boards/riverside-ld/said-did/{record.id}" in sent[0][1]
+    joiner = signed_in(people["joiner"])
+    assert "Your question has an answer: Job coaches" in joiner.get("/updates").get_data(as_text=True)
+
+    # One action becomes late (its date passes), one is done, one could not be done (with a reason).
+    with db.context() as session:
+        session.get(Action, actions["Ask for the money"].id).due_date = (utcnow() - timedelta(days=3)).date()
+    assert _step(commissioner, record.id, actions["Hire 2 job coaches"].id, "done").status_code == 302
+    no_reason = _step(commissioner, record.id, actions["Open a job club"].id, "could_not_do", note="Sorry")
+    assert "Say why it could not be done." in no_reason.get_data(as_text=True)
+    assert _step(commissioner, record.id, actions["Open a job club"].id, "could_not_do",
+                 reason="There is no room for it.").status_code == 302
+    history = db.scalars(select(ActionUpdate).where(ActionUpdate.action_id == actions["Open a job club"].id)
+                         .order_by(ActionUpdate.id))
+    assert [u.status for u in history] == [ActionStatus.PLANNED, ActionStatus.COULD_NOT_DO]
+    assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "action.status")) == 2
+    assert "An action is now Done: Hire 2 job coaches" in joiner.get("/updates").get_data(as_text=True)
+
+    page = make_client().get(f"{BASE}/{record.id}").get_data(as_text=True)
+    assert "Late. It should have been done by" in page
+    assert "There is no room for it." in page
+    assert "Can the council pay for more job coaches?" in page and "Asked by Aisha Begum" in page
+    assert PRIVATE_TEXT not in page and "Pat Private" not in page
+
+    # Only askers answer; a second answer replaces the first.
+    member = signed_in(people["member"])
+    assert "Only the people who asked" in member.post(f"{BASE}/{record.id}/happy",
+                                                      {"feeling": "happy"}).get_data(as_text=True)
+    assert asker.post(f"{BASE}/{record.id}/happy", {"feeling": "happy"}).status_code == 302
+    assert asker.post(f"{BASE}/{record.id}/happy", {"feeling": "ok"}).status_code == 302
+    assert joiner.post(f"{BASE}/{record.id}/happy", {"feeling": "not_happy",
+                                                     "comment": SECRET_COMMENT}).status_code == 302
+    assert db.scalar(select(func.count()).select_from(Feedback)) == 2
+    assert db.scalar(select(Feedback.feeling).where(Feedback.user_id == people["asker"].id)).value == "ok"
+
+    # The loop back: the next meeting's agenda shows it as "came back", with the late action.
+    secretary = signed_in(people["secretary"])
+    manage = secretary.get(f"/boards/riverside-ld/meetings/{ids['coming']}/manage").get_data(as_text=True)
+    assert "Came back to the board" in manage and "Job coaches" in manage
+    assert "1 person is not happy." in manage and "Ask for the money" in manage
+    pack = make_client().get(f"/boards/riverside-ld/meetings/{ids['coming']}/pack").get_data(as_text=True)
+    assert "Came back to the board" in pack and "Ask for the money" in pack and SECRET_COMMENT not in pack
+    agenda = make_client().get(f"/boards/riverside-ld/meetings/{ids['coming']}").get_data(as_text=True)
+    assert "Came back to the board" in agenda and SECRET_COMMENT not in agenda
+    added = secretary.post(f"/boards/riverside-ld/meetings/{ids['coming']}/came-back/{record.id}")
+    assert added.status_code == 302
+    item = db.scalar(select(AgendaItem).where(AgendaItem.meeting_id == ids["coming"]))
+    assert item.title == "Came back: Job coaches"
+    assert "It is on this agenda." in secretary.get(
+        f"/boards/riverside-ld/meetings/{ids['coming']}/manage").get_data(as_text=True)
+
+    # The dashboard numbers.
+    dashboard = make_client().get(f"{BASE}/dashboard").get_data(as_text=True)
+    assert "3 questions were sent to the board." in dashboard
+    assert "2 questions got an answer." in dashboard
+    assert "Half of the answers came in 10 days or less." in dashboard
+    assert "1 action was done on time." in dashboard
+    assert "1 action is late." in dashboard
+    assert "1 action could not be done." in dashboard
+    assert "<svg" in dashboard and "<table" in dashboard
+
+    # Open data: right contents, no private data.
+    anyone = make_client()
+    data = json.loads(anyone.get(f"{BASE}/records.json").get_data(as_text=True))
+    [shown] = data["records"]
+    assert shown["title"] == "Job coaches"
+    assert {a["what"]: (a["status"], a["late"]) for a in shown["actions"]} == {
+        "Ask for the money": ("planned", True), "Hire 2 job coaches": ("done", False),
+        "Open a job club": ("could_not_do", False)}
+    assert shown["questions"] == [{"id": ids["lead"], "text": "Can the council pay for more job coaches?",
+                                   "asked_by": "Aisha Begum"}]
+    assert shown["feelings"] == {"happy": 0, "ok": 1, "not_happy": 1}
+    api = anyone.get(f"/api/boards/riverside-ld/records/{record.id}").get_json()
+    assert api["id"] == record.id
+    records_csv = list(csv.DictReader(io.StringIO(anyone.get(f"{BASE}/records.csv").get_data(as_text=True))))
+    assert records_csv[0]["title"] == "Job coaches" and records_csv[0]["not_happy"] == "1"
+    actions_csv = list(csv.DictReader(io.StringIO(anyone.get(f"{BASE}/actions.csv").get_data(as_text=True))))
+    assert {r["what"]: r["late"] for r in actions_csv} == {"Ask for the money": "yes", "Hire 2 job coaches": "no",
+                                                           "Open a job club": "no"}
+    feed = anyone.get(f"{BASE}/feed.atom")
+    assert feed.mimetype == "application/atom+xml"
+    assert "New: Job coaches" in feed.get_data(as_text=True)
+    everything = "".join(anyone.get(url).get_data(as_text=True) for url in (
+        f"{BASE}/records.json", f"{BASE}/records.csv", f"{BASE}/actions.csv", f"{BASE}/feed.atom",
+        "/api/boards/riverside-ld/records", BASE, f"{BASE}/dashboard"))
+    for personal in (PRIVATE_TEXT, "Pat Private", "Tom Evans", "Job coach please", SECRET_COMMENT,
+                     "aisha@example.org"):
+        assert personal not in everything, personal
+
+    # Once heard at a meeting, the same "Not happy" does not come back again; the late action does,
+    # until it is done.
+    with db.context() as session:
+        session.get(Meeting, ids["coming"]).status = MeetingStatus.HELD
+        summer = Meeting(board_id=board.id, title="Summer meeting", place="Library",
+                         status=MeetingStatus.PLANNED, starts_dt=utcnow() + timedelta(days=90))
+        session.add(summer)
+        session.flush()
+        summer_id = summer.id
+    summer_page = f"/boards/riverside-ld/meetings/{summer_id}/manage"
+    page = secretary.get(summer_page).get_data(as_text=True)
+    assert "Ask for the money" in page and "person is not happy" not in page
+    _step(commissioner, record.id, actions["Ask for the money"].id, "done")
+    assert "Came back to the board" not in secretary.get(summer_page).get_data(as_text=True)
+    joiner.post(f"{BASE}/{record.id}/happy", {"feeling": "not_happy", "comment": "Still not happy"})
+    assert "1 person is not happy." in secretary.get(summer_page).get_data(as_text=True)
+
+
+def test_tracker_filters_and_counts(board_world, signed_in, make_client, db):
+    board, people, ids = board_world
+    commissioner = signed_in(people["commissioner"])
+    for title, topic in (("Job coaches", "jobs"), ("Homes near family", "housing")):
+        _write_record(commissioner, ids, title=title, topic=topic, questions=[])
+    records = {r.title: r for r in db.scalars(select(Record))}
+    _add_action(commissioner, records["Job coaches"].id, "Ask for the money")
+    _add_action(commissioner, records["Homes near family"].id, "Write a housing plan")
+    for record in records.values():
+        commissioner.post(f"{BASE}/{record.id}/publish")
+    with db.context() as session:
+        session.scalar(select(Action).where(Action.what == "Write a housing plan")).due_date = \
+            (utcnow() - timedelta(days=1)).date()
+    anyone = make_client()
+    page = anyone.get(BASE).get_data(as_text=True)
+    assert "2 records" in page and "1 record has a late action." in page and "Late (1)" in page
+    late = anyone.get(BASE + "?status=late").get_data(as_text=True)
+    assert "Homes near family" in late and "Job coaches" not in late
+    jobs = anyone.get(BASE + "?topic=jobs").get_data(as_text=True)
+    assert "Job coaches" in jobs and "Homes near family" not in jobs
+    assert "Jobs (1)" in page and "Housing (1)" in page
+    assert anyone.get(BASE + "?status=nonsense&meeting=99999999999999&topic=%00").status_code == 200
+
+
+def test_only_writers_of_this_board_write_and_follow_works(board_world, signed_in, make_client, db):
+    board, people, ids = board_world
+    member = signed_in(people["member"])
+    assert _write_record(member, ids).status_code == 403
+    commissioner = signed_in(people["commissioner"])
+    _write_record(commissioner, ids, questions=[])
+    record = db.scalar(select(Record))
+    commissioner.post(f"{BASE}/{record.id}/publish")
+    _add_action(commissioner, record.id, "Ask for the money")
+    # A member follows the record and hears about action changes.
+    assert member.post(f"{BASE}/{record.id}/follow").status_code == 302
+    action = db.scalar(select(Action))
+    _step(commissioner, record.id, action.id, "started", note="We asked.")
+    updates = member.get("/updates").get_data(as_text=True)
+    assert "An action is now Started: Ask for the money" in updates
+    # A record id from another board is not found through this board.
+    other = make_client().get(f"/boards/other-board/said-did/{record.id}")
+    assert other.status_code == 404
+
+
+def test_a_private_question_the_secretary_links_never_shows(board_world, signed_in, make_client, db):
+    board, people, ids = board_world
+    secretary = signed_in(people["secretary"])
+    assert PRIVATE_TEXT in secretary.get(BASE + "/new").get_data(as_text=True)
+    assert _write_record(secretary, ids).status_code == 302
+    record = db.scalar(select(Record))
+    _add_action(secretary, record.id, "Ask for the money")
+    secretary.post(f"{BASE}/{record.id}/publish")
+    # The private asker is told and may answer, privately.
+    private = signed_in(people["private"])
+    assert "Your question has an answer" in private.get("/updates").get_data(as_text=True)
+    assert private.post(f"{BASE}/{record.id}/happy", {"feeling": "happy"}).status_code == 302
+    # A commissioner changing the record keeps the link they cannot see.
+    commissioner = signed_in(people["commissioner"])
+    edit = commissioner.get(f"{BASE}/{record.id}/edit").get_data(as_text=True)
+    assert PRIVATE_TEXT not in edit
+    assert _write_record(commissioner, ids, questions=[str(ids["lead"])]).status_code == 302
+    anyone = make_client()
+    everything = "".join(anyone.get(url).get_data(as_text=True) for url in (
+        f"{BASE}/{record.id}", f"{BASE}/records.json", f"{BASE}/records.csv", f"{BASE}/feed.atom",
+        "/api/boards/riverside-ld/records", BASE, f"{BASE}/dashboard", "/boards/riverside-ld/meetings"))
+    assert PRIVATE_TEXT not in everything and "Pat Private" not in everything
