@@ -30,7 +30,7 @@ apt_install() {
 
 system_packages=(espeak-ng)
 python3 -c 'import venv, ensurepip' 2>/dev/null || system_packages+=(python3-venv)
-[ "$want_tests" = yes ] && system_packages+=(chromium libcairo2)
+[ "$want_tests" = yes ] && system_packages+=(chromium libcairo2 fonts-nafees)  # an Urdu font for the browser tests
 if command -v dpkg >/dev/null 2>&1; then apt_install "${system_packages[@]}"; fi
 
 # --- Python ---------------------------------------------------------------------------------------

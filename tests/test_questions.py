@@ -394,3 +394,26 @@ def test_many_me_too_taps_at_once_count_once_each(meeting_setup, app, db):
     assert sum(counted) == len(tappers)
     rows = db.scalars(select(MeToo.user_id).where(MeToo.question_id == question_id))
     assert sorted(rows) == sorted(tappers)
+
+
+def test_my_questions_shows_the_you_said_we_did_record_that_answers_it(meeting_setup, db):
+    from coprod.models.follow import Record, RecordQuestion, RecordStatus
+
+    ids, _people, clients = meeting_setup
+    sam_q = ask(clients["sam"], ids, about=f"item-{ids['item1']}", text="When will the short breaks open again?")
+    margaret_q = ask(clients["margaret"], ids, about=f"item-{ids['item1']}", text="Short breaks, please.")
+    office = clients["helen"]
+    assert office.post(f"{BOARD}/questions/{sam_q}/place", {"item": str(ids["item1"])}).status_code == 302
+    assert office.post(f"{BOARD}/questions/{margaret_q}/join", {"lead": str(sam_q)}).status_code == 302
+    with db.context() as session:
+        draft = Record(board_id=ids["board"], title="Draft: not shown", status=RecordStatus.DRAFT)
+        done = Record(board_id=ids["board"], title="Short breaks open in May", status=RecordStatus.PUBLISHED,
+                      published_dt=utcnow())
+        session.add_all([draft, done])
+        session.flush()
+        session.add_all([RecordQuestion(record_id=draft.id, question_id=sam_q),
+                         RecordQuestion(record_id=done.id, question_id=sam_q)])
+    for who in ("sam", "margaret"):  # Margaret's question was joined with Sam's: she gets the answer too
+        page = _text(clients[who].get("/my-questions"))
+        assert "Short breaks open in May" in page and "Draft: not shown" not in page, who
+    assert "Short breaks open in May" not in _text(clients["jo"].get("/my-questions"))

@@ -84,6 +84,24 @@ def my_questions(user: User) -> list[Question]:
         .order_by(Question.created_dt.desc(), Question.id.desc())))
 
 
+def answering_records(questions: list[Question]) -> dict[int, list]:
+    """The published "You said, we did" records about each question (or about the question it was
+    joined with), so "My questions" can show what the board did: one query."""
+    from coprod.models.follow import Record, RecordQuestion, RecordStatus  # follow builds on questions
+
+    asked = {question.id: outcome(question).id for question in questions}
+    if not asked:
+        return {}
+    found: dict[int, list] = defaultdict(list)
+    rows = db.session.execute(
+        select(RecordQuestion.question_id, Record).join(Record, Record.id == RecordQuestion.record_id)
+        .where(RecordQuestion.question_id.in_(set(asked.values())), Record.status == RecordStatus.PUBLISHED)
+        .options(joinedload(Record.board)).order_by(Record.published_dt)).all()
+    for question_id, lead_id in asked.items():
+        found[question_id] = [record for linked_id, record in rows if linked_id == lead_id]
+    return found
+
+
 def drafts(board: Board, user: User) -> list[Question]:
     """Questions the person started and has not sent yet: kept, so nothing is lost."""
     return list(db.session.scalars(

@@ -258,6 +258,7 @@ def mine():
     """Each of my questions with what happened to it and why, in words and a picture."""
     asked = services.my_questions(current_user)
     return render_template("questions/mine.html", questions=asked, outcome=services.outcome,
+                           records=services.answering_records(asked),
                            status_words=services.STATUS_WORDS, status_pictures=services.STATUS_PICTURES,
                            topic_label=topics.label)
 
