@@ -129,6 +129,8 @@ INTENDED = {
     # Anyone on the board may follow; only askers' answers count (checked in the service).
     "follow.follow": ON_THE_BOARD,
     "follow.feedback": ON_THE_BOARD,
+    # A spoken comment: checked again per record (the person, or the board's writers).
+    "follow.feedback_recording": ON_THE_BOARD,
     "follow.manage": WRITERS,
     "follow.new_record": WRITERS,
     "follow.edit_record": WRITERS,
@@ -237,7 +239,8 @@ def people(factory, make_client, db):
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
               "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,
               "proposal_id": proposal_id, "meeting_id": meeting_id, "item_id": item_id,
-              "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id}
+              "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id,
+              "feedback_id": 1}
     return users, values
 
 

@@ -311,3 +311,39 @@ def test_a_private_question_the_secretary_links_never_shows(board_world, signed_
         f"{BASE}/{record.id}", f"{BASE}/records.json", f"{BASE}/records.csv", f"{BASE}/feed.atom",
         "/api/boards/riverside-ld/records", BASE, f"{BASE}/dashboard", "/boards/riverside-ld/meetings"))
     assert PRIVATE_TEXT not in everything and "Pat Private" not in everything
+
+
+def test_a_spoken_comment_is_kept_and_heard_only_by_the_board_and_the_person(board_world, signed_in, db):
+    """ "Are you happy with this?" with a comment said out loud: checked like a spoken question,
+    played to the person and the board's secretaries and commissioners, and on the came-back list."""
+    from test_questions import wav_bytes
+
+    board, people, ids = board_world
+    writer = signed_in(people["commissioner"])
+    assert _write_record(writer, ids, questions=[str(ids["lead"])]).status_code == 302
+    record = db.scalar(select(Record))
+    assert writer.post(f"{BASE}/{record.id}/publish").status_code == 302
+    asker, member = signed_in(people["asker"]), signed_in(people["member"])
+    broken = asker.post(f"{BASE}/{record.id}/happy",
+                        {"feeling": "not_happy", "comment": "Still no coach.", "recording": (io.BytesIO(b"nope" * 99),
+                                                                                          "comment.webm")},
+                        content_type="multipart/form-data")
+    assert broken.status_code == 400 and "could not play this sound file" in broken.get_data(as_text=True)
+    assert "Still no coach." in broken.get_data(as_text=True)  # nothing typed is lost
+    assert db.scalar(select(Feedback)) is None
+    sent = asker.post(f"{BASE}/{record.id}/happy",
+                      {"feeling": "not_happy", "comment": "Still no coach.", "recording": (io.BytesIO(wav_bytes()),
+                                                                                        "comment.wav")},
+                      content_type="multipart/form-data")
+    assert sent.status_code == 302
+    answer = db.scalar(select(Feedback))
+    assert answer.audio_name and answer.audio_seconds == 2
+    url = f"{BASE}/{record.id}/feedback/{answer.id}/recording"
+    assert asker.get(url).mimetype == "audio/mpeg"
+    assert signed_in(people["secretary"]).get(url).status_code == 200
+    assert member.get(url).status_code == 404  # another member: never
+    manage = signed_in(people["secretary"]).get(f"/boards/riverside-ld/meetings/{ids['coming']}/manage")
+    assert url in manage.get_data(as_text=True)  # the secretary hears it when making the next agenda
+    # A second answer replaces the first, recording and all.
+    assert asker.post(f"{BASE}/{record.id}/happy", {"feeling": "ok"}).status_code == 302
+    assert db.scalar(select(Feedback)).audio_name is None

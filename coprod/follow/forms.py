@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, SelectMultipleField, StringField, TextAreaField, ValidationError, widgets
 
 from coprod.forms import ChoiceField, ListField, MaxLength, PlainText, choices, required, strip
@@ -114,3 +115,5 @@ class FeedbackForm(FlaskForm):
                           choices=choices((f.value, label) for f, label in FEELING_LABELS.items()),
                           validators=[required(_l("Choose Happy, OK or Not happy."))])
     comment = text(_l("Tell us more (you can leave this empty)"), size=2000)
+    recording = FileField(_l("Or say it: send a recording (you can leave this empty)"),
+                          description=_l("A sound file from your tablet or phone. Up to 5 minutes."))

@@ -105,6 +105,7 @@ class CameBack:
     record: Record
     not_happy: int = 0
     comments: list[str] = field(default_factory=list)
+    spoken: list[int] = field(default_factory=list)  # ids of Feedback with a recording
     late: list[Action] = field(default_factory=list)
     on_this_agenda: bool = False
 
@@ -119,8 +120,8 @@ def came_back_for(meeting: Meeting, today: date) -> list[CameBack]:
             found[record.id] = CameBack(record, late=late)
     item_ids = {item.id for item in meeting.items}
     if records:
-        for record_id, comment, updated_dt in db.session.execute(
-                select(Feedback.record_id, Feedback.comment, Feedback.updated_dt)
+        for record_id, comment, updated_dt, feedback_id, audio_name in db.session.execute(
+                select(Feedback.record_id, Feedback.comment, Feedback.updated_dt, Feedback.id, Feedback.audio_name)
                 .where(Feedback.record_id.in_(list(records)), Feedback.feeling == Feeling.NOT_HAPPY)
                 .order_by(Feedback.id)):
             record = records[record_id]
@@ -133,6 +134,8 @@ def came_back_for(meeting: Meeting, today: date) -> list[CameBack]:
             entry.not_happy += 1
             if comment.strip():
                 entry.comments.append(comment)
+            if audio_name:
+                entry.spoken.append(feedback_id)
     for entry in found.values():
         entry.on_this_agenda = entry.record.came_back_item_id in item_ids
     return sorted(found.values(), key=lambda e: e.record.published_dt, reverse=True)

@@ -279,8 +279,10 @@ def _upsert(model, values: dict, keys: list[str], update: dict):
     db.session.execute(insert.values(**values).on_conflict_do_update(index_elements=keys, set_=update))
 
 
-def give_feedback(record: Record, user: User, feeling: Feeling, comment: str, sign_in: SignIn | None) -> None:
-    """One answer per person: a second replaces the first (safe under double taps)."""
+def give_feedback(record: Record, user: User, feeling: Feeling, comment: str, sign_in: SignIn | None,
+                  audio: tuple[str, int] | None = None) -> None:
+    """One answer per person: a second replaces the first, recording and all (safe under double taps).
+    `audio`: a spoken comment, already checked and stored by questions.recordings."""
     if not record.is_published:
         raise FollowRefused(_("You can say if you are happy when this is published."))
     if user.id not in askers_of(record):
@@ -289,9 +291,11 @@ def give_feedback(record: Record, user: User, feeling: Feeling, comment: str, si
     helper = {"helper_id": sign_in.helper_id if helped else None,
               "helper_name": sign_in.helper_display_name if helped else None}
     now = utcnow()
+    spoken = {"audio_name": audio[0] if audio else None, "audio_seconds": audio[1] if audio else None}
     _upsert(Feedback, {"record_id": record.id, "user_id": user.id, "feeling": feeling.value, "comment": comment,
-                       "updated_dt": now, **helper},
-            ["record_id", "user_id"], {"feeling": feeling.value, "comment": comment, "updated_dt": now, **helper})
+                       "updated_dt": now, **helper, **spoken},
+            ["record_id", "user_id"], {"feeling": feeling.value, "comment": comment, "updated_dt": now, **helper,
+                                       **spoken})
     audit.record("record.feedback", target=record, board=record.board, actor=user, detail=feeling.value)
     db.session.flush()
 

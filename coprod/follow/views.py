@@ -8,7 +8,8 @@ import csv
 import io
 import json
 
-from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, send_file,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -22,7 +23,9 @@ from coprod.follow.forms import (FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS
 from coprod.forms import choices
 from coprod.meetings import services as meetings
 from coprod.models import ActionStatus, Board, Feeling, Role
+from coprod.models.follow import Feedback
 from coprod.permissions import PUBLIC, SIGNED_IN, access, board_roles
+from coprod.questions import recordings
 from coprod.votes import services as votes
 
 blueprint = Blueprint("follow", __name__)
@@ -235,10 +238,10 @@ def feedback(slug: str, record_id: int):
     if request.method == "GET" and mine is not None:
         form.feeling.data, form.comment.data = mine.feeling.value, mine.comment
     refusal, status = None, 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (audio := _spoken_comment(form)) is not False:
         try:
             services.give_feedback(found, current_user, Feeling(form.feeling.data), form.comment.data or "",
-                                   sessions.current())
+                                   sessions.current(), audio)
         except services.FollowRefused as refused:
             db.session.rollback()
             refusal, status = str(refused), 400
@@ -248,8 +251,38 @@ def feedback(slug: str, record_id: int):
             return redirect(url_for("follow.record", slug=slug, record_id=record_id))
     elif request.method == "POST":
         status = 400
-    return render_template("follow/feedback.html", record=found, form=form, refusal=refusal,
+    return render_template("follow/feedback.html", record=found, form=form, refusal=refusal, mine=mine,
                            allowed=services.may_give_feedback(found, current_user)), status
+
+
+def _spoken_comment(form):
+    """The checked recording (name, seconds), None when there is none, or False after putting an
+    easy-read message next to the field (the typed comment stays in the form)."""
+    upload = form.recording.data
+    if upload is None or not getattr(upload, "filename", None):
+        return None
+    try:
+        return recordings.store(upload.stream)
+    except recordings.RecordingRefused as refusal:
+        form.recording.errors = [str(refusal)]
+        return False
+
+
+@blueprint.get(BASE + "/<int:record_id>/feedback/<int:feedback_id>/recording")
+@access(ON_THE_BOARD)
+def feedback_recording(slug: str, record_id: int, feedback_id: int):
+    """A spoken comment: only the person who gave it and the board's secretaries and commissioners."""
+    answer = db.session.get(Feedback, feedback_id)
+    if answer is None or answer.record_id != record_id or _record_or_404(record_id).board_id != g.board.id:
+        abort(404)
+    writer = current_user.is_admin or current_user.role_on(g.board) in (Role.SECRETARY, Role.COMMISSIONER)
+    path = recordings.path_of(answer.audio_name) if answer.audio_name else None
+    if path is None or not (writer or answer.user_id == current_user.id):
+        abort(404)
+    response = send_file(path, mimetype="audio/mpeg", conditional=True, max_age=0,
+                         download_name=f"comment-{answer.id}.mp3")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 # ---- writing records ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coprod.models.base import Base, utcnow
@@ -161,6 +161,10 @@ class Feedback(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     feeling: Mapped[Feeling] = mapped_column(_enum(Feeling))
     comment: Mapped[str] = mapped_column(Text, default="")
+    # A spoken comment: an MP3 the server made (see questions.recordings); only the person and the
+    # board's secretaries and commissioners can play it.
+    audio_name: Mapped[str | None] = mapped_column(String(80))
+    audio_seconds: Mapped[int | None] = mapped_column(Integer)
     helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     helper_name: Mapped[str | None] = mapped_column(String(120))
     updated_dt: Mapped[datetime] = mapped_column(default=utcnow)

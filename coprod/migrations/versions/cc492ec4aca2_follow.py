@@ -82,6 +82,8 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('feeling', sa.Enum('happy', 'ok', 'not_happy', name='feeling', native_enum=False, length=30), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('audio_name', sa.String(length=80), nullable=True),
+    sa.Column('audio_seconds', sa.Integer(), nullable=True),
     sa.Column('helper_id', sa.Integer(), nullable=True),
     sa.Column('helper_name', sa.String(length=120), nullable=True),
     sa.Column('updated_dt', coprod.models.base.UTCDateTime(), nullable=False),
