@@ -15,6 +15,8 @@ from coprod.models import (Action, ActionStatus, ActionUpdate, AgendaItem, Audit
                            Meeting, MeetingStatus, PersonUpdate, Proposal, Question, QuestionStatus, Record,
                            RecordStatus, Role, utcnow)
 
+from test_magic_link import smtp_inbox  # noqa: F401,E402  (a real SMTP server on loopback)
+
 BASE = "/boards/riverside-ld/said-did"
 PRIVATE_TEXT = "My neighbour Kevin hurts me at night"
 SECRET_COMMENT = "The bus driver is rude to me"
@@ -90,10 +92,8 @@ def _step(client, record_id, action_id, status, **extra):
     return client.post(f"{BASE}/{record_id}/actions/{action_id}", {"status": status, **extra})
 
 
-def test_the_whole_loop(board_world, signed_in, make_client, db, monkeypatch):
+def test_the_whole_loop(board_world, signed_in, make_client, db, smtp_inbox):  # noqa: F811
     board, people, ids = board_world
-    sent = []
-    monkeypatch.setattr("coprod.follow.services.send_email", lambda to, subject, body: sent.append((to, body)))
     commissioner = signed_in(people["commissioner"])
 
     # Another board's question cannot be linked: a clear message, what was typed kept.
@@ -137,8 +137,9 @@ def test_the_whole_loop(board_world, signed_in, make_client, db, monkeypatch):
     told = {u.user_id: u.kind.value for u in db.scalars(select(PersonUpdate))}
     assert told == {people["asker"].id: "answered", people["joiner"].id: "answered"}
     # By email too, for those who have one.
-    assert [to for to, _body in sent] == ["aisha@example.org"]
-    assert f"/boards/riverside-ld/said-did/{record.id}" in sent[0][1]
+    # Told by a real email, through an SMTP server on loopback.
+    assert [to for to, _message in smtp_inbox.messages] == [["aisha@example.org"]]
+    assert f"/boards/riverside-ld/said-did/{record.id}" in smtp_inbox.messages[0][1]
     joiner = signed_in(people["joiner"])
     assert "Your question has an answer: Job coaches" in joiner.get("/updates").get_data(as_text=True)
 
