@@ -84,6 +84,15 @@ def _board_by_slug(slug: str) -> Board | None:
     return db.session.scalar(select(Board).where(Board.slug == slug))
 
 
+def public_board_or_404(slug: str) -> Board:
+    """For public pages under /boards/<slug>/ (no board rule ran): the board, also put in g.board."""
+    board = _board_by_slug(slug)
+    if board is None:
+        abort(404)
+    g.board = board
+    return board
+
+
 def enforce_access():
     """before_request hook: apply the view's declared rule, refuse views that declare none."""
     if request.endpoint is None:  # no such route: let Flask answer 404/405

@@ -16,7 +16,6 @@ from sqlalchemy.orm import selectinload
 from coprod.extensions import db
 from coprod.models import (Action, ActionStatus, ActionUpdate, Board, Feedback, Feeling, Meeting, PersonUpdate,
                            Question, QuestionStatus, Record, RecordQuestion, RecordStatus, User)
-from coprod.models.follow import FINISHED
 
 
 def published_records(board: Board) -> list[Record]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from coprod import audit, times
 from coprod.extensions import db
+from coprod.models.auth import helped_by
 from coprod.mail import send_email
 from coprod.models import (Action, ActionStatus, ActionUpdate, AgendaItem, Board, Feedback, Feeling, Follower,
                            Meeting, PersonUpdate, Proposal, ProposalState, Question, QuestionStatus, Record,
@@ -287,9 +288,7 @@ def give_feedback(record: Record, user: User, feeling: Feeling, comment: str, si
         raise FollowRefused(_("You can say if you are happy when this is published."))
     if user.id not in askers_of(record):
         raise FollowRefused(_("Only the people who asked about this can say if they are happy."))
-    helped = sign_in is not None and sign_in.helping_since_dt is not None
-    helper = {"helper_id": sign_in.helper_id if helped else None,
-              "helper_name": sign_in.helper_display_name if helped else None}
+    helper = helped_by(sign_in)
     now = utcnow()
     spoken = {"audio_name": audio[0] if audio else None, "audio_seconds": audio[1] if audio else None}
     _upsert(Feedback, {"record_id": record.id, "user_id": user.id, "feeling": feeling.value, "comment": comment,

@@ -8,12 +8,10 @@ import csv
 import io
 import json
 
-from flask import (Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from coprod.accounts import sessions
 from coprod.extensions import db
@@ -22,9 +20,9 @@ from coprod.follow.forms import (FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS
                                  ActionForm, ActionStepForm, FeedbackForm, RecordForm)
 from coprod.forms import choices
 from coprod.meetings import services as meetings
-from coprod.models import ActionStatus, Board, Feeling, Role
+from coprod.models import ActionStatus, Feeling, Role
 from coprod.models.follow import Feedback
-from coprod.permissions import PUBLIC, SIGNED_IN, access, board_roles
+from coprod.permissions import PUBLIC, SIGNED_IN, access, board_roles, public_board_or_404
 from coprod.questions import recordings
 from coprod.votes import services as votes
 
@@ -45,13 +43,6 @@ def _labels(state):
             "feeling_pictures": {f.value: p for f, p in FEELING_PICTURES.items()},
             "topics": TOPICS})
 
-
-def _public_board(slug: str) -> Board:
-    board = db.session.scalar(select(Board).where(Board.slug == slug))
-    if board is None:
-        abort(404)
-    g.board = board
-    return board
 
 
 def _record_or_404(record_id: int, *, drafts: bool | None = None):
@@ -81,7 +72,7 @@ def _filters() -> queries.Filters:
 @access(PUBLIC)
 def tracker(slug: str):
     """Everything the board said and what was done about it, with what is late."""
-    board = _public_board(slug)
+    board = public_board_or_404(slug)
     today = services.today()
     records = queries.published_records(board)
     filters = _filters()
@@ -98,7 +89,7 @@ def tracker(slug: str):
 @access(PUBLIC)
 def record(slug: str, record_id: int):
     """One record: you said, we did, the actions with who and when, their history, and how happy people are."""
-    _public_board(slug)
+    public_board_or_404(slug)
     found = _record_or_404(record_id)
     proposal = found.proposal
     shown_result = proposal is not None and proposal.results_visible()
@@ -116,7 +107,7 @@ def record(slug: str, record_id: int):
 @access(PUBLIC)
 def dashboard(slug: str):
     """The numbers that matter, as charts, tables and easy-read sentences."""
-    board = _public_board(slug)
+    board = public_board_or_404(slug)
     return render_template("follow/dashboard.html", stats=queries.dashboard(board, services.today()))
 
 
@@ -124,7 +115,7 @@ def dashboard(slug: str):
 @access(PUBLIC)
 def open_data(slug: str):
     """Where to get the records as data."""
-    _public_board(slug)
+    public_board_or_404(slug)
     return render_template("follow/open_data.html")
 
 
@@ -133,7 +124,7 @@ def _download(body: str, mimetype: str, name: str) -> Response:
 
 
 def _open(slug: str) -> list[dict]:
-    return queries.open_records(_public_board(slug), services.today())
+    return queries.open_records(public_board_or_404(slug), services.today())
 
 
 @blueprint.get(BASE + "/records.json")
@@ -199,7 +190,7 @@ def feed(slug: str):
     """An Atom feed of new records and action changes."""
     from coprod.follow.feed import atom
 
-    board = _public_board(slug)
+    board = public_board_or_404(slug)
     records, updates = queries.feed_entries(board)
     return Response(atom(board, records, updates), mimetype="application/atom+xml")
 
@@ -276,13 +267,9 @@ def feedback_recording(slug: str, record_id: int, feedback_id: int):
     if answer is None or answer.record_id != record_id or _record_or_404(record_id).board_id != g.board.id:
         abort(404)
     writer = current_user.is_admin or current_user.role_on(g.board) in (Role.SECRETARY, Role.COMMISSIONER)
-    path = recordings.path_of(answer.audio_name) if answer.audio_name else None
-    if path is None or not (writer or answer.user_id == current_user.id):
+    if not (writer or answer.user_id == current_user.id):
         abort(404)
-    response = send_file(path, mimetype="audio/mpeg", conditional=True, max_age=0,
-                         download_name=f"comment-{answer.id}.mp3")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return recordings.send(answer.audio_name, f"comment-{answer.id}.mp3")
 
 
 # ---- writing records ----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from coprod.easyread import review as easyread
 from coprod.extensions import db
@@ -17,8 +16,8 @@ from coprod import times
 from coprod.meetings import services
 from coprod.meetings.forms import (STATUS_LABELS, STATUS_PICTURES, AgendaItemForm, MeetingForm, MoveForm,
                                    StatusForm, minutes_form)
-from coprod.models import Board, MeetingStatus, Role, utcnow
-from coprod.permissions import PUBLIC, access, board_roles
+from coprod.models import MeetingStatus, Role, utcnow
+from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
 from coprod.questions import services as questions
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/boards/<slug>/meetings")
@@ -37,17 +36,10 @@ def _meeting_or_404(meeting_id: int):
     return meeting
 
 
-def _public_board(slug: str) -> Board:
-    board = db.session.scalar(select(Board).where(Board.slug == slug))
-    if board is None:
-        abort(404)
-    g.board = board
-    return board
-
 
 def _published_meeting_or_404(slug: str, meeting_id: int):
     """The agenda is public once published; before that only the secretary sees the draft."""
-    board = _public_board(slug)
+    board = public_board_or_404(slug)
     meeting = _meeting_or_404(meeting_id)
     if not meeting.agenda_is_public and not services.may_manage(board, current_user):
         abort(404)
@@ -60,7 +52,7 @@ def _published_meeting_or_404(slug: str, meeting_id: int):
 @access(PUBLIC)
 def index(slug: str):
     """The board's meetings: coming and past, with their agendas and minutes (the public record)."""
-    board = _public_board(slug)
+    board = public_board_or_404(slug)
     manager = services.may_manage(board, current_user)
     meetings = services.meetings_on(board, drafts=manager)
     now = utcnow()

@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 import av
 import lameenc
-from flask import current_app
+from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _l
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a few minutes of a phone's best-quality recording
@@ -105,3 +105,13 @@ def store(upload: BinaryIO) -> tuple[str, int]:
         out.write(_encode(pcm))
     os.replace(temporary, target / name)
     return name, round(seconds)
+
+
+def send(name: str | None, download_name: str):
+    """The stored MP3 as a response (never cached by shared caches), or 404 if there is none."""
+    path = path_of(name) if name else None
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="audio/mpeg", conditional=True, max_age=0, download_name=download_name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from coprod import audit, times
 from coprod.extensions import db
+from coprod.models.auth import helped_by
 from coprod.mail import send_email
 from coprod.models import (AgendaItem, Board, Group, GroupMember, Meeting, MeetingStatus, Membership, MeToo, Question,
                            QuestionStatus, SignIn, User, utcnow)
@@ -209,18 +210,12 @@ def outcome(question: Question) -> Question:
 
 # ---- asking -------------------------------------------------------------------------------------
 
-def _helper(sign_in: SignIn | None) -> dict:
-    helped = sign_in is not None and sign_in.helping_since_dt is not None
-    return {"helper_id": sign_in.helper_id if helped else None,
-            "helper_name": sign_in.helper_display_name if helped else None}
-
-
 def start(meeting: Meeting, user: User, sign_in: SignIn | None) -> Question:
     """A draft question for this meeting; nothing is sent until the person says so."""
     if not taking_questions(meeting):
         raise TooLate(_("This meeting is not taking questions."))
     question = Question(board_id=meeting.board_id, meeting_id=meeting.id, asker_id=user.id,
-                        status=QuestionStatus.DRAFT, **_helper(sign_in))
+                        status=QuestionStatus.DRAFT, **helped_by(sign_in))
     db.session.add(question)
     db.session.flush()
     return question
@@ -247,7 +242,7 @@ def set_words(question: Question, *, text: str, audio: tuple[str, int] | None, r
     elif remove_audio:
         # The old file stays on disk: nothing is deleted, it is only no longer part of the question.
         question.audio_name = question.audio_seconds = None
-    question.helper_id, question.helper_name = _helper(sign_in).values()
+    question.helper_id, question.helper_name = helped_by(sign_in).values()
     db.session.flush()
 
 
@@ -307,7 +302,7 @@ def me_too(question: Question, user: User, sign_in: SignIn | None) -> None:
         raise QuestionRefused(_("You cannot say \"me too\" to this question."))
     if question.asker_id == user.id:
         raise QuestionRefused(_("This is your own question. It already counts for you."))
-    if not _add_me_too(question.id, user.id, _helper(sign_in)["helper_id"]):
+    if not _add_me_too(question.id, user.id, helped_by(sign_in)["helper_id"]):
         raise QuestionRefused(_("You already said you want to ask this too. It counts once."))
     audit.record("question.me-too", target=question, board=question.meeting.board, actor=user)
     db.session.flush()

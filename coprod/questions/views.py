@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -212,13 +212,13 @@ def move(slug: str, question_id: int):
     question = _draft_or_404(question_id)
     if question.status != QuestionStatus.DRAFT:
         return _not_a_draft(question)
+    open_meetings = services.meetings_taking_questions(g.board)
     form = MeetingChoiceForm()
-    form.meeting.choices = choices((str(m.id), m.title) for m in services.meetings_taking_questions(g.board))
+    form.meeting.choices = choices((str(m.id), m.title) for m in open_meetings)
     if not form.validate_on_submit():
         flash(_("Choose a meeting."), "error")
         return redirect(url_for("questions.check", slug=slug, question_id=question.id))
-    services.move_to(question, next(m for m in services.meetings_taking_questions(g.board)
-                                    if str(m.id) == form.meeting.data))
+    services.move_to(question, next(m for m in open_meetings if str(m.id) == form.meeting.data))
     db.session.commit()
     flash(_("Your question is now for %(meeting)s. Check it and send it.", meeting=question.meeting.title), "success")
     return redirect(url_for("questions.check", slug=slug, question_id=question.id))
@@ -241,13 +241,9 @@ def recording(slug: str, question_id: int):
     question = services.own_question(g.board, question_id, current_user)
     if question is None and meetings.may_manage(g.board, current_user):
         question = services.question_on(g.board, question_id)
-    path = recordings.path_of(question.audio_name) if question is not None and question.audio_name else None
-    if path is None:
+    if question is None:
         abort(404)
-    response = send_file(path, mimetype="audio/mpeg", conditional=True, max_age=0,
-                         download_name=f"question-{question.id}.mp3")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return recordings.send(question.audio_name, f"question-{question.id}.mp3")
 
 
 # ---- following questions ------------------------------------------------------------------------

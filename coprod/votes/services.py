@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coprod import audit
 from coprod.extensions import db
+from coprod.models.auth import helped_by
 from coprod.models import (Ballot, Board, Choice, Proposal, ProposalState, Role, RoomCount, SignIn,
                            User, Vote, utcnow)
 
@@ -158,13 +159,11 @@ def record_vote(session: Session, proposal: Proposal, user: User, choice: Choice
                 sign_in: SignIn | None) -> None:
     """Count `choice` as this person's vote, replacing any earlier one. Safe to run at the same time
     as any number of other attempts by the same person."""
-    helped = sign_in is not None and sign_in.helping_since_dt is not None
     values = {
         "proposal_id": proposal.id, "now": utcnow(), "choice_id": choice.id,
         "voter_key": voter_key(proposal.id, user.id), "user_id": user.id,
         "open_choice_id": None if proposal.is_secret else choice.id,
-        "helper_id": sign_in.helper_id if helped else None,
-        "helper_name": sign_in.helper_display_name if helped else None,
+        **helped_by(sign_in),
     }
     for statement in _vote_statements(session.get_bind().dialect.name):
         session.execute(statement, values)

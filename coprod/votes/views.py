@@ -6,15 +6,14 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from coprod import times
 from coprod.accounts import sessions
 from coprod.easyread import review as easyread
 from coprod.extensions import db
 from coprod.forms import choices
-from coprod.models import Board, ProposalState, Role, utcnow
-from coprod.permissions import PUBLIC, access, board_roles
+from coprod.models import ProposalState, Role, utcnow
+from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
 from coprod.votes import services
 from coprod.votes.forms import CUSTOM_CHOICES, ProposalForm, VoteForm, room_count_form
 
@@ -32,10 +31,7 @@ def _proposal_or_404(proposal_id: int):
 
 
 def _public_proposal_or_404(slug: str, proposal_id: int):
-    board = db.session.scalar(select(Board).where(Board.slug == slug))
-    if board is None:
-        abort(404)
-    g.board = board
+    public_board_or_404(slug)
     return _proposal_or_404(proposal_id)
 
 
