@@ -66,6 +66,9 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "COPROD_HTTPS": https,
+        # How many proxies (e.g. nginx) stand in front: then the address in X-Forwarded-For is the
+        # tablet's, which sign-in throttling needs. 0 (no proxy) trusts no such header.
+        "PROXY_COUNT": int(os.environ.get("COPROD_PROXY_COUNT", "0") or 0),
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open during a meeting must still send
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
