@@ -28,14 +28,15 @@ class PictureField(Field):
     def __init__(self, label=None, validators=None, browse=True, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.browse = browse
-        self.query = ""
+        self.query = self.typed_query = ""
         self.find_pressed = False
         self.found_count: int | None = None  # set by cards() after a search
 
     def process(self, formdata, data=None, extra_filters=None):
         super().process(formdata, data, extra_filters)
         if formdata is not None:
-            self.query = (formdata.get(self.name + FIND_SUFFIX) or "").strip()[:100]
+            self.typed_query = formdata.get(self.name + FIND_SUFFIX) or ""  # shown back as typed
+            self.query = self.typed_query.strip()[:100]
             self.find_pressed = formdata.get(FIND_BUTTON) == self.name
 
     def process_formdata(self, valuelist):
@@ -69,7 +70,7 @@ def picture_field(label, default, *, browse=True, optional=False):
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("The picture"), description=_l("A photo or picture: PNG, JPEG, WebP or GIF. Up to 5 MB."))
+    file = FileField(_l("The picture"))
     # A picture already checked and waiting for its alt text, so it is never chosen twice.
     kept = HiddenField()
     alt_text = TextAreaField(_l("Say what the picture shows"),
