@@ -41,7 +41,8 @@ class Card:
     name: str
     label: str
     url: str
-    words: str
+    words: str  # its own words: a typed word may be the start of one
+    names: str = ""  # Unicode's English name: see _name_word_matches
     is_upload: bool = False
 
 
@@ -103,9 +104,17 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def _matches(query_words: list[str], text: str) -> bool:
-    words = _words(text)
-    return all(any(word.startswith(q) for word in words) for q in query_words)
+def _name_word_matches(word: str, q: str) -> bool:
+    """Unicode's names are long and full of other words ("busts in silhouette", "business suit"): a
+    short word must match a whole word there (or its plural); from 4 letters on, the start is enough."""
+    return word == q or word == q + "s" or (len(q) >= 4 and word.startswith(q))
+
+
+def _matches(query_words: list[str], words: str, names: str = "") -> bool:
+    """Every word typed starts a word of the picture's own words, or matches a word of its Unicode name."""
+    own, named = _words(words), _words(names)
+    return all(any(word.startswith(q) for word in own) or any(_name_word_matches(word, q) for word in named)
+               for q in query_words)
 
 
 def _upload_card(found: Uploaded) -> Card:
@@ -114,13 +123,12 @@ def _upload_card(found: Uploaded) -> Card:
 
 
 def _meaning_card(name: str) -> Card:
-    label = str(symbols.MEANINGS[name][1])
-    words = " ".join({name.replace("-", " "), str(symbols.MEANINGS[name][1]), symbols.unicode_words(name)})
-    return Card(name, label, picture_url(name), f"{label} {words}")
+    label = str(symbols.MEANINGS[name][1])  # in the page's language; the name is English
+    return Card(name, label, picture_url(name), f"{label} {name.replace('-', ' ')}", symbols.unicode_words(name))
 
 
-def _openmoji_card(name: str, words: str) -> Card:
-    return Card(name, words.capitalize(), url_for("pictures.picture", name=name, v=symbols.VERSION), words)
+def _openmoji_card(name: str, names: str) -> Card:
+    return Card(name, names.capitalize(), url_for("pictures.picture", name=name, v=symbols.VERSION), "", names)
 
 
 def browse() -> list[Card]:
@@ -137,12 +145,13 @@ def search(query: str, limit: int = MAX_FOUND) -> list[Card]:
     if not query_words:
         return []
     found = [_upload_card(u) for u in uploaded().values() if _matches(query_words, f"{u.alt_text} {u.search_words}")]
-    found += [card for name in symbols.MEANINGS if _matches(query_words, (card := _meaning_card(name)).words)]
+    found += [card for name in symbols.MEANINGS
+              if _matches(query_words, (card := _meaning_card(name)).words, card.names)]
     shown_codes = {symbols.code_of(card.name) for card in found if not card.is_upload}
     for name, words in symbols.openmoji_symbols().items():
         if len(found) >= limit:
             break
-        if _matches(query_words, words) and symbols.code_of(name) not in shown_codes:
+        if _matches(query_words, "", words) and symbols.code_of(name) not in shown_codes:
             found.append(_openmoji_card(name, words))
     return found[:limit]
 

@@ -6,9 +6,12 @@
   function words(text) {
     return (text || "").toLocaleLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
-  function matches(wanted, cardWords) {
+  // As the server does: a typed word starts one of the picture's own words, or matches a word of
+  // its Unicode name (whole, or plural; the start is enough from 4 letters on).
+  function matches(wanted, own, names) {
     return wanted.every(function (w) {
-      return cardWords.some(function (c) { return c.indexOf(w) === 0; });
+      return own.some(function (c) { return c.indexOf(w) === 0; }) ||
+        names.some(function (c) { return c === w || c === w + "s" || (w.length >= 4 && c.indexOf(w) === 0); });
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
@@ -18,13 +21,14 @@
       var none = picker.querySelector("[data-picture-none]");
       var cards = Array.prototype.slice.call(picker.querySelectorAll("[data-words]"));
       if (!box) { return; }
-      var cardWords = cards.map(function (card) { return words(card.getAttribute("data-words")); });
+      var own = cards.map(function (card) { return words(card.getAttribute("data-words")); });
+      var names = cards.map(function (card) { return words(card.getAttribute("data-names")); });
       box.addEventListener("input", function () {
         var wanted = words(box.value);
         var shown = 0;
         cards.forEach(function (card, i) {
           var chosen = card.querySelector("input:checked");
-          var show = !wanted.length || !!chosen || matches(wanted, cardWords[i]);
+          var show = !wanted.length || !!chosen || matches(wanted, own[i], names[i]);
           card.hidden = !show;
           if (show && !chosen) { shown += 1; }
         });
