@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import Field, HiddenField, StringField, TextAreaField, ValidationError
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired
 
 from coprod.forms import MaxLength, PlainText, required, strip
@@ -32,7 +33,7 @@ class PictureField(Field):
         self.find_pressed = False
         self.found_count: int | None = None  # set by cards() after a search
 
-    def process(self, formdata, data=None, extra_filters=None):
+    def process(self, formdata, data=unset_value, extra_filters=None):
         super().process(formdata, data, extra_filters)
         if formdata is not None:
             self.typed_query = formdata.get(self.name + FIND_SUFFIX) or ""  # shown back as typed

@@ -45,6 +45,10 @@ class Card:
     names: str = ""  # Unicode's English name: see _name_word_matches
     is_upload: bool = False
 
+    @property
+    def upload_id(self) -> int | None:
+        return int(self.name.removeprefix(UPLOAD_PREFIX)) if self.is_upload else None
+
 
 def uploaded() -> dict[int, Uploaded]:
     """The pictures in the library now, newest first, loaded once per request."""
