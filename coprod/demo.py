@@ -69,7 +69,8 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
     _group(main_board, people)
     db.session.flush()
     _proposals(main_board, people)
-    _meetings(main_board, people)
+    own_pictures = _pictures(people["Helen Carter"][1])
+    _meetings(main_board, people, own_pictures)
     from coprod.follow.demo import load as load_follow
 
     load_follow(main_board, people)
@@ -168,7 +169,69 @@ def _proposals(board: Board, people: dict) -> None:
     set_room_counts(topic, {c.id: n for c, n in zip(topic.choices, (3, 2, 6))}, by=helen)
 
 
-def _meetings(board: Board, people: dict) -> None:
+LIBRARY_ALT = "Riverside Library: a red brick building with a blue door and big windows."
+BUS_ALT = "A green Riverside bus, number 12, at the bus stop."
+
+
+def _draw_library():
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (190, 225, 245))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 400, 640, 480), fill=(120, 170, 90))
+    draw.rectangle((110, 170, 530, 410), fill=(170, 70, 50), outline=(60, 30, 20), width=4)
+    draw.polygon([(90, 175), (320, 60), (550, 175)], fill=(80, 80, 90))
+    for x in (150, 250, 390, 470):
+        draw.rectangle((x - 30, 220, x + 20, 300), fill=(250, 240, 200), outline=(60, 30, 20), width=3)
+    draw.rectangle((290, 300, 350, 410), fill=(40, 80, 170), outline=(20, 30, 60), width=3)
+    return image
+
+
+def _draw_bus():
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 400), (230, 235, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 330, 640, 400), fill=(90, 90, 95))
+    draw.rounded_rectangle((60, 110, 580, 320), radius=30, fill=(20, 140, 70), outline=(10, 60, 30), width=5)
+    for x in range(100, 480, 95):
+        draw.rectangle((x, 140, x + 70, 200), fill=(210, 235, 250), outline=(10, 60, 30), width=3)
+    draw.rectangle((490, 140, 560, 290), fill=(210, 235, 250), outline=(10, 60, 30), width=3)
+    draw.rectangle((470, 60, 560, 110), fill=(250, 200, 40))
+    draw.text((495, 70), "12", fill=(0, 0, 0), font_size=30)
+    for x in (160, 470):
+        draw.ellipse((x - 40, 280, x + 40, 360), fill=(30, 30, 30))
+    return image
+
+
+def _pictures(uploader: User) -> dict[str, str]:
+    """Two of the board's own pictures in the library (drawn here, so the repository holds no image
+    files), made by the same checks as an upload. Returns {"library": name, "bus": name}."""
+    import io
+
+    from coprod.models import Picture
+    from coprod.pictures import uploads
+
+    made = {}
+    for key, alt_text, words, draw in (("library", LIBRARY_ALT, "library, meeting room, Mill Lane", _draw_library),
+                                       ("bus", BUS_ALT, "bus, travel, transport", _draw_bus)):
+        picture = db.session.scalar(select(Picture).where(Picture.alt_text == alt_text,
+                                                          Picture.removed_dt.is_(None)))
+        if picture is None or uploads.path_of(picture.file_name) is None:
+            data = io.BytesIO()
+            draw().save(data, format="PNG")
+            checked = uploads.make(data)
+            if picture is None:
+                picture = Picture(alt_text=alt_text, search_words=words, uploaded_by_id=uploader.id, file_name="")
+                db.session.add(picture)
+            picture.file_name = uploads.keep(checked)
+            picture.width, picture.height = checked.width, checked.height
+            db.session.flush()
+        made[key] = picture.name
+    return made
+
+
+def _meetings(board: Board, people: dict, own_pictures: dict[str, str]) -> None:
     """A past meeting with its minutes, one with a published agenda, and one taking questions soon."""
     from datetime import datetime, time, timedelta
 
@@ -189,7 +252,8 @@ def _meetings(board: Board, people: dict) -> None:
 
     def meeting(title, about, days, status, deadline_days, items, **fields):
         made = Meeting(board_id=board.id, title=title, about=about, starts_dt=local(days, 13, 30),
-                       ends_dt=local(days, 15, 30), place=library[0], place_notes=library[1], place_picture="place",
+                       ends_dt=local(days, 15, 30), place=library[0], place_notes=library[1],
+                       place_picture=own_pictures["library"],
                        question_deadline_dt=local(deadline_days, 17), status=status, created_by_id=helen.id,
                        **fields)
         db.session.add(made)
@@ -253,7 +317,7 @@ def _meetings(board: Board, people: dict) -> None:
         MeetingStatus.TAKING_QUESTIONS, 84, [
             ("Feeling safe on the bus",
              "Some people feel scared on the bus.\nThe bus company will come to talk to us.",
-             "place", "Riverside Buses", 10, 30, ""),
+             own_pictures["bus"], "Riverside Buses", 10, 30, ""),
             ("Hate crime: how to tell the police",
              "Hate crime is when someone hurts or scares you because of who you are.\n"
              "The police will tell us how to report it.", "safe", "Riverside Police", 40, 30, ""),

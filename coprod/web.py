@@ -79,7 +79,8 @@ def _register_error_pages(app: Flask) -> None:
         db.session.rollback()
         if error.code in (301, 302, 303, 307, 308) or error.code is None:
             return error
-        template = {403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html"}.get(
+        template = {403: "errors/403.html", 404: "errors/404.html", 413: "errors/413.html",
+                    429: "errors/429.html"}.get(
             error.code, "errors/other.html"
         )
         return render_template(template, error=error), error.code
@@ -103,6 +104,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     # A global (not a context value) so that imported macros can use it too.
     app.jinja_env.globals["picture_url"] = pictures.picture_url
+    app.jinja_env.globals["picture_alt"] = pictures.picture_alt
 
     @app.context_processor
     def shell_values():

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from conftest import sign_in
 from coprod.models import (Action, AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus,
-                           Proposal, Question, QuestionStatus, Record, RecordStatus, Role, utcnow)
+                           Picture, Proposal, Question, QuestionStatus, Record, RecordStatus, Role, utcnow)
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
@@ -26,6 +26,14 @@ INTENDED = {
     "main.help": ANYONE,
     "main.about": ANYONE,
     "pictures.picture": ANYONE,
+    # The picture library is public (its pictures are on public pages anyway); our own pictures
+    # are added and removed by any board's secretary, like the jargon buster's words.
+    "pictures.library": ANYONE,
+    "pictures.file": ANYONE,
+    "pictures.upload": SECRETARY_ANYWHERE,
+    "pictures.waiting": SECRETARY_ANYWHERE,
+    "pictures.uploaded": SECRETARY_ANYWHERE,
+    "pictures.remove": SECRETARY_ANYWHERE,
     # Audio files: anyone holding the key (a SHA-256 of words they were shown); see README "Audio".
     "audio.clip": ANYONE,
     "audio.clip_status": ANYONE,
@@ -227,6 +235,10 @@ def people(factory, make_client, db):
         session.add(action)
         session.flush()
         record_id, action_id = record.id, action.id
+        picture = Picture(file_name="f" * 32 + ".webp", alt_text="Our bus.", width=10, height=10)
+        session.add(picture)
+        session.flush()
+        picture_id = picture.id
     users = {
         "member": factory.person("A Member", board=board, role=Role.MEMBER),
         "carer": factory.person("A Carer", board=board, role=Role.CARER),
@@ -240,7 +252,7 @@ def people(factory, make_client, db):
               "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,
               "proposal_id": proposal_id, "meeting_id": meeting_id, "item_id": item_id,
               "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id,
-              "feedback_id": 1}
+              "feedback_id": 1, "picture_id": picture_id, "file_name": "0" * 32 + ".webp"}
     return users, values
 
 

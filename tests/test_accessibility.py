@@ -56,7 +56,9 @@ ALL_VIEWPORTS = list(bs.VIEWPORTS)        # tablet-portrait first: links, screen
 
 # Not pages: files and pictures (collect_links already drops /static/ and .svg/.png/... files).
 # Also data files (open data downloads, the Atom feed) and the JSON API: not pages for people.
-NOT_PAGES = re.compile(r"^/(static|pictures|audio|api)/|\.(csv|json|atom)$", re.IGNORECASE)
+# The picture library's pages are pages; its files (symbols, uploads, a picture waiting for its words) are not.
+NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom)$",
+                       re.IGNORECASE)
 # GET links that would sign someone in/out or change data if a careless app exposed them.
 STATE_CHANGING = re.compile(
     r"/(sign-out|signout|logout|log-out|language|revoke|delete|remove|stop|cards?)(/|$)"
@@ -585,7 +587,7 @@ def test_every_page_passes_axe_for_every_role(site, browser, report):
 # ---------------------------------------------------------------------------
 
 SIGNED_OUT_FORMS = ["/sign-in/code", "/sign-in/email", "/sign-in/password"]
-SECRETARY_FORMS = ["/boards/riverside-ld/people/new", "/boards/riverside-ld/said-did/new",
+SECRETARY_FORMS = ["/boards/riverside-ld/people/new", "/boards/riverside-ld/said-did/new", "/pictures/new",
                    "/boards/riverside-ld/said-did/1/actions/new", "/boards/riverside-ld/said-did/1/actions/1"]
 
 
@@ -601,7 +603,8 @@ def check_error_state(page, site: Site, role: str, path: str) -> list[Failure]:
     if response is None or response.status >= 400:
         fail("-", f"form page answered with HTTP status {response and response.status}")
         return failures
-    submit = page.locator("main form[method=post] button[type=submit]").first
+    # The form's own button (a picture picker's "Find pictures" comes before it and saves nothing).
+    submit = page.locator("main form[method=post] button[type=submit]:not([data-find-pictures])").first
     with page.expect_navigation():
         submit.click()
     page.wait_for_load_state("load")

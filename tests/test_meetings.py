@@ -175,7 +175,7 @@ def test_bad_meetings_get_clear_messages_and_keep_what_was_typed(board_people, s
         ({"ends": "13:00"}, ["The meeting must end after it starts."]),
         ({"ends": "half past"}, ["Type a time, like 14:30."]),
         ({"online_url": "javascript:alert(1)"}, ["Type the whole web address. It starts with https://"]),
-        ({"place_picture": "not-a-picture"}, ["Choose one of the answers shown."]),
+        ({"place_picture": "not-a-picture"}, ["Choose a picture from the pictures shown."]),
     ]
     for overrides, messages in cases:
         response = office.post(f"{BOARD}/meetings/new", _meeting_data(**overrides))

@@ -12,7 +12,7 @@ from coprod.extensions import db as _db
 from sqlalchemy import select
 
 from coprod.models import (AgendaItem, AuditEvent, Ballot, Board, Choice, LoginCard, Meeting, MeetingStatus,
-                           Membership, MeToo, GlossaryTerm, Proposal, Question, QuestionStatus, Role, User, Vote, utcnow)
+                           Membership, MeToo, GlossaryTerm, Picture, Proposal, Question, QuestionStatus, Role, User, Vote, utcnow)
 from coprod.query_count import count_queries
 
 MAX_QUERIES = 10
@@ -64,6 +64,13 @@ PAGES = [
     ("secretary", "/boards/riverside-ld/meetings/{coming}/manage"),
     (None, "/boards/riverside-ld/meetings/{coming}/pack"),
     ("member", "/boards/riverside-ld/meetings/{coming}"),
+    # The picture library and a writing form that chooses from it (with a search done).
+    (None, "/pictures"),
+    (None, "/pictures?q=bus"),
+    ("secretary", "/pictures/new"),
+    ("secretary", "/pictures/upload-{picture}"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/new"),
+    ("secretary", "/jargon-buster/new"),
 ]
 
 
@@ -94,9 +101,14 @@ def _grow(db, board_id: int, target_id: int, proposal_id: int, size: int, tag: s
 
 
 def _grow_meetings(db, board_id: int, meeting_id: int, size: int, tag: str):
-    """Add `size` more agenda items (each with a proposal) and `size // 10` more meetings."""
+    """Add `size` more agenda items (each with a proposal and one of `size` more uploaded pictures)
+    and `size // 10` more meetings."""
     with db.context() as session:
-        items = [AgendaItem(meeting_id=meeting_id, title=f"Item {tag}{i}", position=1000 + i,
+        pictures = [Picture(file_name=f"{tag}{i:031x}.webp", alt_text=f"Our bus {tag}{i}", search_words="bus",
+                            width=10, height=10) for i in range(size)]
+        session.add_all(pictures)
+        session.flush()
+        items = [AgendaItem(meeting_id=meeting_id, title=f"Item {tag}{i}", position=1000 + i, picture=pictures[i].name,
                             starts_after_minutes=i, length_minutes=5, minutes_text="We talked.") for i in range(size)]
         session.add_all(items)
         session.flush()
@@ -214,8 +226,12 @@ def test_pages_make_few_queries_and_do_not_grow_with_data(app, factory, make_cli
                          status=MeetingStatus.AGENDA_PUBLISHED, starts_dt=utcnow() + timedelta(days=9))
         session.add(coming)
         session.flush()
+        picture = Picture(file_name="0" * 32 + ".webp", alt_text="Riverside Library.", width=10, height=10)
+        session.add(picture)
+        session.flush()
+        item.picture = picture.name
         ids = {"target": target.id, "proposal": proposal.id, "meeting": meeting.id, "item": item.id,
-               "question": lead.id, "draft": draft.id, "coming": coming.id}
+               "question": lead.id, "draft": draft.id, "coming": coming.id, "picture": picture.id}
 
     _grow(db, board.id, target.id, ids["proposal"], 10, "a")
     _grow_meetings(db, board.id, ids["meeting"], 10, "a")

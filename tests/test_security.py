@@ -46,7 +46,7 @@ def test_every_form_post_without_a_csrf_token_is_refused(app, factory, signed_in
     sam = factory.person("Sam Taylor", board=board)
     values = {"slug": board.slug, "user_id": sam.id, "card_id": 1, "token": "x", "group_id": 1, "member_id": 1, "proposal_id": 1,
               "meeting_id": 1, "item_id": 1, "record_id": 1, "action_id": 1,
-              "question_id": 1, "word": "commissioner"}
+              "question_id": 1, "word": "commissioner", "picture_id": 1}
     checked = 0
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:
@@ -94,6 +94,8 @@ def test_uploaded_names_and_text_are_escaped(factory, signed_in):
 def test_pictures_cannot_escape_their_folder(client):
     for name in ["..%2F..%2Fetc%2Fpasswd", "vote.svg%00", "VOTE"]:
         assert client.get(f"/pictures/{name}.svg").status_code == 404
+    for name in ["..%2Fsecret_key", "..%2F..%2Fsecret_key", "pending%2F" + "0" * 32 + ".webp", "0" * 32 + ".png"]:
+        assert client.get(f"/pictures/files/{name}").status_code == 404
 
 
 def test_a_proxy_count_from_the_environment_trusts_that_many_forwarded_addresses(monkeypatch):

@@ -9,7 +9,7 @@ from wtforms import DateField, SelectMultipleField, StringField, TextAreaField, 
 
 from coprod.forms import ChoiceField, ListField, MaxLength, PlainText, choices, required, strip
 from coprod.models import ActionStatus, Feeling
-from coprod.votes.forms import picture_choices
+from coprod.pictures.forms import picture_field
 
 # Topics a record can be filed under (the tracker filters by them): value -> (label, picture).
 TOPICS = {
@@ -84,8 +84,7 @@ class RecordForm(FlaskForm):
     topic = ListField(_l("Topic"), choices=choices([(k, v[0]) for k, v in TOPICS.items()]), default="other",
                       validators=[required(_l("Choose a topic."))])
     did_text = text(_l("We did"), description=_l("What was done or decided, in easy read. Short sentences."))
-    did_picture = ListField(_l("Picture for what we did"), choices=picture_choices(), default="yes",
-                            validators=[required(_l("Choose a picture."))])
+    did_picture = picture_field(_l("Picture for what we did"), "yes")
 
 
 class ActionForm(FlaskForm):

@@ -23,6 +23,7 @@ from coprod.meetings import services as meetings
 from coprod.models import ActionStatus, Feeling, Role
 from coprod.models.follow import Feedback
 from coprod.permissions import PUBLIC, SIGNED_IN, access, board_roles, public_board_or_404
+from coprod.pictures.forms import finding_pictures
 from coprod.questions import recordings
 from coprod.votes import services as votes
 
@@ -314,7 +315,7 @@ def _refused_on(form, refusal: services.FollowRefused) -> None:
 def new_record(slug: str):
     """Write a "You said, we did" record. It is a draft until you publish it."""
     form = _record_form()
-    if form.validate_on_submit():
+    if not finding_pictures() and form.validate_on_submit():
         try:
             made = services.create_record(g.board, by=current_user, **_record_fields(form))
         except services.FollowRefused as refusal:
@@ -333,7 +334,7 @@ def edit_record(slug: str, record_id: int):
     """Change what a record says."""
     found = _record_or_404(record_id, drafts=True)
     form = _record_form(found)
-    if form.validate_on_submit():
+    if not finding_pictures() and form.validate_on_submit():
         try:
             services.update_record(found, by=current_user, **_record_fields(form))
         except services.FollowRefused as refusal:

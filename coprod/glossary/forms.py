@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
-from coprod.forms import ListField, MaxLength, PlainText, required, strip
-from coprod.votes.forms import picture_choices
+from coprod.forms import MaxLength, PlainText, required, strip
+from coprod.pictures.forms import picture_field
 
 
 class TermForm(FlaskForm):
@@ -22,5 +22,4 @@ class TermForm(FlaskForm):
                             description=_l("One or two short sentences."), filters=[strip],
                             validators=[required(_l("Type what it means.")), DataRequired(_l("Type what it means.")),
                                         MaxLength(400), PlainText()])
-    picture = ListField(_l("Picture"), choices=picture_choices(), default="book",
-                        validators=[required(_l("Choose a picture."))])
+    picture = picture_field(_l("Picture"), "book")

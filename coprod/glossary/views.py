@@ -11,6 +11,7 @@ from coprod.extensions import db
 from coprod.glossary import matcher, services
 from coprod.glossary.forms import TermForm
 from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
+from coprod.pictures.forms import finding_pictures
 
 blueprint = Blueprint("glossary", __name__, url_prefix="/jargon-buster")
 blueprint.add_app_template_filter(matcher.mark_for_page, "jargon")
@@ -60,7 +61,7 @@ def new_term():
     form = TermForm()
     if request.method == "GET" and request.args.get("term"):
         form.term.data = request.args["term"][:80]  # from the easy-read check: "add it to the jargon buster"
-    if form.validate_on_submit() and (done := _save(form)):
+    if not finding_pictures() and form.validate_on_submit() and (done := _save(form)):
         return done
     return render_template("glossary/form.html", form=form, term=None), 400 if form.errors else 200
 
@@ -74,6 +75,6 @@ def edit_term(word: str):
     form = TermForm()
     if request.method == "GET":
         form.process(obj=found)
-    if form.validate_on_submit() and (done := _save(form, found)):
+    if not finding_pictures() and form.validate_on_submit() and (done := _save(form, found)):
         return done
     return render_template("glossary/form.html", form=form, term=found), 400 if form.errors else 200

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from coprod import pictures
 from coprod.extensions import db
 from coprod.models import Board
-from coprod.permissions import PUBLIC, access
+from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
 
 blueprint = Blueprint("main", __name__)
 
@@ -22,7 +22,8 @@ def home():
         boards = [m.board for m in current_user.memberships]
         if current_user.is_admin and not boards:
             boards = list(db.session.scalars(select(Board).order_by(Board.name).limit(20)))
-        return render_template("main/home.html", boards=boards)
+        return render_template("main/home.html", boards=boards,
+                               may_add_pictures=SECRETARY_ANYWHERE.allows(current_user, None))
     boards = list(db.session.scalars(select(Board).order_by(Board.name).limit(20)))
     return render_template("main/welcome.html", boards=boards)
 

@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, Optional
 from coprod.easyread.review import EasyReadChecked
 from coprod.forms import ChoiceField, ListField, MaxLength, PlainText, choices, required, strip
 from coprod.models import MeetingStatus
-from coprod.votes.forms import WhenField, picture_choices
+from coprod.pictures.forms import picture_field
+from coprod.votes.forms import WhenField
 
 STATUS_LABELS = {
     MeetingStatus.PLANNED: _l("Planned"),
@@ -94,8 +95,7 @@ class MeetingForm(FlaskForm):
                   description=_l("For example: Riverside Library, Mill Lane."))
     place_notes = _easy_read(_l("About the place"),
                              _l("How to get there. Step-free access, hearing loop, quiet room."), 2000)
-    place_picture = ListField(_l("Picture for the place"), choices=picture_choices(), default="board",
-                              validators=[required(_l("Choose a picture."))])
+    place_picture = picture_field(_l("Picture for the place"), "board")
     online_url = _text(_l("Link to join online (you can leave this empty)"), maximum=500,
                        description=_l("The whole web address, starting with https://"))
     question_deadline = WhenField(_l("Questions must be sent by (you can leave this empty)"),
@@ -109,8 +109,7 @@ class AgendaItemForm(EasyReadChecked, FlaskForm):
     title = _text(_l("What is this item about?"), _l("Type what this item is about."),
                   description=_l("A few words. For example: Short breaks for families."))
     summary = _easy_read(_l("Say more in easy read"), _l("Short sentences. One idea in each."), 2000)
-    picture = ListField(_l("Picture"), choices=picture_choices(), default="talk",
-                        validators=[required(_l("Choose a picture."))])
+    picture = picture_field(_l("Picture"), "talk")
     presenter = _text(_l("Who talks about it? (you can leave this empty)"), maximum=120,
                       description=_l("A name or a job. For example: David Okafor, commissioner."))
     starts = ClockField(_l("What time does it start? (you can leave this empty)"), validators=[Optional()],

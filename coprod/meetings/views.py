@@ -18,6 +18,7 @@ from coprod.meetings.forms import (STATUS_LABELS, STATUS_PICTURES, AgendaItemFor
                                    StatusForm, minutes_form)
 from coprod.models import MeetingStatus, Role, utcnow
 from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
+from coprod.pictures.forms import finding_pictures
 from coprod.questions import services as questions
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/boards/<slug>/meetings")
@@ -125,7 +126,7 @@ def _meeting_fields(form: MeetingForm, *, was=None) -> dict | None:
 def new_meeting(slug: str):
     """Plan a meeting: when, where, and the deadline for questions."""
     form = MeetingForm()
-    if form.validate_on_submit() and (fields := _meeting_fields(form)):
+    if not finding_pictures() and form.validate_on_submit() and (fields := _meeting_fields(form)):
         made = services.create_meeting(g.board, by=current_user, **fields)
         db.session.commit()
         flash(_("The meeting is planned. Now add the agenda items."), "success")
@@ -143,7 +144,7 @@ def edit_meeting(slug: str, meeting_id: int):
         form.process(obj=found, starts=times.form_value(found.starts_dt),
                      ends=times.form_value(found.ends_dt).time() if found.ends_dt else None,
                      question_deadline=times.form_value(found.question_deadline_dt))
-    if form.validate_on_submit() and (fields := _meeting_fields(form, was=found)):
+    if not finding_pictures() and form.validate_on_submit() and (fields := _meeting_fields(form, was=found)):
         services.update_meeting(found, by=current_user, **fields)
         db.session.commit()
         flash(_("The meeting is saved."), "success")
@@ -215,7 +216,7 @@ def new_item(slug: str, meeting_id: int):
     found = _meeting_or_404(meeting_id)
     form = _item_form()
     findings = []
-    if form.validate_on_submit() and (fields := _item_fields(form, found)):
+    if not finding_pictures() and form.validate_on_submit() and (fields := _item_fields(form, found)):
         findings = easyread.review(form.title.data, form.summary.data)
         if not easyread.hold_back(form, findings):
             item = services.add_item(found, by=current_user, **fields)
@@ -246,7 +247,7 @@ def edit_item(slug: str, meeting_id: int, item_id: int):
         form.process(obj=item, starts=times.form_value(starts).time() if starts else None,
                      length=str(item.length_minutes or ""), proposal=str(linked) if linked else "")
     findings = []
-    if form.validate_on_submit() and (fields := _item_fields(form, found)):
+    if not finding_pictures() and form.validate_on_submit() and (fields := _item_fields(form, found)):
         findings = easyread.review(form.title.data, form.summary.data)
         if not easyread.hold_back(form, findings):
             services.update_item(found, item, by=current_user, **fields)

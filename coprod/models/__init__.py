@@ -9,6 +9,7 @@ from coprod.models.follow import (Action, ActionStatus, ActionUpdate, Feedback, 
                                   Record, RecordQuestion, RecordStatus, UpdateKind)
 from coprod.models.glossary import GlossaryTerm
 from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
+from coprod.models.picture import Picture
 from coprod.models.question import MeToo, Question, QuestionStatus
 from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, RoomCount, Vote
 from coprod.models.user import Group, GroupMember, User
@@ -17,5 +18,5 @@ __all__ = [
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",
     "AgendaItem", "AudioClip", "ClipStatus", "AuditEvent", "Ballot", "Base", "Board", "Choice", "Proposal", "ProposalState", "RoomCount", "Vote", "GlossaryTerm", "Group", "GroupMember", "LoginAttempt", "LoginCard",
-    "MagicLink", "MeToo", "Meeting", "MeetingStatus", "Membership", "Question", "QuestionStatus", "Role", "SignIn", "User", "utcnow",
+    "MagicLink", "MeToo", "Meeting", "MeetingStatus", "Membership", "Picture", "Question", "QuestionStatus", "Role", "SignIn", "User", "utcnow",
 ]

@@ -79,8 +79,9 @@ def my_questions(user: User) -> list[Question]:
     """Everything the person asked, newest first, with what is needed to say what happened."""
     return list(db.session.scalars(
         select(Question).where(Question.asker_id == user.id)
-        .options(selectinload(Question.meeting).selectinload(Meeting.board), selectinload(Question.agenda_item),
-                 selectinload(Question.group),
+        # Many-to-one: joined into the one query (the page also looks up uploaded pictures: keep it under 10).
+        .options(selectinload(Question.meeting).selectinload(Meeting.board), joinedload(Question.agenda_item),
+                 joinedload(Question.group),
                  selectinload(Question.joined_to).selectinload(Question.agenda_item))
         .order_by(Question.created_dt.desc(), Question.id.desc())))
 

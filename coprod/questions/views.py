@@ -37,7 +37,9 @@ def _settings(state) -> None:
                           or str(Path(app.instance_path) / "question-audio"))
     # Bigger than any sound file we accept, so a too-big recording gets a message next to the
     # field (and the typed words are kept) rather than a bare "too large" page.
-    app.config.setdefault("MAX_CONTENT_LENGTH", recordings.MAX_BYTES + 5 * 1024 * 1024)
+    # (Flask's own config has the key, set to None, so setdefault would leave it unlimited.)
+    if not app.config.get("MAX_CONTENT_LENGTH"):
+        app.config["MAX_CONTENT_LENGTH"] = recordings.MAX_BYTES + 5 * 1024 * 1024
 
 
 # ---- asking -------------------------------------------------------------------------------------

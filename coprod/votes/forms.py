@@ -8,8 +8,8 @@ from wtforms import DateTimeLocalField, StringField, TextAreaField, ValidationEr
 from wtforms.validators import Optional
 
 from coprod.easyread.review import EasyReadChecked
-from coprod.forms import ChoiceField, ListField, MaxLength, PlainText, choices, required, strip
-from coprod.pictures import PICTURES
+from coprod.forms import ChoiceField, MaxLength, PlainText, choices, required, strip
+from coprod.pictures.forms import picture_field
 
 CUSTOM_CHOICES = 4
 
@@ -32,10 +32,6 @@ class WholeNumber:
             raise ValidationError(_l("Type a number from 0 to 10000. Type 0 if nobody chose this."))
 
 
-def picture_choices():
-    return choices((name, name.replace("-", " ")) for name in sorted(PICTURES))
-
-
 class ProposalForm(EasyReadChecked, FlaskForm):
     title = StringField(_l("What is the board deciding?"),
                         description=_l("A short question. For example: Should we meet in the library?"),
@@ -43,8 +39,7 @@ class ProposalForm(EasyReadChecked, FlaskForm):
                                                      MaxLength(200), PlainText()])
     body = TextAreaField(_l("Say more in easy read"), description=_l("Short sentences. One idea in each."),
                          filters=[strip], validators=[MaxLength(3000), PlainText()])
-    picture = ListField(_l("Picture"), choices=picture_choices(), default="vote",
-                          validators=[required(_l("Choose a picture."))])
+    picture = picture_field(_l("Picture"), "vote")
     kind = ChoiceField(_l("The answers people can choose"), default="standard", choices=choices([
         ("standard", _l("Yes, No and Not sure")), ("custom", _l("Our own answers (write them below)"))]),
         validators=[required(_l("Choose the answers people can choose."))])
@@ -69,8 +64,9 @@ class ProposalForm(EasyReadChecked, FlaskForm):
 for _n in range(1, CUSTOM_CHOICES + 1):
     setattr(ProposalForm, f"choice_{_n}", StringField(
         _l("Answer %(n)d", n=_n), filters=[strip], validators=[MaxLength(120), PlainText()]))
-    setattr(ProposalForm, f"choice_{_n}_picture", ListField(
-        _l("Picture for answer %(n)d", n=_n), choices=picture_choices(), default="vote", validators=[Optional()]))
+    # Four more pickers on one page: each shows its chosen picture and a search, not the whole library.
+    setattr(ProposalForm, f"choice_{_n}_picture", picture_field(
+        _l("Picture for answer %(n)d", n=_n), "vote", browse=False, optional=True))
 
 
 class VoteForm(FlaskForm):

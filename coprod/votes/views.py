@@ -14,6 +14,7 @@ from coprod.extensions import db
 from coprod.forms import choices
 from coprod.models import ProposalState, Role, utcnow
 from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
+from coprod.pictures.forms import finding_pictures
 from coprod.votes import services
 from coprod.votes.forms import CUSTOM_CHOICES, CastForm, ProposalForm, VoteForm, room_count_form
 
@@ -189,7 +190,7 @@ def new_proposal(slug: str):
     """Make a proposal for the board to vote on."""
     form = ProposalForm()
     findings = []
-    if form.validate_on_submit():
+    if not finding_pictures() and form.validate_on_submit():
         made = _choices_from(form)
         opens, closes = times.to_utc(form.opens.data), times.to_utc(form.closes.data)
         if closes and closes <= utcnow():
