@@ -20,8 +20,9 @@ blueprint.add_app_template_filter(matcher.mark_for_page, "jargon")
 @access(PUBLIC)
 def index():
     """Every word, A to Z, with its picture and meaning."""
-    terms = services.terms_for(services.page_language())
-    return render_template("glossary/index.html", letters=services.by_letter(terms), count=len(terms),
+    language = services.page_language()
+    terms = services.terms_for(language)
+    return render_template("glossary/index.html", letters=services.by_letter(terms, language), count=len(terms),
                            may_edit=SECRETARY_ANYWHERE.allows(current_user, None))
 
 
