@@ -69,6 +69,7 @@ FORMS = [
      {"reason": ["personal", "own"]}, set()),
     ("secretary", "/boards/riverside-ld/questions/{question}/private", ["note"], {}, set()),
     ("secretary", "/jargon-buster/new", ["term", "other_forms", "meaning"], {"picture": ["book"]}, set()),
+    ("secretary", "/boards/riverside-ld/easy-read-check", ["text"], {}, set()),
     ("secretary", "/jargon-buster/commissioner/edit", ["term", "other_forms", "meaning"], {"picture": ["book"]},
      set()),
     ("secretary", "/boards/riverside-ld/said-did/new", RECORD_TEXT, RECORD_CHOICES, set()),
