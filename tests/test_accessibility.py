@@ -1077,7 +1077,7 @@ def test_secretary_sees_the_easy_read_check_and_saves_anyway(site, browser):
         page = context.new_page()
         sign_in(page, site, secretary)
         _new_agenda_item(page, site)
-        page.get_by_label("Title").fill(SEED_TITLE)
+        page.get_by_label("What is this item about?").fill(SEED_TITLE)
         page.locator("textarea[name=summary]").fill(SEED_SUMMARY)
         with page.expect_navigation():
             page.get_by_role("button", name="Add the item").click()

@@ -191,3 +191,13 @@ def test_checked_forms_ask_for_the_live_check(office):
     assert 'src="/static/js/easyread.js"' in page
     proposal = secretary.get("/boards/riverside-ld/proposals/new").get_data(as_text=True)
     assert 'data-easy-read-fields="title body"' in proposal
+
+
+def test_a_finding_in_the_title_and_the_text_is_said_once(office):
+    secretary, meeting_id = office
+    data = {"title": "TCP update", "summary": "The TCP meets.", "picture": "hospital", "presenter": "",
+            "starts": "", "length": "", "proposal": ""}
+    page = secretary.post(f"/boards/riverside-ld/meetings/{meeting_id}/items/new", data).get_data(as_text=True)
+    assert page.count("/jargon-buster/new?term=TCP") == 1 and "We found 1 thing to look at." in page
+    live = secretary.post(LIVE, {"text": "TCP update\nThe TCP meets."}).get_data(as_text=True)
+    assert live.count("What does TCP mean?") == 1

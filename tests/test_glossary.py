@@ -164,6 +164,7 @@ def test_urdu_pages_explain_urdu_words_at_their_first_use(client, db, factory, a
     assert href == "/jargon-buster/" + quote("کمشنر")
     term = client.get(href).get_data(as_text=True)
     assert "کونسل یا این ایچ ایس کا ایک شخص۔" in term and "data-term-card" in term
+    assert "کمشنرز یا کمشنروں" in term  # its other forms, listed the Urdu way
 
 
 def test_the_urdu_a_to_z_follows_the_urdu_alphabet(client, db, app):

@@ -72,7 +72,11 @@ def frequency(word: str, language: str) -> float | None:
 
 
 def _short(sentence: str, limit: int = 80) -> str:
-    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+    """The start of a long sentence, cut between words."""
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def check(text: str, language: str, known: set[str] = frozenset()) -> list[Finding]:

@@ -3,6 +3,7 @@ secretaries and admins. Thin: rules in services."""
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +15,12 @@ from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
 
 blueprint = Blueprint("glossary", __name__, url_prefix="/jargon-buster")
 blueprint.add_app_template_filter(matcher.mark_for_page, "jargon")
+
+
+@blueprint.app_template_filter("or_list")
+def or_list(words) -> str:
+    """"A, B or C" in the page's language (Urdu: "A، B یا C")."""
+    return format_list(list(words), style="or", locale=services.page_language())
 
 
 @blueprint.get("")
