@@ -201,3 +201,14 @@ def test_a_finding_in_the_title_and_the_text_is_said_once(office):
     assert page.count("/jargon-buster/new?term=TCP") == 1 and "We found 1 thing to look at." in page
     live = secretary.post(LIVE, {"text": "TCP update\nThe TCP meets."}).get_data(as_text=True)
     assert live.count("What does TCP mean?") == 1
+
+
+def test_urdu_sentences_end_at_the_urdu_full_stop(app):
+    with app.test_request_context():
+        # Two short sentences (one with no space after "۔"), then one of 25 words, and a rare word.
+        text = ("ہم ہر تین مہینے ملتے ہیں۔کونسل پیسے دے گی۔ ہم اس میٹنگ میں ان گھروں کے بارے میں بات کریں گے جن میں"
+                " لوگ ہسپتال سے نکلنے کے بعد اس سال رہ سکتے ہیں۔ ٹرانسفارمنگ")
+        findings = check(text, "ur")
+        assert [(f.kind, f.where[:8]) for f in findings] == [("long-sentence", "ہم اس می"), ("rare-word", "ٹرانسفار")]
+        assert "25 words" in str(findings[0].advice)
+        assert check("ہم ہر تین مہینے ملتے ہیں۔ کونسل پیسے دے گی۔", "ur") == []
