@@ -58,11 +58,17 @@ def load_config(instance_path: Path) -> dict:
         "SITE_NAME": os.environ.get("COPROD_SITE_NAME", "Coprod"),
         # People stay signed in on their own tablet; each sign-in has its own expiry in the database.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=400),
+        # The cookie outlives the longest sign-in (a year), so it need not be signed and sent again on
+        # every answer: that cost CPU on each of a meeting's 500 votes. It is still sent when it changes.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "COPROD_HTTPS": https,
+        # How many proxies (e.g. nginx) stand in front: then the address in X-Forwarded-For is the
+        # tablet's, which sign-in throttling needs. 0 (no proxy) trusts no such header.
+        "PROXY_COUNT": int(os.environ.get("COPROD_PROXY_COUNT", "0") or 0),
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open during a meeting must still send
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

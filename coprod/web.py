@@ -27,6 +27,9 @@ def init_web(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
+    # Sign-ins are rows in the database that can be ended anywhere (accounts/sessions.py). Flask-Login's
+    # "basic" protection only marks a session "not fresh", which nothing here uses, at a hash per request.
+    login_manager.session_protection = None
 
     from coprod.accounts import sessions
 

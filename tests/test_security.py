@@ -94,3 +94,22 @@ def test_uploaded_names_and_text_are_escaped(factory, signed_in):
 def test_pictures_cannot_escape_their_folder(client):
     for name in ["..%2F..%2Fetc%2Fpasswd", "vote.svg%00", "VOTE"]:
         assert client.get(f"/pictures/{name}.svg").status_code == 404
+
+
+def test_a_proxy_count_from_the_environment_trusts_that_many_forwarded_addresses(monkeypatch):
+    """Behind nginx, sign-in throttling must count each tablet's own address, not the proxy's;
+    without the setting, a forged X-Forwarded-For header changes nothing."""
+    from flask import request
+
+    from coprod import create_app
+    from tests.conftest import config_for_tests
+
+    def address_seen(app):
+        with app.test_request_context("/", headers={"X-Forwarded-For": "203.0.113.7"},
+                                      environ_base={"REMOTE_ADDR": "10.0.0.2"}):
+            app.wsgi_app(request.environ, lambda *a: None)  # runs ProxyFix, if any, on the environ
+            return request.environ.get("REMOTE_ADDR")
+
+    assert address_seen(create_app(config_for_tests())) == "10.0.0.2"
+    monkeypatch.setenv("COPROD_PROXY_COUNT", "1")
+    assert address_seen(create_app(config_for_tests())) == "203.0.113.7"

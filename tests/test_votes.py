@@ -237,3 +237,44 @@ def test_the_live_page_reports_the_state(board_people, signed_in, db):
     assert "Check again" in live and "live.js" in live
     office.post(f"/boards/riverside-ld/proposals/{proposal.id}/open")
     assert sam.get(url).get_json() == {"state": "open"}
+
+
+def test_the_database_applies_the_voting_rules_in_the_statement_that_counts(board_people, app, db):
+    """The quick path used in meetings checks the rules in SQL: test them there, at exact moments."""
+    from datetime import timedelta
+
+    from coprod.extensions import db as _db
+    from coprod.models import utcnow
+    from coprod.votes.services import record_vote
+
+    board, people = board_people
+    opened = utcnow() - timedelta(hours=1)
+    with db.context() as session:
+        proposal = Proposal(board_id=board.id, title="Meet in the library?", opened_dt=opened,
+                            closes_dt=opened + timedelta(minutes=30), voter_roles="carer,member")
+        session.add(proposal)
+        session.flush()
+        yes = Choice(proposal_id=proposal.id, label="Yes")
+        session.add(yes)
+        session.flush()
+        ids = proposal.id, yes.id, board.id, people["sam"].id
+
+    def attempt(at, *, role=Role.MEMBER, board_id=None, choice_id=None):
+        proposal_id, yes_id, own_board, sam = ids
+        with app.app_context():
+            counted = record_vote(_db.session, board_id=board_id or own_board, proposal_id=proposal_id,
+                                  user_id=sam, role=role, choice_id=choice_id or yes_id, sign_in=None, now=at)
+            _db.session.commit()
+            return counted
+
+    assert not attempt(opened - timedelta(seconds=1))              # not open yet
+    assert not attempt(opened + timedelta(minutes=30))             # closes at this moment
+    assert not attempt(opened + timedelta(minutes=1), role=Role.SUPPORTER)  # a role without a vote
+    assert not attempt(opened + timedelta(minutes=1), board_id=ids[2] + 1)  # through another board
+    assert not attempt(opened + timedelta(minutes=1), choice_id=ids[1] + 1)  # not one of its answers
+    assert not attempt(opened + timedelta(minutes=1), role=None)
+    assert db.scalars(select(Vote)) == [] and db.scalars(select(Ballot)) == []
+
+    assert attempt(opened + timedelta(minutes=29, seconds=59))     # the last moment
+    assert attempt(opened + timedelta(minutes=29, seconds=59), role=Role.CARER)  # again: still one
+    assert len(db.scalars(select(Vote))) == 1 and db.scalar(select(Ballot)).choice_id == ids[1]

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import g, session
 from flask_login import login_user, logout_user
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from coprod.accounts.tokens import hash_secret, new_token
 from coprod.extensions import db
@@ -47,8 +47,8 @@ def _sign_in_query():
         .where(SignIn.token_hash == bindparam("token_hash"), SignIn.user_id == bindparam("user_id"))
         .options(
             joinedload(SignIn.user).joinedload(User.memberships).joinedload(Membership.board),
-            joinedload(SignIn.card),
-            joinedload(SignIn.helper),
+            # Only what the validity check needs from the card. The helper (rare) loads when used.
+            joinedload(SignIn.card).options(load_only(LoginCard.revoked_dt)),
         )
     )
 

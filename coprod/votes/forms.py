@@ -77,6 +77,20 @@ class VoteForm(FlaskForm):
     choice = ChoiceField(_l("Your answer"), validators=[required(_l("Choose one of the answers."))])
 
 
+class CastForm(FlaskForm):
+    """"Yes, count my vote": the form's token and the answer's number, nothing more. Whether that
+    answer may count is decided by the database in the statement that counts it (see
+    services.record_vote); when it does not count, VoteForm and check_vote say why."""
+
+    # A text field with a label, read by choice_id(): a field without a label, or a number field,
+    # makes WTForms load its own translations from disk, which cost more than the rest of the form.
+    choice = StringField(_l("Your answer"))
+
+    def choice_id(self) -> int | None:
+        value = (self.choice.data or "").strip()
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 class RoomCountForm(FlaskForm):
     """Built per proposal: one number field per choice (added in the view)."""
 

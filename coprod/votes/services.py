@@ -11,10 +11,12 @@ import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import (DateTime, Integer, String, Table, bindparam, case, func, literal, null, or_, select,
+                        true)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -130,48 +132,92 @@ def _upsert(session: Session, model, values: dict, keys: tuple[str, ...], update
 
 @functools.cache
 def _vote_statements(dialect: str) -> tuple:
-    """The ballot's upsert and the vote's, with shared parameters (see record_vote).
+    """The ballot's upsert and the vote's, each inserting only what `allowed` selects: the chosen
+    answer, if at that moment it belongs to the proposal, the proposal is this board's, voting on it
+    is open and the person's role may vote (the same rules as check_vote, decided by the database in
+    the statement that counts the vote, so a vote that arrives as voting closes is judged at once).
 
-    On PostgreSQL both go in one statement, the ballot's as a data-modifying WITH (PostgreSQL runs
-    it even though nothing reads it): one round trip fewer per vote in a meeting's burst. SQLite
-    cannot do that, so there they are two statements in the same transaction."""
+    On PostgreSQL it is all one statement, the ballot's upsert a data-modifying WITH (PostgreSQL
+    runs it even though nothing reads it): a meeting's burst of votes costs one round trip each.
+    SQLite cannot do that, so there they are two statements in the same transaction. Built once
+    and reused with new parameters."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    ballot = insert(Ballot.__table__).values(
-        proposal_id=bindparam("proposal_id"), voter_key=bindparam("voter_key"), choice_id=bindparam("choice_id"),
-        updated_dt=bindparam("now"))
+    proposal, choice = Proposal.__table__, Choice.__table__
+    now = bindparam("now", type_=DateTime())
+    allowed = (
+        select(choice.c.id.label("choice_id"), proposal.c.is_secret)
+        .join_from(choice, proposal, proposal.c.id == choice.c.proposal_id)
+        .where(
+            choice.c.id == bindparam("choice_id", type_=Integer()),
+            proposal.c.id == bindparam("proposal_id", type_=Integer()),
+            proposal.c.board_id == bindparam("board_id", type_=Integer()),
+            # Proposal.state(): open once opened (by hand or by the clock), until closed either way.
+            or_(proposal.c.opened_dt <= now, proposal.c.opens_dt <= now),
+            or_(proposal.c.closed_dt.is_(None), proposal.c.closed_dt > now),
+            or_(proposal.c.closes_dt.is_(None), proposal.c.closes_dt > now),
+            # voter_roles is a comma-separated list such as "carer,member".
+            (literal(",") + proposal.c.voter_roles + literal(",")).like(bindparam("role_pattern", type_=String())),
+        )
+    )
+    if dialect == "postgresql":
+        allowed = allowed.cte("allowed")
+    else:
+        allowed = allowed.subquery("allowed")
+
+    ballot = insert(Ballot.__table__).from_select(
+        ["proposal_id", "voter_key", "choice_id", "updated_dt"],
+        select(bindparam("proposal_id", type_=Integer()), bindparam("voter_key", type_=String()),
+               allowed.c.choice_id, now).where(true()))
     ballot = ballot.on_conflict_do_update(
         index_elements=["proposal_id", "voter_key"],
         set_={"choice_id": ballot.excluded.choice_id, "updated_dt": ballot.excluded.updated_dt})
-    vote = insert(Vote.__table__).values(
-        proposal_id=bindparam("proposal_id"), user_id=bindparam("user_id"),
-        open_choice_id=bindparam("open_choice_id"), helper_id=bindparam("helper_id"),
-        helper_name=bindparam("helper_name"), cast_dt=bindparam("now"), updated_dt=bindparam("now"))
+    vote = insert(Vote.__table__).from_select(
+        ["proposal_id", "user_id", "open_choice_id", "helper_id", "helper_name", "cast_dt", "updated_dt"],
+        select(bindparam("proposal_id", type_=Integer()), bindparam("user_id", type_=Integer()),
+               # Only an open vote says who chose what.
+               case((allowed.c.is_secret, null()), else_=allowed.c.choice_id),
+               bindparam("helper_id", type_=Integer()), bindparam("helper_name", type_=String()), now, now)
+        .where(true()))
     # cast_dt is left as it was: when the person first voted.
     vote = vote.on_conflict_do_update(
         index_elements=["proposal_id", "user_id"],
-        set_={c: vote.excluded[c] for c in ("open_choice_id", "helper_id", "helper_name", "updated_dt")})
+        set_={c: vote.excluded[c] for c in ("open_choice_id", "helper_id", "helper_name", "updated_dt")},
+    ).returning(Vote.__table__.c.id)
     if dialect == "postgresql":
         return (vote.add_cte(ballot.cte("ballot_upsert")),)
     return ballot, vote
 
 
-def record_vote(session: Session, proposal: Proposal, user: User, choice: Choice,
-                sign_in: SignIn | None) -> None:
-    """Count `choice` as this person's vote, replacing any earlier one. Safe to run at the same time
-    as any number of other attempts by the same person."""
+def record_vote(session: Session, *, board_id: int, proposal_id: int, user_id: int, role: Role | None,
+                choice_id: int, sign_in: SignIn | None, now: datetime | None = None) -> bool:
+    """Count `choice_id` as this person's vote, replacing any earlier one, if the rules allow it at
+    `now`; say whether it was counted. Safe to run at the same time as any number of other attempts
+    by the same person: one vote and one ballot each, whatever happens."""
+    if role is None:
+        return False
     values = {
-        "proposal_id": proposal.id, "now": utcnow(), "choice_id": choice.id,
-        "voter_key": voter_key(proposal.id, user.id), "user_id": user.id,
-        "open_choice_id": None if proposal.is_secret else choice.id,
-        **helped_by(sign_in),
+        "board_id": board_id, "proposal_id": proposal_id, "choice_id": choice_id, "user_id": user_id,
+        "role_pattern": f"%,{role.value},%", "now": now or utcnow(),
+        "voter_key": voter_key(proposal_id, user_id), **helped_by(sign_in),
     }
-    for statement in _vote_statements(session.get_bind().dialect.name):
+    *before, vote = _vote_statements(session.get_bind().dialect.name)
+    for statement in before:
         session.execute(statement, values)
+    return session.execute(vote, values).first() is not None
+
+
+def count_vote(board: Board, proposal_id: int, user: User, choice_id: int, sign_in: SignIn | None) -> bool:
+    """The quick way in a meeting: count the vote if the rules allow it, without loading anything."""
+    return record_vote(db.session, board_id=board.id, proposal_id=proposal_id, user_id=user.id,
+                       role=user.role_on(board), choice_id=choice_id, sign_in=sign_in)
 
 
 def cast_vote(proposal: Proposal, user: User, choice_id: int | None, sign_in: SignIn | None) -> Choice:
+    """Check the vote (with a reason people can understand if it cannot count), then count it."""
     choice = check_vote(proposal, user, choice_id)
-    record_vote(db.session, proposal, user, choice, sign_in)
+    if not count_vote(proposal.board, proposal.id, user, choice.id, sign_in):
+        # Voting opened or closed between the check and the count.
+        raise VoteRefused(_("Voting has just changed. Your vote was not counted. Please try again."))
     return choice
 
 
