@@ -588,7 +588,8 @@ def test_every_page_passes_axe_for_every_role(site, browser, report):
 
 SIGNED_OUT_FORMS = ["/sign-in/code", "/sign-in/email", "/sign-in/password"]
 SECRETARY_FORMS = ["/boards/riverside-ld/people/new", "/boards/riverside-ld/said-did/new", "/pictures/new",
-                   "/boards/riverside-ld/said-did/1/actions/new", "/boards/riverside-ld/said-did/1/actions/1"]
+                   "/boards/riverside-ld/said-did/1/actions/new", "/boards/riverside-ld/said-did/1/actions/1",
+                   "/jargon-buster/new"]
 
 
 def check_error_state(page, site: Site, role: str, path: str) -> list[Failure]:
@@ -1010,5 +1011,133 @@ def test_a_jargon_word_opens_its_meaning_in_place(site, browser):
         box.get_by_role("button", name="Close").click()
         assert page.locator(".jargon-box").count() == 0
         assert page.evaluate("document.activeElement.textContent") == name
+    finally:
+        context.close()
+
+
+def test_a_jargon_word_opens_its_urdu_meaning_right_to_left(site, browser):
+    """On the Urdu page, an English abbreviation people hear (NHS) is explained by the Urdu jargon
+    buster, in a box that reads right to left."""
+    member = site.person("member")
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, site, member)
+        page.goto(site.base_url + "/")
+        with page.expect_navigation():
+            page.get_by_role("button", name="اردو", exact=True).click()
+        try:
+            page.goto(site.base_url + "/boards/riverside-ld/meetings")
+            with page.expect_navigation():
+                page.get_by_role("link", name=re.compile("Board meeting in the spring")).first.click()
+            word = page.locator("main a.jargon", has_text="NHS").first
+            assert word.count() == 1, "the Urdu jargon buster explains NHS on the demo agenda"
+            word.click()
+            box = page.locator(".jargon-box")
+            box.wait_for(state="visible")
+            assert "صحت کی سروس۔" in box.inner_text()
+            assert box.evaluate("el => getComputedStyle(el).direction") == "rtl"
+            picture = box.locator("img").first.bounding_box()
+            words = box.locator("p").first.bounding_box()
+            assert picture["x"] > words["x"], (picture, words)  # the picture is on the right, where reading starts
+            _assert_page_ok(page, "urdu jargon word explained in place")
+        finally:
+            page.goto(site.base_url + "/")
+            english = page.get_by_role("button", name="English", exact=True)
+            if english.count():
+                with page.expect_navigation():
+                    english.click()
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------
+# The easy-read check, for writers
+# ---------------------------------------------------------------------------
+
+# From ../shared/seeds/ (002 and 004): abbreviations, long sentences, rare words, a passive.
+SEED_TITLE = "TCP update"
+SEED_SUMMARY = ("Having an overview of the capacity and availability of a number of providers at any one time "
+                "will enable TCPs to minimise discharge times.\n"
+                "Panel meetings for each TCP area were used to discuss the support needs of each individual.\n"
+                "In Kent there are very high numbers of people in ATUs, relying on medical professionals to discharge.")
+
+
+def _new_agenda_item(page, site: Site) -> None:
+    page.goto(site.base_url + "/boards/riverside-ld/meetings/manage")
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Board meeting in the summer")).first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("^Add an item to the agenda")).click()
+
+
+def test_secretary_sees_the_easy_read_check_and_saves_anyway(site, browser):
+    """A secretary writes an agenda item full of jargon: the easy-read check holds it back with
+    plain findings (and "add it to the jargon buster" links), then a tick saves it anyway."""
+    secretary = site.person("secretary")
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, site, secretary)
+        _new_agenda_item(page, site)
+        page.get_by_label("What is this item about?").fill(SEED_TITLE)
+        page.locator("textarea[name=summary]").fill(SEED_SUMMARY)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add the item").click()
+
+        panel = page.locator("section.easy-read-check")
+        assert panel.is_visible()
+        assert panel.get_by_role("heading", name="Easy-read check").count() == 1
+        text = panel.inner_text()
+        assert "Nothing is saved yet." in text
+        assert "What does TCP mean?" in text and "This sentence has 24 words." in text
+        assert "Say who does it." in text  # "were used"
+        assert panel.get_by_role("link", name="Add TCP to the jargon buster (opens in a new tab)").count() == 1
+        assert page.locator("textarea[name=summary]").input_value() == SEED_SUMMARY  # nothing typed is lost
+        panel.scroll_into_view_if_needed()
+        for viewport in ("narrow", "tablet-landscape", "tablet-portrait"):
+            set_viewport(page, viewport)
+            _assert_page_ok(page, f"easy-read check on an agenda item {viewport}")
+        bs.screenshot(page, SCREENSHOTS / "journey__easy-read-check-panel.png")
+
+        page.get_by_label("I have read the easy-read check. Save it anyway.").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add the item").click()
+        assert "The item is on the agenda." in page.locator("main").inner_text()
+        assert SEED_TITLE in page.locator("main").inner_text()
+    finally:
+        context.close()
+
+
+def test_the_easy_read_check_shows_findings_while_the_secretary_types(site, browser):
+    """With JavaScript the findings appear a moment after typing stops: announced politely, focus
+    left where it is, no page load."""
+    secretary = site.person("secretary")
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, site, secretary)
+        _new_agenda_item(page, site)
+        panel = page.locator("section.easy-read-check")
+        assert panel.is_hidden()
+        page.evaluate("window.coprodSamePage = true")
+        summary = page.locator("textarea[name=summary]")
+        summary.click()
+        summary.press_sequentially("We will talk about the homes that people can live in when they come out "
+                                   "of hospital this year.", delay=5)
+        panel.wait_for(state="visible", timeout=10000)
+        page.wait_for_function("() => document.querySelector('[data-easy-read-status]').textContent.trim() !== ''")
+        assert "This sentence has 19 words." in panel.inner_text()
+        assert page.locator("[data-easy-read-status]").inner_text().startswith("We found 1 thing to look at.")
+        assert page.evaluate("document.activeElement.name") == "summary"
+        assert page.evaluate("window.coprodSamePage === true"), "the page was not reloaded"
+        _assert_page_ok(page, "easy-read check while typing")
+        # Making it two short sentences clears the finding.
+        summary.fill("")
+        summary.press_sequentially("We will talk about homes. People can live there when they leave hospital.",
+                                   delay=5)
+        page.wait_for_function("() => document.querySelector('[data-easy-read-status]').textContent"
+                               ".startsWith('We found nothing to change.')", timeout=10000)
+        assert "This sentence has" not in panel.inner_text()
     finally:
         context.close()

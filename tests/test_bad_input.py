@@ -71,6 +71,7 @@ FORMS = [
     ("secretary", "/boards/riverside-ld/questions/{question}/private", ["note"], {}, set()),
     ("secretary", "/jargon-buster/new", ["term", "other_forms", "meaning"], {"picture": ["book"]}, set()),
     ("secretary", "/pictures/new", ["alt_text", "search_words"], {"kept": ["", "0" * 32 + ".webp", "../x"]}, set()),
+    ("secretary", "/boards/riverside-ld/easy-read-check", ["text"], {}, set()),
     ("secretary", "/jargon-buster/commissioner/edit", ["term", "other_forms", "meaning"], {"picture": ["book"]},
      set()),
     ("secretary", "/boards/riverside-ld/said-did/new", RECORD_TEXT, RECORD_CHOICES, set()),

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from coprod.easyread.checker import check
-from coprod.models import AgendaItem, AuditEvent, GlossaryTerm, Meeting, Role, utcnow
+from coprod.models import AgendaItem, AuditEvent, Board, GlossaryTerm, Meeting, Role, utcnow
 
 # From ../shared/seeds/ (002 and 001).
 SEED_LONG = ("Referrals were then made by the Taskforce representatives to appropriate providers and contact "
@@ -122,3 +122,93 @@ def test_the_demo_content_passes_the_check_or_says_why(app):
                if finding["kind"] in ("long-sentence", "capitals", "passive")]
     assert not serious, serious
     assert len(report) >= 10
+
+
+LIVE = "/boards/riverside-ld/easy-read-check"
+
+
+def test_the_live_check_answers_writers_with_the_same_findings(office, factory, signed_in, client, db):
+    secretary, meeting_id = office
+    answer = secretary.post(LIVE, {"text": "Delayed discharge\n" + SEED_CCG})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    assert 'data-easy-read-result data-count="2"' in html  # the same two findings as on saving
+    assert "What does CCG mean?" in html and "/jargon-buster/new?term=CCG" in html
+    assert "We found 2 things to look at." in html and "<html" not in html  # a fragment, not a page
+    # Easy writing: nothing to change, said in plain words.
+    clean = secretary.post(LIVE, {"text": "We meet every 3 months.\nThe council will pay for it."})
+    assert 'data-count="0"' in clean.get_data(as_text=True)
+    assert "We found nothing to change. It is easy to read." in clean.get_data(as_text=True)
+    # The words in the jargon buster are fine, as on saving.
+    with db.context() as session:
+        session.add(GlossaryTerm(language="en", term="CCG", slug="ccg", meaning="Part of the NHS.", picture="hospital"))
+    assert "What does CCG mean?" not in secretary.post(LIVE, {"text": SEED_CCG}).get_data(as_text=True)
+    # In the page's language: Welsh passive sentences.
+    assert secretary.post("/language", {"locale": "cy"}).status_code == 302
+    welsh = secretary.post(LIVE, {"text": "Mae'r gwasanaeth yn cael ei ariannu."}).get_data(as_text=True)
+    assert 'data-count="1"' in welsh and "Mae&#39;r gwasanaeth yn cael ei ariannu." in welsh
+
+
+def test_the_live_check_is_for_writers_only_and_needs_the_form_token(office, factory, signed_in, client, db):
+    secretary, _meeting_id = office
+    board = factory.board("second", "Second board")
+    with db.context() as session:
+        riverside = session.scalar(select(Board).where(Board.slug == "riverside-ld"))
+        session.expunge(riverside)
+    member = signed_in(factory.person("Sam Taylor", board=riverside))
+    commissioner = signed_in(factory.person("David Okafor", board=riverside, role=Role.COMMISSIONER))
+    other = signed_in(factory.person("Other Secretary", board=board, role=Role.SECRETARY))
+    assert client.post(LIVE, {"text": "Hello."}).status_code == 302  # signed out: sign in first
+    assert member.post(LIVE, {"text": "Hello."}).status_code == 403
+    assert commissioner.post(LIVE, {"text": "Hello."}).status_code == 403  # writes no checked content
+    assert other.post(LIVE, {"text": "Hello."}).status_code == 403  # a secretary of another board
+    assert secretary.post("/boards/second/easy-read-check", {"text": "Hello."}).status_code == 403
+    refused = secretary.post(LIVE, {"text": "Hello."}, csrf=False)
+    assert refused.status_code == 400 and "data-easy-read-result" not in refused.get_data(as_text=True)
+    assert secretary.post(LIVE, {"text": "Hello.", "csrf_token": "forged"}, csrf=False).status_code == 400
+
+
+def test_the_live_check_refuses_huge_text_with_a_message(office):
+    secretary, _meeting_id = office
+    message = "This is too long to check as you type. We check it when you save."
+    long = secretary.post(LIVE, {"text": "Word. " * 1001})  # 6,006 letters
+    assert long.status_code == 400 and message in long.get_data(as_text=True)
+    assert 'data-summary="' + message in long.get_data(as_text=True)
+    huge = secretary.post(LIVE, {"text": "a" * 2_000_000})
+    assert huge.status_code == 413 and message in huge.get_data(as_text=True)
+    # Just under the limit is checked.
+    assert secretary.post(LIVE, {"text": "We meet. " * 600}).status_code == 200
+
+
+def test_checked_forms_ask_for_the_live_check(office):
+    secretary, meeting_id = office
+    page = secretary.get(f"/boards/riverside-ld/meetings/{meeting_id}/items/new").get_data(as_text=True)
+    assert f'data-easy-read-live="{LIVE}" data-easy-read-fields="title summary"' in page
+    assert 'role="status" aria-live="polite" data-easy-read-status' in page
+    # Nothing found yet: the panel is there for the live check, hidden, without the tick.
+    assert re.search(r'<section class="easy-read-check"[^>]*data-easy-read-panel hidden>', page)
+    assert 'name="easy_read_ok"' not in page
+    assert 'src="/static/js/easyread.js"' in page
+    proposal = secretary.get("/boards/riverside-ld/proposals/new").get_data(as_text=True)
+    assert 'data-easy-read-fields="title body"' in proposal
+
+
+def test_a_finding_in_the_title_and_the_text_is_said_once(office):
+    secretary, meeting_id = office
+    data = {"title": "TCP update", "summary": "The TCP meets.", "picture": "hospital", "presenter": "",
+            "starts": "", "length": "", "proposal": ""}
+    page = secretary.post(f"/boards/riverside-ld/meetings/{meeting_id}/items/new", data).get_data(as_text=True)
+    assert page.count("/jargon-buster/new?term=TCP") == 1 and "We found 1 thing to look at." in page
+    live = secretary.post(LIVE, {"text": "TCP update\nThe TCP meets."}).get_data(as_text=True)
+    assert live.count("What does TCP mean?") == 1
+
+
+def test_urdu_sentences_end_at_the_urdu_full_stop(app):
+    with app.test_request_context():
+        # Two short sentences (one with no space after "۔"), then one of 25 words, and a rare word.
+        text = ("ہم ہر تین مہینے ملتے ہیں۔کونسل پیسے دے گی۔ ہم اس میٹنگ میں ان گھروں کے بارے میں بات کریں گے جن میں"
+                " لوگ ہسپتال سے نکلنے کے بعد اس سال رہ سکتے ہیں۔ ٹرانسفارمنگ")
+        findings = check(text, "ur")
+        assert [(f.kind, f.where[:8]) for f in findings] == [("long-sentence", "ہم اس می"), ("rare-word", "ٹرانسفار")]
+        assert "25 words" in str(findings[0].advice)
+        assert check("ہم ہر تین مہینے ملتے ہیں۔ کونسل پیسے دے گی۔", "ur") == []

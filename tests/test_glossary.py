@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -127,3 +129,81 @@ def test_welsh_pages_explain_welsh_words(client, db, factory, app):
     page = client.get(f"/boards/riverside-ld/meetings/{meeting_id}").get_data(as_text=True)
     assert 'data-jargon="comisiynydd">comisiynydd</a>' in page and 'data-jargon="gig">GIG</a>' in page
     assert "Comisiynydd" in client.get("/jargon-buster").get_data(as_text=True)
+
+
+def _urdu(client, app):
+    from coprod.extensions import db as _db
+    from coprod.glossary.services import load_starter
+
+    with app.test_request_context():
+        load_starter()
+        _db.session.commit()
+    assert client.post("/language", {"locale": "ur"}).status_code == 302
+
+
+def test_urdu_pages_explain_urdu_words_at_their_first_use(client, db, factory, app):
+    from coprod.glossary.starter_ur import URDU
+
+    assert len(URDU) == 45
+    # Urdu full stops and commas end a word; a longer word (ووٹر, a voter) is not the word ووٹ; the
+    # English letters people hear (NHS) are a form of the Urdu word; vowel marks and the Arabic
+    # letters some keyboards type (ي for ی, ك for ک) still match.
+    summary = ("ووٹر کمشنر سے ملیں گے۔ NHS اور کونسل، دونوں آئیں گے۔\nکمشنر بات کرے گا۔\n"
+               "تَجوِیز پر بات ہو گی۔ سيكرٹري ایجنڈا لکھیں گے۔")
+    meeting_id = _agenda(db, factory, summary, title="رپورٹ")
+    _urdu(client, app)
+    page = client.get(f"/boards/riverside-ld/meetings/{meeting_id}").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    links = dict(re.findall(r'data-jargon="([^"]+)">([^<]+)</a>', page))
+    assert links == {"کمشنر": "کمشنر", "این-ایچ-ایس": "NHS", "کونسل": "کونسل", "تجویز": "تَجوِیز",
+                     "سیکرٹری": "سيكرٹري", "ایجنڈا": "ایجنڈا"}, links
+    assert page.count('data-jargon="کمشنر"') == 1  # the first use only
+    assert "ووٹر" in page and 'data-jargon="ووٹ"' not in page
+    # Without JavaScript the link goes to the word's page, in Urdu.
+    href = re.search(r'href="([^"]+)" data-jargon="کمشنر"', page).group(1)
+    assert href == "/jargon-buster/" + quote("کمشنر")
+    term = client.get(href).get_data(as_text=True)
+    assert "کونسل یا این ایچ ایس کا ایک شخص۔" in term and "data-term-card" in term
+    assert "کمشنرز یا کمشنروں" in term  # its other forms, listed the Urdu way
+
+
+def test_the_urdu_a_to_z_follows_the_urdu_alphabet(client, db, app):
+    _urdu(client, app)
+    page = client.get("/jargon-buster").get_data(as_text=True)
+    letters = re.findall(r'<h2 id="letter-([^"]+)"', page)
+    # The letters of the starter words in Urdu order (not code point order: ٹ after ت, ڈ before س,
+    # ک after ق, ہ after و); آ is under ا.
+    assert letters == ["ا", "ب", "پ", "ت", "ٹ", "ج", "ح", "ڈ", "س", "ش", "ق", "ک", "م", "و", "ہ"], letters
+    sections = {m.group(1): m.group(0) for m in re.finditer(r'<h2 id="letter-([^"]+)".*?(?=<h2 id="letter-|</main>)',
+                                                            page, re.S)}
+    for letter, word in [("ا", "آئی سی بی"), ("ا", "ایجنڈا"), ("ٹ", "ٹرانزیشن"), ("ت", "تجویز"),
+                         ("ک", "کمشنر"), ("ہ", "ہیٹ کرائم")]:
+        assert f">{word}</a></h3>" in sections[letter], (letter, word)
+    assert page.count('class="term-title"') == 45
+    assert 'href="#letter-ٹ"' in page
+
+
+def test_urdu_words_are_added_in_urdu(signed_in, factory, db, client):
+    board = factory.board()
+    office = signed_in(factory.person("Helen Carter", board=board, role=Role.SECRETARY))
+    assert office.post("/language", {"locale": "ur"}).status_code == 302
+    form = {"term": "ڈائریکٹ پیمنٹ", "other_forms": "ڈائریکٹ پیمنٹس", "meaning": "آپ کی مدد کے لیے پیسے۔",
+            "picture": "page"}
+    made = office.post("/jargon-buster/new", form)
+    assert made.status_code == 302 and made.headers["Location"] == "/jargon-buster/" + quote("ڈائریکٹ-پیمنٹ")
+    found = db.scalar(select(GlossaryTerm).where(GlossaryTerm.language == "ur"))
+    assert (found.term, found.slug) == ("ڈائریکٹ پیمنٹ", "ڈائریکٹ-پیمنٹ")
+    assert "آپ کی مدد کے لیے پیسے۔" in office.get(made.headers["Location"]).get_data(as_text=True)
+    # The same word typed on an Arabic keyboard is the same word; an everyday Urdu word is refused.
+    again = office.post("/jargon-buster/new", {**form, "term": "ڈائريكٹ پيمنٹ"})
+    assert again.status_code == 400 and "ڈائریکٹ پیمنٹ" in again.get_data(as_text=True)
+    assert office.post("/jargon-buster/new", {**form, "term": "کام"}).status_code == 400
+
+
+def test_welsh_a_to_z_has_the_welsh_letters(app):
+    from coprod.glossary.services import by_letter
+
+    words = [_term(word) for word in ("Llais", "Cyngor", "Chwarae", "Lles", "Dolen", "Ddiogelu", "Zoo")]
+    letters = by_letter(words, "cy")
+    assert {letter: [t.term for t in terms] for letter, terms in letters.items()} == {
+        "C": ["Cyngor"], "CH": ["Chwarae"], "D": ["Dolen"], "DD": ["Ddiogelu"], "LL": ["Llais", "Lles"], "Z": ["Zoo"]}

@@ -175,6 +175,13 @@ def _grow_follow(db, board_id: int, meeting_id: int, member_id: int, size: int, 
                                      status=a.status) for r, a in zip(records, actions))
 
 
+# Not pages, but asked for while people type: (who, path, form).
+POSTS = [
+    ("secretary", "/boards/riverside-ld/easy-read-check",
+     {"text": "The commissioners met.\nThe CCG was told about it by the Transforming Care Partnership."}),
+]
+
+
 def _counts(engine, clients, ids):
     counts = {}
     for who, path in PAGES:
@@ -183,6 +190,12 @@ def _counts(engine, clients, ids):
             response = clients[who].get(url)
         assert response.status_code == 200, f"{url} as {who}: {response.status_code}"
         counts[(who, path)] = counter.count
+    for who, path, form in POSTS:
+        token = clients[who].csrf()
+        with count_queries(engine) as counter:
+            response = clients[who].post(path, {**form, "csrf_token": token})
+        assert response.status_code == 200, f"POST {path} as {who}: {response.status_code}"
+        counts[(who, "POST " + path)] = counter.count
     return counts
 
 

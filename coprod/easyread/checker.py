@@ -12,14 +12,17 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import regex
 from flask_babel import lazy_gettext as _l
 
 MAX_WORDS = 15
 EVERYDAY_ZIPF = 3.0  # wordfreq: 3 = about once in a million words
 COMMON_ZIPF = 4.5    # a long word this common ("community", "important") is fine
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+# Urdu ends a sentence with "۔" or "؟", often with no space after it.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[۔؟])\s*|\n+")
+# A word: a letter, then letters, vowel marks (Urdu), digits, apostrophes and hyphens.
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}'’-]*")
 _ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}s?\b")
 _CAPITALS = re.compile(r"\b[A-Z]{2,}(?:\s+[A-Z]{2,}){2,}\b")  # three or more words in capitals
 _PASSIVE = {
@@ -69,7 +72,11 @@ def frequency(word: str, language: str) -> float | None:
 
 
 def _short(sentence: str, limit: int = 80) -> str:
-    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+    """The start of a long sentence, cut between words."""
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def check(text: str, language: str, known: set[str] = frozenset()) -> list[Finding]:

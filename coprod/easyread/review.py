@@ -26,7 +26,13 @@ def review(*texts: str) -> list[Finding]:
     every form that asks for writing also asks for a picture.)"""
     language = glossary.page_language()
     known = known_words(language)
-    return [finding for text in texts if text for finding in check(text, language, known)]
+    findings, seen = [], set()
+    for text in texts:
+        for finding in check(text or "", language, known):
+            if (finding.kind, finding.where) not in seen:  # "TCP" in the title and the text: said once
+                seen.add((finding.kind, finding.where))
+                findings.append(finding)
+    return findings
 
 
 def hold_back(form, findings: list[Finding]) -> bool:

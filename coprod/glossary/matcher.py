@@ -1,27 +1,62 @@
 """Find glossary words in content and turn their first use on a page into a "what does this
-mean?" link. Works on plain text (paragraphs), so headings and links are never touched."""
+mean?" link. Works on plain text (paragraphs), so headings and links are never touched.
+
+Any script: word edges are letters, marks and digits of any language (the `regex` module's
+Unicode classes), so an Urdu word is found between spaces and Urdu punctuation ("۔", "،") and
+never inside a longer word. Urdu text often carries optional vowel marks and is typed on keyboards
+that give Arabic letters for some Urdu ones (ي for ی, ك for ک, ه for ہ): both are matched too.
+"""
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass
 
+import regex
 from flask import g, url_for
 from markupsafe import Markup, escape
+
+# Arabic letters some keyboards give instead of the Urdu ones: read as the Urdu letter.
+_SAME_LETTER = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "\u200c": " "})
+_VARIANTS = {"ی": "[یيى]", "ک": "[کك]", "ہ": "[ہه]"}
+# Letters, marks (vowel signs), digits and the zero-width joiners are all inside a word.
+_EDGE = r"[\p{L}\p{M}\p{N}_\u200c\u200d-]"
+
+
+def fold(text: str) -> str:
+    """The form a word is looked up by: lower case, without optional marks (Urdu vowel signs),
+    Arabic keyboard letters read as Urdu ones, one space between words."""
+    composed = unicodedata.normalize("NFC", text)
+    bare = "".join(ch for ch in composed if unicodedata.category(ch) != "Mn")
+    return " ".join(bare.translate(_SAME_LETTER).lower().split())
 
 
 @dataclass(frozen=True)
 class Matcher:
-    pattern: re.Pattern | None
-    slugs: dict[str, str]  # a written form (lower case, or exact for abbreviations) -> the term's slug
+    pattern: regex.Pattern | None
+    slugs: dict[str, str]  # a written form (folded, or exact for abbreviations) -> the term's slug
 
     def slug_for(self, found: str) -> str | None:
-        return self.slugs.get(found) or self.slugs.get(found.lower())
+        return self.slugs.get(found) or self.slugs.get(fold(found))
 
 
 def _is_abbreviation(form: str) -> bool:
     # "ATU", "CTR", "NHS": matched with their capitals only, so "atu" inside a word or "Ctr" never is.
     return form.isupper() and len(form) <= 6
+
+
+def _pattern_for(form: str) -> str:
+    """A folded form as a pattern: optional marks after each non-Latin letter, the keyboard
+    variants of Urdu letters, any run of spaces (or a zero-width non-joiner) between words."""
+    parts = []
+    for ch in form:
+        if ch == " ":
+            parts.append(r"[\s\u200c]+")
+        elif ord(ch) < 0x300:  # Latin: as before, case-insensitive
+            parts.append(regex.escape(ch))
+        else:
+            parts.append(_VARIANTS.get(ch, regex.escape(ch)) + r"\p{Mn}*")
+    return "".join(parts)
 
 
 def build(terms) -> Matcher:
@@ -30,13 +65,14 @@ def build(terms) -> Matcher:
     slugs: dict[str, str] = {}
     for term in terms:
         for form in term.forms:
-            key = form if _is_abbreviation(form) else form.lower()
-            slugs.setdefault(key, term.slug)
+            key = form if _is_abbreviation(form) else fold(form)
+            if key:
+                slugs.setdefault(key, term.slug)
     if not slugs:
         return Matcher(None, {})
-    parts = [rf"(?-i:{re.escape(form)})" if _is_abbreviation(form) else re.escape(form)
+    parts = [rf"(?-i:{regex.escape(form)})" if _is_abbreviation(form) else _pattern_for(form)
              for form in sorted(slugs, key=len, reverse=True)]
-    return Matcher(re.compile(rf"(?i)(?<![\w-])(?:{'|'.join(parts)})(?![\w-])"), slugs)
+    return Matcher(regex.compile(rf"(?i)(?<!{_EDGE})(?:{'|'.join(parts)})(?!{_EDGE})"), slugs)
 
 
 def mark(text: str, matcher: Matcher, used: set[str]) -> Markup:

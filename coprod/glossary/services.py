@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import icu
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coprod import audit
 from coprod.extensions import db
+from coprod.glossary.matcher import fold
 from coprod.models import GlossaryTerm, User, utcnow
 
 # Everyday words that must never become glossary links (they are in almost every sentence).
@@ -20,6 +22,8 @@ COMMON_WORDS = {
               "with you your yes".split()),
     "cy": set("a ac am ar at beth bod ein eich ef ei fi gan gyda hi hwn hyn i mae mewn na nhw o pan pwy "
               "sy sydd ti y yma yn yr ydw ydych ie".split()),
+    "ur": set("اور کا کی کے کو سے میں پر ہے ہیں تھا تھی تھے ہو یہ وہ آپ ہم میرا میری تم کیا کون کب جب "
+              "اگر لیے بھی تو ایک نہیں ہاں کام کرنا کریں شامل".split()),
 }
 
 
@@ -36,8 +40,15 @@ def page_language() -> str:
 
 
 def slug_for(term: str) -> str:
-    plain = unicodedata.normalize("NFKD", term).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:100]
+    """The word's address: Latin letters without accents ("Byw â chymorth" -> byw-a-chymorth), other
+    scripts kept as they are ("آئی سی بی" -> آئی-سی-بی; the browser shows it, the URL escapes it)."""
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFKD", term):
+        if unicodedata.combining(ch) and (not kept or kept[-1].isascii()):
+            continue  # an accent on a Latin letter
+        kept.append(ch)
+    plain = fold(unicodedata.normalize("NFC", "".join(kept)))
+    return re.sub(r"[\W_]+", "-", plain).strip("-")[:100]
 
 
 def terms_for(language: str) -> list[GlossaryTerm]:
@@ -50,11 +61,21 @@ def term_by_slug(language: str, slug: str) -> GlossaryTerm | None:
                                                         GlossaryTerm.slug == slug))
 
 
-def by_letter(terms: list[GlossaryTerm]) -> dict[str, list[GlossaryTerm]]:
-    """A to Z: the terms under their first letter."""
+def by_letter(terms: list[GlossaryTerm], language: str) -> dict[str, list[GlossaryTerm]]:
+    """A to Z: the terms under the first letter of the language's alphabet, in its order.
+
+    ICU's alphabetic index and collation (CLDR) know each alphabet: Urdu's 38 letters in Urdu order
+    (ٹ after ت, ں and ے where Urdu puts them), Welsh "Ch", "Dd" and "Ll" as letters of their own.
+    Latin letters are there too, for words written in English on an Urdu page."""
+    index = icu.AlphabeticIndex(icu.Locale(language))
+    index.addLabels(icu.Locale("en"))
+    for position, term in enumerate(terms):
+        index.addRecord(term.term, position)
     letters: dict[str, list[GlossaryTerm]] = {}
-    for term in terms:
-        letters.setdefault(term.term[:1].upper(), []).append(term)
+    index.resetBucketIterator()
+    while index.nextBucket():
+        while index.nextRecord():
+            letters.setdefault(index.bucketLabel, []).append(terms[index.recordData])
     return letters
 
 
@@ -63,7 +84,7 @@ def _check(language: str, term: str, other_forms: str, *, keep: GlossaryTerm | N
     if not slug:
         raise GlossaryRefused("term", _("Type the word with letters or numbers."))
     forms = [term] + [f.strip() for f in other_forms.replace(",", "\n").splitlines() if f.strip()]
-    common = [form for form in forms if form.lower() in COMMON_WORDS.get(language, set())]
+    common = [form for form in forms if fold(form) in COMMON_WORDS.get(language, set())]
     if common:
         raise GlossaryRefused("term" if common[0] == term else "other_forms",
                               _("\"%(word)s\" is an everyday word. It would be marked everywhere. "
@@ -103,12 +124,10 @@ def load_starter() -> int:
     """Add the starter terms that are not on the site yet (edits made on the site are kept)."""
     from coprod.glossary.starter import ENGLISH
 
-    sets = {"en": ENGLISH}
-    try:
-        from coprod.glossary.starter_cy import WELSH
-        sets["cy"] = WELSH
-    except ImportError:  # pragma: no cover - the Welsh set ships with the site
-        pass
+    from coprod.glossary.starter_cy import WELSH
+    from coprod.glossary.starter_ur import URDU
+
+    sets = {"en": ENGLISH, "cy": WELSH, "ur": URDU}
     added = 0
     for language, entries in sets.items():
         have = {term.slug for term in terms_for(language)}

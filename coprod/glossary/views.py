@@ -3,6 +3,7 @@ secretaries and admins. Thin: rules in services."""
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,12 +18,19 @@ blueprint = Blueprint("glossary", __name__, url_prefix="/jargon-buster")
 blueprint.add_app_template_filter(matcher.mark_for_page, "jargon")
 
 
+@blueprint.app_template_filter("or_list")
+def or_list(words) -> str:
+    """"A, B or C" in the page's language (Urdu: "A، B یا C")."""
+    return format_list(list(words), style="or", locale=services.page_language())
+
+
 @blueprint.get("")
 @access(PUBLIC)
 def index():
     """Every word, A to Z, with its picture and meaning."""
-    terms = services.terms_for(services.page_language())
-    return render_template("glossary/index.html", letters=services.by_letter(terms), count=len(terms),
+    language = services.page_language()
+    terms = services.terms_for(language)
+    return render_template("glossary/index.html", letters=services.by_letter(terms, language), count=len(terms),
                            may_edit=SECRETARY_ANYWHERE.allows(current_user, None))
 
 
