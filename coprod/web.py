@@ -42,8 +42,9 @@ def init_web(app: Flask) -> None:
     from coprod.votes.views import blueprint as votes
     from coprod.main.views import blueprint as main
     from coprod.follow.views import blueprint as follow
+    from coprod.content.views import blueprint as content
 
-    for blueprint in (main, accounts, boards, groups, votes, meetings, questions, glossary, follow, admin, pictures.blueprint):
+    for blueprint in (main, accounts, boards, groups, votes, meetings, questions, glossary, follow, content, admin, pictures.blueprint):
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_access)

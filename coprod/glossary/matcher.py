@@ -57,11 +57,14 @@ def mark(text: str, matcher: Matcher, used: set[str]) -> Markup:
     return Markup("").join(out)
 
 
-def mark_for_page(text: str) -> Markup:
-    """The Jinja filter: first uses on this page only, in the page's language."""
+def mark_for_page(text: str, language: str | None = None) -> Markup:
+    """The Jinja filter: first uses on this page only, in the page's language (or in `language`,
+    for content shown in another language: its words are that language's)."""
     from coprod.glossary import services
 
-    if "jargon_matcher" not in g:
-        g.jargon_matcher = build(services.terms_for(services.page_language()))
-        g.jargon_used = set()
-    return mark(text, g.jargon_matcher, g.jargon_used)
+    language = language or services.page_language()
+    matchers = g.setdefault("jargon_matchers", {})
+    if language not in matchers:
+        matchers[language] = (build(services.terms_for(language)), set())
+    matcher, used = matchers[language]
+    return mark(text, matcher, used)
