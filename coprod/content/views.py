@@ -26,7 +26,7 @@ SECRETARY = board_roles(Role.SECRETARY)
 @blueprint.record_once
 def _helpers(state):
     """Globals (not context values) so that imported macros can use them too."""
-    state.app.jinja_env.globals.update(shown=services.shown, language_name=services.language_name,
+    state.app.jinja_env.globals.update(shown_content=services.shown, language_name=services.language_name,
                                        text_direction_of=i18n.text_direction)
 
 

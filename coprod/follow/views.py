@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from coprod.accounts import sessions
+from coprod.content import services as content
 from coprod.extensions import db
 from coprod.follow import queries, services
 from coprod.follow.forms import (FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS, STATUS_PICTURES, TOPICS,
@@ -77,6 +78,7 @@ def tracker(slug: str):
     records = queries.published_records(board)
     filters = _filters()
     shown = [r for r in records if queries.matches(r, filters, today)]
+    content.load(*shown)
     return render_template("follow/tracker.html", records=shown, total=len(records), filters=filters,
                            counts=queries.counts(records, today), today=today,
                            topic_counts=queries.counts_by(records, "topic"),
@@ -92,6 +94,7 @@ def record(slug: str, record_id: int):
     public_board_or_404(slug)
     found = _record_or_404(record_id)
     proposal = found.proposal
+    content.load(found, proposal)
     shown_result = proposal is not None and proposal.results_visible()
     return render_template(
         "follow/record.html", record=found, today=services.today(),
@@ -278,7 +281,9 @@ def feedback_recording(slug: str, record_id: int, feedback_id: int):
 @access(WRITERS)
 def manage(slug: str):
     """All the board's records, drafts first, for the people who write them."""
-    return render_template("follow/manage.html", records=queries.all_records(g.board), today=services.today())
+    records = queries.all_records(g.board)
+    content.load(*records)
+    return render_template("follow/manage.html", records=records, today=services.today())
 
 
 def _record_form(record=None) -> RecordForm:

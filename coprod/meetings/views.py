@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from coprod.content import services as content
 from coprod.easyread import review as easyread
 from coprod.extensions import db
 from coprod.follow.views import came_back
@@ -48,6 +49,13 @@ def _published_meeting_or_404(slug: str, meeting_id: int):
 
 # ---- for everyone -------------------------------------------------------------------------------
 
+def _with_versions(meeting) -> dict:
+    """The proposals under each item; the versions of the items and proposals read in one go."""
+    proposals = services.proposals_by_item(meeting)
+    content.load(*meeting.items, *(p for listed in proposals.values() for p in listed))
+    return proposals
+
+
 @blueprint.get("")
 @access(PUBLIC)
 def index(slug: str):
@@ -76,7 +84,8 @@ def next_meeting(slug: str):
 def meeting(slug: str, meeting_id: int):
     """The easy-read agenda, with the proposals to vote on; the minutes once published."""
     found = _published_meeting_or_404(slug, meeting_id)
-    return render_template("meetings/meeting.html", meeting=found, proposals=services.proposals_by_item(found),
+    proposals = _with_versions(found)
+    return render_template("meetings/meeting.html", meeting=found, proposals=proposals,
                            manager=services.may_manage(g.board, current_user),
                            questions=questions.on_the_agenda(found), came_back=came_back(found))
 
@@ -86,7 +95,8 @@ def meeting(slug: str, meeting_id: int):
 def pack(slug: str, meeting_id: int):
     """The meeting pack to print: large type, pictures, and space for notes."""
     found = _published_meeting_or_404(slug, meeting_id)
-    return render_template("meetings/pack.html", meeting=found, proposals=services.proposals_by_item(found),
+    proposals = _with_versions(found)
+    return render_template("meetings/pack.html", meeting=found, proposals=proposals,
                            questions=questions.on_the_agenda(found), came_back=came_back(found))
 
 
