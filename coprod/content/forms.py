@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField, ValidationError
-from wtforms.validators import Optional
+from wtforms.validators import DataRequired, Optional
 
 from coprod import times
 from coprod.content.kinds import Text
@@ -41,7 +41,7 @@ def version_form(texts: list[Text], original_language: str, formdata=None):
 
     for text in texts:
         message = _l("Type the words for this in the new language.")
-        checks = [required(message)] if text.required or text.original.strip() else [Optional()]
+        checks = [required(message), DataRequired(message)] if text.required or text.original.strip() else [Optional()]
         field = TextAreaField if text.multiline else StringField
         setattr(Form, text.name, field(text.label, filters=[strip],
                                        validators=[*checks, MaxLength(text.maximum), PlainText()]))

@@ -47,7 +47,7 @@ def overview(slug: str, kind: str, content_id: int):
     """The languages of one piece of content: the original, its versions, and who checked each."""
     found_kind, content = _content_or_404(kind, content_id)
     languages = list(current_app.config["LANGUAGES"])
-    return render_template("content/overview.html", kind=found_kind, content=content, languages=languages,
+    return render_template("content/overview.html", kind=found_kind, content=content, codes=languages,
                            versions=services.versions_of(content), checks=services.checks_of(content),
                            texts={code: services.texts_in(content, code) for code in languages},
                            may_check=may_mark_checked(current_user, g.board),
