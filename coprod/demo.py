@@ -316,13 +316,13 @@ def _content_versions(board: Board, people: dict) -> None:
     from datetime import timedelta
 
     from coprod.content import services as content
-    from coprod.models import AgendaItem, ContentVersion, Meeting, Proposal, utcnow
+    from coprod.models import AgendaItem, ContentLanguage, Meeting, Proposal, utcnow
 
     item = db.session.scalar(select(AgendaItem).join(Meeting).where(
         Meeting.board_id == board.id, AgendaItem.title == "Short breaks for families"))
     proposal = db.session.scalar(select(Proposal).where(
         Proposal.board_id == board.id, Proposal.title.like("Should we ask the council to keep%")))
-    if item is None or proposal is None or db.session.scalar(select(ContentVersion.id).limit(1)):
+    if item is None or proposal is None or db.session.scalar(select(ContentLanguage.id).limit(1)):
         return
     helen = people["Helen Carter"][1]
     content.save_version(item, board, "cy", {

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from coprod.models import (AgendaItem, AuditEvent, Choice, ContentVersion, EasyReadCheck, Meeting, MeetingStatus,
-                           Proposal, Record, RecordStatus, Role, User, utcnow)
+from coprod.models import (AgendaItem, AuditEvent, Choice, ContentLanguage, Meeting, MeetingStatus, Proposal, Record,
+                           RecordStatus, Role, User, utcnow)
 
 BOARD = "/boards/riverside-ld"
 WELSH_TITLE = "Seibiant byr i deuluoedd"
@@ -93,7 +93,7 @@ def test_a_welsh_version_of_an_agenda_item_is_what_welsh_readers_see(world, clie
 
     response = _add_welsh_item(world)
     assert response.status_code == 302
-    version = db.scalar(select(ContentVersion).where(ContentVersion.kind == "agenda-item"))
+    version = db.scalar(select(ContentLanguage).where(ContentLanguage.kind == "agenda-item"))
     assert (version.content_id, version.language, version.texts["title"]) == (ids["item"], "cy", WELSH_TITLE)
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "content-version.add")) is not None
 
@@ -101,7 +101,7 @@ def test_a_welsh_version_of_an_agenda_item_is_what_welsh_readers_see(world, clie
     welsh = _page(client, agenda + "?lang=cy")
     assert WELSH_TITLE in welsh and WELSH_SUMMARY in welsh
     assert "Short breaks for families" not in welsh
-    assert '<span>Seibiant byr i deuluoedd</span>' in welsh, "Welsh on a Welsh page needs no lang of its own"
+    assert '</span> Seibiant byr i deuluoedd</h2>' in welsh, "Welsh on a Welsh page needs no lang of its own"
     # The proposal under it has no Welsh version: it is shown in English, marked as English.
     assert '<span lang="en" dir="ltr">Keep the house open?</span>' in welsh
     assert "Mae hwn yn Saesneg." in welsh and "Does dim fersiwn Gymraeg eto." in welsh
@@ -123,7 +123,7 @@ def test_a_welsh_version_of_an_agenda_item_is_what_welsh_readers_see(world, clie
     again = _page(world["clients"]["secretary"], _version_url("agenda-item", ids["item"]) + "?language=cy")
     assert f'value="{WELSH_TITLE}"' in again
     _add_welsh_item(world, title="Seibiant byr")
-    assert [v.texts["title"] for v in db.scalars(select(ContentVersion))] == ["Seibiant byr"]
+    assert [v.texts["title"] for v in db.scalars(select(ContentLanguage))] == ["Seibiant byr"]
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "content-version.edit")) is not None
 
 
@@ -194,7 +194,7 @@ def test_a_welsh_version_gets_the_welsh_easy_read_check(world, db):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "easy-read-check" in page
     assert "Cafodd ei benderfynu gan y cyngor." in page, "what was typed is kept"
-    assert db.scalar(select(ContentVersion)) is None, "nothing is saved until the writer says so"
+    assert db.scalar(select(ContentLanguage)) is None, "nothing is saved until the writer says so"
 
 
 # ---- who may -------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_bad_input_gets_a_message_next_to_the_field_and_keeps_what_was_typed(wor
     assert _errors(unknown)["language"] == "Choose one of the answers shown."
     hidden = secretary.post(url, {"language": "cy", "title": "Tai\x00", "summary": ""}).get_data(as_text=True)
     assert "hidden character" in _errors(hidden)["title"]
-    assert db.scalar(select(ContentVersion)) is None
+    assert db.scalar(select(ContentLanguage)) is None
 
 
 # ---- checked by ------------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def test_checked_by_a_self_advocate_shows_and_is_flagged_when_the_words_change(w
 
     day = (utcnow() - timedelta(days=2)).date()
     assert secretary.post(url, {"checker": str(sam.id), "checked_on": day.isoformat()}).status_code == 302
-    check = db.scalar(select(EasyReadCheck))
+    check = db.scalar(select(ContentLanguage))
     assert (check.checker_id, check.checker_name, check.checked_on) == (sam.id, "Sam Taylor", day)
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "content.checked"))
     assert "Sam Taylor" in event.detail and event.actor_id == world["people"]["secretary"].id

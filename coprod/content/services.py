@@ -3,7 +3,7 @@ view commits once.
 
 Reading: `shown(content)` gives the texts in the reader's language when there is a version,
 otherwise the original with a note. Pages that show many pieces call `load(...)` first, which
-reads the versions and checks of all of them in two queries (never one per piece).
+reads the versions and checks of all of them in one query (never one per piece).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from coprod import audit, i18n
 from coprod.content.kinds import Kind, digest, kind_of, texts_of
 from coprod.extensions import db
 from coprod.glossary.services import page_language
-from coprod.models import Board, ContentVersion, EasyReadCheck, Membership, Role, User, utcnow
+from coprod.models import Board, ContentLanguage, Membership, Role, User, utcnow
 
 # Whole sentences per language (not a name put into one sentence): languages change words
 # around a name (Welsh "fersiwn Gymraeg").
@@ -45,24 +45,47 @@ def writer_language() -> str:
 
 @dataclass
 class Shown:
-    """A piece of content as one reader sees it."""
+    """A piece of content as one reader sees it. Texts are read when asked for, so a page that
+    shows only a proposal's title never loads its answers."""
     kind: Kind
     content: Any
-    language: str                 # the language of the texts shown
-    reader: str                   # the page's language
-    texts: dict[str, str]
-    version: ContentVersion | None
-    check: EasyReadCheck | None
-    check_is_current: bool
+    language: str                      # the language of the texts shown
+    reader: str                        # the page's language
+    version: ContentLanguage | None    # the version shown, None for the original
+    row: ContentLanguage | None        # the row for `language` (it may hold a check)
+
+    def text(self, name: str) -> str:
+        if self.version is not None and self.version.texts.get(name):
+            return self.version.texts[name]
+        return getattr(self.content, name)
 
     def __getattr__(self, name: str) -> str:
-        texts = self.__dict__.get("texts") or {}
-        if name in texts:
-            return texts[name]
-        raise AttributeError(name)
+        if name.startswith("_") or name not in self.__dict__.get("_names", ()):
+            raise AttributeError(name)
+        return self.text(name)
+
+    def __post_init__(self):
+        self._names = TEXT_NAMES.get(self.kind.name, ())
 
     def choice(self, choice) -> str:
-        return self.texts.get(f"choice_{choice.id}") or choice.label
+        if self.version is not None and self.version.texts.get(f"choice_{choice.id}"):
+            return self.version.texts[f"choice_{choice.id}"]
+        return choice.label
+
+    @property
+    def texts(self) -> dict[str, str]:
+        original = texts_of(self.kind, self.content)
+        if self.version is None:
+            return original
+        return {name: self.version.texts.get(name) or text for name, text in original.items()}
+
+    @property
+    def check(self) -> ContentLanguage | None:
+        return self.row if self.row is not None and self.row.is_checked else None
+
+    @property
+    def check_is_current(self) -> bool:
+        return self.check is not None and self.check.checked_digest == digest(self.texts)
 
     @property
     def is_other_language(self) -> bool:
@@ -85,12 +108,17 @@ class Shown:
                 str(NO_VERSION.get(self.reader, _l("There is no version in your language yet.")))]
 
 
+# The plain texts each kind has as attributes (answers are read with Shown.choice).
+TEXT_NAMES = {"agenda-item": ("title", "summary"), "proposal": ("title", "body"),
+              "record": ("title", "said_text", "did_text")}
+
+
 def _key(content) -> tuple[str, int]:
     return kind_of(content).name, content.id
 
 
 def load(*contents) -> None:
-    """Read the versions and checks of these pieces of content (any kinds) in two queries."""
+    """Read the versions and checks of these pieces of content (any kinds) in one query."""
     cache = g.setdefault("content_languages", {})
     wanted: dict[str, set[int]] = {}
     for content in contents:
@@ -99,59 +127,45 @@ def load(*contents) -> None:
         name, content_id = _key(content)
         if (name, content_id) not in cache:
             wanted.setdefault(name, set()).add(content_id)
-            cache[(name, content_id)] = ({}, {})
+            cache[(name, content_id)] = {}
     if not wanted:
         return
-
-    def where(model):
-        return or_(*(and_(model.kind == name, model.content_id.in_(sorted(ids))) for name, ids in wanted.items()))
-
-    for version in db.session.scalars(select(ContentVersion).where(where(ContentVersion))):
-        cache[(version.kind, version.content_id)][0][version.language] = version
-    for check in db.session.scalars(select(EasyReadCheck).where(where(EasyReadCheck))):
-        cache[(check.kind, check.content_id)][1][check.language] = check
+    where = or_(*(and_(ContentLanguage.kind == name, ContentLanguage.content_id.in_(sorted(ids)))
+                  for name, ids in wanted.items()))
+    for row in db.session.scalars(select(ContentLanguage).where(where)):
+        cache[(row.kind, row.content_id)][row.language] = row
 
 
-def _loaded(content) -> tuple[dict[str, ContentVersion], dict[str, EasyReadCheck]]:
+def rows_of(content) -> dict[str, ContentLanguage]:
+    """language -> its row (a version, a check, or both)."""
     key = _key(content)
     if key not in g.get("content_languages", {}):
         load(content)
     return g.content_languages[key]
 
 
-def versions_of(content) -> dict[str, ContentVersion]:
-    return _loaded(content)[0]
+def versions_of(content) -> dict[str, ContentLanguage]:
+    return {language: row for language, row in rows_of(content).items()
+            if row.is_version and language != content.language}
 
 
-def checks_of(content) -> dict[str, EasyReadCheck]:
-    return _loaded(content)[1]
-
-
-def texts_in(content, language: str) -> dict[str, str] | None:
-    """The texts in `language`: the original's or a version's; None when there are none."""
-    kind = kind_of(content)
-    if language == content.language:
-        return texts_of(kind, content)
-    version = versions_of(content).get(language)
-    if version is None:
-        return None
-    original = texts_of(kind, content)
-    # A text added to the original after the version was written shows in the original's words.
-    return {name: version.texts.get(name) or text for name, text in original.items()}
+def checks_of(content) -> dict[str, ContentLanguage]:
+    return {language: row for language, row in rows_of(content).items() if row.is_checked}
 
 
 def shown(content, reader: str | None = None) -> Shown:
     """The content in the reader's language if there is a version, otherwise the original."""
     reader = reader or page_language()
-    kind = kind_of(content)
-    texts = texts_in(content, reader)
-    language = reader if texts is not None else content.language
-    if texts is None:
-        texts = texts_of(kind, content)
-    version = versions_of(content).get(language) if language != content.language else None
-    check = checks_of(content).get(language)
-    return Shown(kind, content, language, reader, texts, version, check,
-                 check is not None and check.text_digest == digest(texts))
+    version = versions_of(content).get(reader)
+    language = reader if version is not None or reader == content.language else content.language
+    return Shown(kind_of(content), content, language, reader, version, rows_of(content).get(language))
+
+
+def texts_in(content, language: str) -> dict[str, str] | None:
+    """The texts in `language`: the original's or a version's; None when there are none."""
+    if language != content.language and language not in versions_of(content):
+        return None
+    return shown(content, language).texts
 
 
 # ---- writing ------------------------------------------------------------------------------------
@@ -164,28 +178,30 @@ class ContentRefused(Exception):
         self.field = field
 
 
-def save_version(content, board: Board, language: str, texts: dict[str, str], *, by: User) -> ContentVersion:
+def _row(content, language: str) -> ContentLanguage:
+    row = rows_of(content).get(language)
+    if row is None:
+        row = ContentLanguage(kind=kind_of(content).name, content_id=content.id, language=language)
+        db.session.add(row)
+        rows_of(content)[language] = row
+    return row
+
+
+def save_version(content, board: Board, language: str, texts: dict[str, str], *, by: User) -> ContentLanguage:
     kind = kind_of(content)
     if language == content.language:
         raise ContentRefused(str(_l("This is the language it was written in. Choose another language.")),
                              "language")
     texts = {name: texts.get(name, "") for name in texts_of(kind, content)}
-    version = versions_of(content).get(language)
-    if version is None:
-        version = ContentVersion(kind=kind.name, content_id=content.id, language=language, texts=texts,
-                                 created_by_id=by.id, updated_by_id=by.id)
-        db.session.add(version)
-        versions_of(content)[language] = version
-        audit.record("content-version.add", target=content, board=board, actor=by,
-                     detail=f"{kind.name} {content.id}, {language}")
-    elif version.texts != texts:
-        version.texts = texts
-        version.updated_by_id = by.id
-        version.updated_dt = utcnow()
-        audit.record("content-version.edit", target=content, board=board, actor=by,
-                     detail=f"{kind.name} {content.id}, {language}")
+    row = _row(content, language)
+    if row.texts != texts:
+        audit.record("content-version.edit" if row.is_version else "content-version.add", target=content,
+                     board=board, actor=by, detail=f"{kind.name} {content.id}, {language}")
+        row.texts = texts
+        row.updated_by_id = by.id
+        row.updated_dt = utcnow()
     db.session.flush()
-    return version
+    return row
 
 
 def self_advocates(board: Board) -> list[User]:
@@ -197,25 +213,20 @@ def self_advocates(board: Board) -> list[User]:
 
 
 def mark_checked(content, board: Board, language: str, *, checker: User | None, name: str, checked_on: date,
-                 by: User) -> EasyReadCheck:
+                 by: User) -> ContentLanguage:
     """Mark one language of the content "checked for easy read by" a self-advocate (replaces an older mark)."""
     kind = kind_of(content)
     texts = texts_in(content, language)
     if texts is None:
         raise ContentRefused(str(_l("There is no version in this language to check.")))
-    name = checker.name if checker is not None else name
-    check = checks_of(content).get(language)
-    if check is None:
-        check = EasyReadCheck(kind=kind.name, content_id=content.id, language=language)
-        db.session.add(check)
-        checks_of(content)[language] = check
-    check.checker_id = checker.id if checker is not None else None
-    check.checker_name = name
-    check.checked_on = checked_on
-    check.text_digest = digest(texts)
-    check.marked_by_id = by.id
-    check.marked_dt = utcnow()
+    row = _row(content, language)
+    row.checker_id = checker.id if checker is not None else None
+    row.checker_name = checker.name if checker is not None else name
+    row.checked_on = checked_on
+    row.checked_digest = digest(texts)
+    row.checked_by_id = by.id
+    row.checked_dt = utcnow()
     audit.record("content.checked", target=content, board=board, actor=by,
-                 detail=f"{kind.name} {content.id}, {language}: {name}, {checked_on.isoformat()}")
+                 detail=f"{kind.name} {content.id}, {language}: {row.checker_name}, {checked_on.isoformat()}")
     db.session.flush()
-    return check
+    return row

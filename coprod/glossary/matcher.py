@@ -63,8 +63,13 @@ def mark_for_page(text: str, language: str | None = None) -> Markup:
     from coprod.glossary import services
 
     language = language or services.page_language()
-    matchers = g.setdefault("jargon_matchers", {})
-    if language not in matchers:
-        matchers[language] = (build(services.terms_for(language)), set())
-    matcher, used = matchers[language]
+    if "jargon_matchers" not in g:
+        # Every language's words in one query: a page can show content in more than one language.
+        by_language: dict[str, list] = {}
+        for term in services.all_terms():
+            by_language.setdefault(term.language, []).append(term)
+        g.jargon_matchers = {code: (build(terms), set()) for code, terms in by_language.items()}
+    if language not in g.jargon_matchers:
+        g.jargon_matchers[language] = (build([]), set())
+    matcher, used = g.jargon_matchers[language]
     return mark(text, matcher, used)
