@@ -26,6 +26,8 @@ class LanguageField(ListField):
     original = "en"
 
     def pre_validate(self, form):
+        if not self.data:
+            return  # "Choose a language." comes from the required check, once
         if self.data == self.original:
             raise ValidationError(_l("It was written in %(language)s. Choose another language.",
                                      language=language_name(self.original)))
