@@ -16,9 +16,11 @@ from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import object_session
 
 from coprod import audit, i18n
-from coprod.content.kinds import Kind, digest, kind_of, texts_of
+from coprod.audio.publish import pages_for, pages_of
+from coprod.content.kinds import KINDS, Kind, digest, kind_of, texts_of
 from coprod.extensions import db
 from coprod.glossary.services import page_language
 from coprod.models import Board, ContentLanguage, Membership, Role, User, utcnow
@@ -166,6 +168,14 @@ def texts_in(content, language: str) -> dict[str, str] | None:
     if language != content.language and language not in versions_of(content):
         return None
     return shown(content, language).texts
+
+
+# A version or a check changes the pages that show the content: their audio is made again.
+@pages_of(ContentLanguage)
+def _pages(row: ContentLanguage) -> list[str]:
+    kind = KINDS.get(row.kind)
+    content = object_session(row).get(kind.model, row.content_id) if kind is not None else None
+    return pages_for(content) if content is not None else []
 
 
 # ---- writing ------------------------------------------------------------------------------------

@@ -204,7 +204,9 @@ def feed(slug: str):
 @access(SIGNED_IN)
 def updates():
     """What changed for me: answers to my questions, and news on records I follow."""
-    return render_template("follow/updates.html", updates=queries.person_updates(current_user))
+    updates = queries.person_updates(current_user)
+    content.load(*(update.record for update in updates))
+    return render_template("follow/updates.html", updates=updates)
 
 
 @blueprint.post(BASE + "/<int:record_id>/follow")
