@@ -76,6 +76,7 @@ class CheckedForm(FlaskForm):
 
 def checked_form(people) -> CheckedForm:
     form = CheckedForm()
-    form.checker.choices = choices([(str(person.id), person.name) for person in people]
+    form.checker.choices = choices([("", _l("Choose who checked it."))]
+                                   + [(str(person.id), person.name) for person in people]
                                    + [(SOMEONE_ELSE, _l("Someone else (type their name below)"))])
     return form

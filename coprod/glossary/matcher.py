@@ -39,8 +39,9 @@ def build(terms) -> Matcher:
     return Matcher(re.compile(rf"(?i)(?<![\w-])(?:{'|'.join(parts)})(?![\w-])"), slugs)
 
 
-def mark(text: str, matcher: Matcher, used: set[str]) -> Markup:
-    """`text`, escaped, with the first use of each term (not yet in `used`) made a link."""
+def mark(text: str, matcher: Matcher, used: set[str], language: str | None = None) -> Markup:
+    """`text`, escaped, with the first use of each term (not yet in `used`) made a link. `language`:
+    the words are another language's than the page's, so the link opens that language's meaning."""
     if not text or matcher.pattern is None:
         return escape(text or "")
     out, position = [], 0
@@ -51,7 +52,8 @@ def mark(text: str, matcher: Matcher, used: set[str]) -> Markup:
         used.add(slug)
         out.append(escape(text[position:found.start()]))
         out.append(Markup('<a class="jargon" href="{href}" data-jargon="{slug}">{word}</a>').format(
-            href=url_for("glossary.term", word=slug), slug=slug, word=found.group(0)))
+            href=url_for("glossary.term", word=slug, **({"lang": language} if language else {})), slug=slug,
+            word=found.group(0)))
         position = found.end()
     out.append(escape(text[position:]))
     return Markup("").join(out)
@@ -62,7 +64,8 @@ def mark_for_page(text: str, language: str | None = None) -> Markup:
     for content shown in another language: its words are that language's)."""
     from coprod.glossary import services
 
-    language = language or services.page_language()
+    page = services.page_language()
+    language = language or page
     if "jargon_matchers" not in g:
         # Every language's words in one query: a page can show content in more than one language.
         by_language: dict[str, list] = {}
@@ -72,4 +75,4 @@ def mark_for_page(text: str, language: str | None = None) -> Markup:
     if language not in g.jargon_matchers:
         g.jargon_matchers[language] = (build([]), set())
     matcher, used = g.jargon_matchers[language]
-    return mark(text, matcher, used)
+    return mark(text, matcher, used, language if language != page else None)
