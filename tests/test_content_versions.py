@@ -323,3 +323,19 @@ def test_listen_speaks_content_in_its_own_language(world, client, app):
     english = engine.speak(words, voice="en-gb", words_per_minute=160)
     welsh = engine.speak(words, voice="cy", words_per_minute=160)
     assert mixed.pcm == english.pcm and mixed.pcm != welsh.pcm
+
+
+def test_jargon_in_english_content_on_a_welsh_page_opens_the_english_meaning(world, client, db):
+    from coprod.models import GlossaryTerm
+
+    with db.context() as session:
+        session.add(GlossaryTerm(language="en", term="Council", slug="council", picture="board",
+                                 meaning="The people who run services in our town."))
+    page = _page(client, f"{BOARD}/meetings/{world['ids']['meeting']}?lang=cy")
+    link = re.search(r'<a class="jargon" href="([^"]+)" data-jargon="council">', page)
+    assert link and html.unescape(link.group(1)) == "/jargon-buster/council?words=en"
+    meaning = _page(client, html.unescape(link.group(1)) + "&lang=cy")
+    assert '<html lang="cy"' in meaning, "the page stays Welsh"
+    assert '<h1 lang="en" dir="ltr">Council</h1>' in meaning
+    assert '<p class="lead" lang="en" dir="ltr">The people who run services in our town.</p>' in meaning
+    assert client.get("/jargon-buster/council?lang=cy").status_code == 404, "not a Welsh word"

@@ -52,7 +52,7 @@ def mark(text: str, matcher: Matcher, used: set[str], language: str | None = Non
         used.add(slug)
         out.append(escape(text[position:found.start()]))
         out.append(Markup('<a class="jargon" href="{href}" data-jargon="{slug}">{word}</a>').format(
-            href=url_for("glossary.term", word=slug, **({"lang": language} if language else {})), slug=slug,
+            href=url_for("glossary.term", word=slug, **({"words": language} if language else {})), slug=slug,
             word=found.group(0)))
         position = found.end()
     out.append(escape(text[position:]))
