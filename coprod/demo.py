@@ -71,6 +71,7 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
     _proposals(main_board, people)
     own_pictures = _pictures(people["Helen Carter"][1])
     _meetings(main_board, people, own_pictures)
+    _content_versions(main_board, people)
     from coprod.follow.demo import load as load_follow
 
     load_follow(main_board, people)
@@ -376,3 +377,35 @@ def _questions(board: Board, people: dict, coming, summer) -> None:
     ask("Margaret Jones", summer, "Can the police talk to our group about hate crime?", QuestionStatus.SENT,
         days_ago=1, item=1, show_name=False)
     db.session.flush()
+
+
+def _content_versions(board: Board, people: dict) -> None:
+    """Welsh versions of the short breaks agenda item and its proposal; Sam checked the English item."""
+    from datetime import timedelta
+
+    from coprod.content import services as content
+    from coprod.models import AgendaItem, ContentLanguage, Meeting, Proposal, utcnow
+
+    item = db.session.scalar(select(AgendaItem).join(Meeting).where(
+        Meeting.board_id == board.id, AgendaItem.title == "Short breaks for families"))
+    proposal = db.session.scalar(select(Proposal).where(
+        Proposal.board_id == board.id, Proposal.title.like("Should we ask the council to keep%")))
+    if item is None or proposal is None or db.session.scalar(select(ContentLanguage.id).limit(1)):
+        return
+    helen = people["Helen Carter"][1]
+    content.save_version(item, board, "cy", {
+        "title": "Seibiant byr i deuluoedd",
+        "summary": "Mae'r cyngor eisiau cau'r tŷ seibiant byr ar Lôn y Felin.\n"
+                   "Mae teuluoedd yn ei ddefnyddio i gael gorffwys."}, by=helen)
+    welsh_answers = {"Yes": "Ie", "No": "Na", "Not sure": "Ddim yn siŵr"}
+    content.save_version(proposal, board, "cy", {
+        "title": "Ddylen ni ofyn i'r cyngor gadw'r tŷ seibiant byr ar agor?",
+        "body": "Mae'r cyngor eisiau cau'r tŷ seibiant byr ar Lôn y Felin.\n"
+                "Mae teuluoedd yn ei ddefnyddio i gael gorffwys.\nGallwn ofyn i'r cyngor ei gadw ar agor.",
+        **{f"choice_{choice.id}": welsh_answers.get(choice.label, choice.label) for choice in proposal.choices},
+    }, by=helen)
+    sam = people["Sam Taylor"][1]
+    content.mark_checked(item, board, "en", checker=sam, name="", by=helen,
+                         checked_on=(utcnow() - timedelta(days=3)).date())
+    content.mark_checked(proposal, board, "cy", checker=None, name="Gwen Pritchard", by=helen,
+                         checked_on=(utcnow() - timedelta(days=2)).date())

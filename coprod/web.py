@@ -46,9 +46,10 @@ def init_web(app: Flask) -> None:
     from coprod.main.views import blueprint as main
     from coprod.follow.views import blueprint as follow
     from coprod.easyread.views import blueprint as easyread
+    from coprod.content.views import blueprint as content
 
-    for blueprint in (main, accounts, boards, groups, votes, meetings, questions, glossary, follow, easyread, admin,
-                      pictures.blueprint):
+    for blueprint in (main, accounts, boards, groups, votes, meetings, questions, glossary, follow, easyread, content,
+                      admin, pictures.blueprint):
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_access)

@@ -148,6 +148,11 @@ INTENDED = {
     "follow.new_action": WRITERS,
     "follow.action_step": WRITERS,
     "follow.bring_back": SECRETARY,
+    # Versions in other languages: the people who write that kind of content (checked per record:
+    # an agenda item is the secretary's); "checked by" is marked by the secretary.
+    "content.overview": WRITERS,
+    "content.version": WRITERS,
+    "content.checked": SECRETARY,
     "admin.index": ADMIN,
     "admin.boards": ADMIN,
     "admin.new_board": ADMIN,
@@ -254,7 +259,8 @@ def people(factory, make_client, db):
               "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,
               "proposal_id": proposal_id, "meeting_id": meeting_id, "item_id": item_id,
               "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id,
-              "feedback_id": 1, "picture_id": picture_id, "file_name": "0" * 32 + ".webp"}
+              "feedback_id": 1, "picture_id": picture_id, "file_name": "0" * 32 + ".webp",
+              "kind": "record", "content_id": record_id, "language": "en"}
     return users, values
 
 

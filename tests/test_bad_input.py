@@ -84,6 +84,14 @@ FORMS = [
      {"feeling": ["happy", "ok", "not_happy"]}, set()),
     ("admin", "/admin/boards/new", ["name", "slug", "about"], {}, set()),
     ("admin", "/admin/people/{target}/roles", [], {"board": ["{board}"], "role": ["member"]}, set()),
+    ("secretary", "/boards/riverside-ld/languages/agenda-item/{item}/version", ["title", "summary"],
+     {"language": ["cy", "en", "ur"], "easy_read_ok": ["y"]}, set()),
+    ("secretary", "/boards/riverside-ld/languages/proposal/{proposal}/version", ["title", "body", "choice_{choice}"],
+     {"language": ["cy", "en"], "easy_read_ok": ["y"]}, set()),
+    ("secretary", "/boards/riverside-ld/languages/record/{record}/version", ["title", "said_text", "did_text"],
+     {"language": ["cy", "ur"]}, set()),
+    ("secretary", "/boards/riverside-ld/languages/record/{record}/checked/en", ["name", "checked_on"],
+     {"checker": ["other", "{member}"]}, set()),
     (None, "/language", ["next"], {"locale": ["en", "cy"]}, {"next"}),
 ]
 
@@ -172,7 +180,7 @@ def clients(factory, make_client, db):
         session.flush()
         follow_ids = {"linked_question": question.id, "foreign_question": foreign.id, "record": record.id,
                       "action": action.id}
-    return made, {**follow_ids, "target": target.id, "board": board.id, "group": group_id, "proposal": proposal_id,
+    return made, {**follow_ids, "target": target.id, "member": people["member"].id, "board": board.id, "group": group_id, "proposal": proposal_id,
                   "choice": choice_id, "meeting": meeting_id, "item": item_id, "question": question_ids[0],
                   "question2": question_ids[1], "draft": question_ids[2]}
 

@@ -47,7 +47,7 @@ def test_marking_escapes_content_and_remembers_the_page(app):
     assert "data-jargon" not in _marked("Ask the commissioner.", used, app=app)  # already used on this page
 
 
-def _agenda(db, factory, summary, title="Commissioner's report"):
+def _agenda(db, factory, summary, title="Commissioner's report", language="en"):
     board = factory.board()
     with db.context() as session:
         session.add_all([_term("Commissioner", "commissioners"), _term("ATU", "Assessment and Treatment Unit")])
@@ -55,7 +55,7 @@ def _agenda(db, factory, summary, title="Commissioner's report"):
                           status=MeetingStatus.AGENDA_PUBLISHED)
         session.add(meeting)
         session.flush()
-        session.add(AgendaItem(meeting_id=meeting.id, title=title, summary=summary))
+        session.add(AgendaItem(meeting_id=meeting.id, title=title, summary=summary, language=language))
         return meeting.id
 
 
@@ -121,7 +121,7 @@ def test_welsh_pages_explain_welsh_words(client, db, factory, app):
     from coprod.extensions import db as _db
     from coprod.glossary.services import load_starter
 
-    meeting_id = _agenda(db, factory, "Bydd y comisiynydd yn siarad am y GIG.", title="Adroddiad")
+    meeting_id = _agenda(db, factory, "Bydd y comisiynydd yn siarad am y GIG.", title="Adroddiad", language="cy")
     with app.test_request_context():
         load_starter()
         _db.session.commit()

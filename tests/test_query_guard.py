@@ -12,7 +12,7 @@ from coprod.extensions import db as _db
 from sqlalchemy import select
 
 from coprod.models import (AgendaItem, AuditEvent, Ballot, Board, Choice, LoginCard, Meeting, MeetingStatus,
-                           Membership, MeToo, GlossaryTerm, Picture, Proposal, Question, QuestionStatus, Role, User, Vote, utcnow)
+                           Membership, MeToo, GlossaryTerm, Picture, ContentLanguage, Proposal, Question, QuestionStatus, Role, User, Vote, utcnow)
 from coprod.query_count import count_queries
 
 MAX_QUERIES = 10
@@ -71,6 +71,14 @@ PAGES = [
     ("secretary", "/pictures/upload-{picture}"),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/new"),
     ("secretary", "/jargon-buster/new"),
+    # Content in other languages: versions and checks are read in one go, however many items.
+    ("member", "/boards/riverside-ld/meetings/{meeting}?lang=cy"),
+    (None, "/boards/riverside-ld/meetings/{meeting}/pack?lang=ur"),
+    ("member", "/boards/riverside-ld/votes?lang=cy"),
+    (None, "/boards/riverside-ld/said-did?lang=cy"),
+    ("secretary", "/boards/riverside-ld/languages/agenda-item/{item}"),
+    ("secretary", "/boards/riverside-ld/languages/agenda-item/{item}/version?language=cy"),
+    ("secretary", "/boards/riverside-ld/languages/agenda-item/{item}/checked/en"),
 ]
 
 
@@ -112,8 +120,18 @@ def _grow_meetings(db, board_id: int, meeting_id: int, size: int, tag: str):
                             starts_after_minutes=i, length_minutes=5, minutes_text="We talked.") for i in range(size)]
         session.add_all(items)
         session.flush()
-        session.add_all(Proposal(board_id=board_id, title=f"Vote {tag}{i}", agenda_item_id=item.id)
-                        for i, item in enumerate(items))
+        proposals = [Proposal(board_id=board_id, title=f"Vote {tag}{i}", agenda_item_id=item.id)
+                     for i, item in enumerate(items)]
+        session.add_all(proposals)
+        session.flush()
+        # Half of them have a Welsh version, and some were checked by a self-advocate.
+        session.add_all(ContentLanguage(kind=kind, content_id=row.id, language="cy",
+                                       texts={"title": f"Eitem {tag}{i}", "summary": "Mae angen tai."})
+                        for i, (kind, row) in enumerate([("agenda-item", item) for item in items]
+                                                        + [("proposal", p) for p in proposals]) if i % 2)
+        session.add_all(ContentLanguage(kind="agenda-item", content_id=item.id, language="en", checker_name="Sam",
+                                        checked_on=utcnow().date(), checked_digest="0" * 64)
+                        for i, item in enumerate(items) if i % 3 == 0)
         session.add_all(Meeting(board_id=board_id, title=f"Meeting {tag}{i}", place="Library",
                                 starts_dt=utcnow() + timedelta(days=i - size // 20),
                                 status=MeetingStatus.AGENDA_PUBLISHED) for i in range(size // 10))
@@ -161,6 +179,8 @@ def _grow_follow(db, board_id: int, meeting_id: int, member_id: int, size: int, 
         session.add_all(questions + records)
         session.flush()
         session.add_all(RecordQuestion(record_id=r.id, question_id=q.id) for r, q in zip(records, questions))
+        session.add_all(ContentLanguage(kind="record", content_id=r.id, language="cy", texts={"title": f"Cofnod {i}"})
+                        for i, r in enumerate(records) if i % 2)
         statuses = list(ActionStatus)
         actions = [Action(record_id=r.id, board_id=board_id, what=f"Do {tag}{i}", who_name="D", who_organisation="C",
                           due_date=today + timedelta(days=(i % 7) - 3), status=statuses[i % 4],

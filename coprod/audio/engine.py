@@ -109,7 +109,7 @@ def _write_fake(sentences: list[str], folder: str, words_per_minute: int) -> Non
             wav.writeframes(pcm)
 
 
-def _run_synth(command: list[str], sentences: list[str], voice: str, rate: int, folder: str, timeout: float) -> None:
+def _run_synth(command: list[str], sentences: list, voice: str, rate: int, folder: str, timeout: float) -> None:
     args = [*command, "--voice", voice, "--rate", str(rate), "--out", folder]
     try:
         process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -130,8 +130,9 @@ def _run_synth(command: list[str], sentences: list[str], voice: str, rate: int, 
 
 
 def speak(sentences: list[str], *, voice: str, words_per_minute: int, engine: str = "espeak",
-          command: list[str] | None = None, timeout: float = 60.0) -> Speech:
-    """Speech for `sentences`, each sentence checked, joined with a short pause between them."""
+          command: list[str] | None = None, timeout: float = 60.0, voices: list[str] | None = None) -> Speech:
+    """Speech for `sentences`, each sentence checked, joined with a short pause between them.
+    `voices`: one voice per sentence, when some are in another language than `voice`."""
     if not sentences:
         raise EngineError("nothing to say")
     folder = tempfile.mkdtemp(prefix="coprod-speech-")
@@ -139,7 +140,8 @@ def speak(sentences: list[str], *, voice: str, words_per_minute: int, engine: st
         if engine == "fake":
             _write_fake(sentences, folder, words_per_minute)
         else:
-            _run_synth(command or SYNTH_COMMAND, sentences, voice,
+            _run_synth(command or SYNTH_COMMAND, [list(pair) for pair in zip(sentences, voices)] if voices
+                       else sentences, voice,
                        words_per_minute, folder, timeout)
         chunks, starts, sample_rate, position = [], [], None, 0
         for number, sentence in enumerate(sentences):

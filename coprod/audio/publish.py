@@ -27,6 +27,12 @@ def pages_of(model: type):
     return register
 
 
+def pages_for(instance) -> list[str]:
+    """The public pages that show `instance` (none if its model registered none)."""
+    pages = _PAGES.get(type(instance))
+    return pages(instance) if pages is not None else []
+
+
 pages_of(Board)(lambda board: [f"/boards/{board.slug}"])
 
 

@@ -35,13 +35,27 @@ class ClipSpec:
     voice: str
     speed: str
     rate: int
+    # One voice per sentence when some sentences are in another language (content shown in its
+    # own language, inside lang="..."); empty when every sentence uses `voice`.
+    voices: tuple[str, ...] = ()
+    # The `lang` of each sentence (None: the page's), kept with the clip to make it again.
+    languages: tuple[str | None, ...] = ()
 
     def as_job(self) -> dict:
-        return {**asdict(self), "sentences": list(self.sentences)}
+        return {**asdict(self), "sentences": list(self.sentences), "voices": list(self.voices),
+                "languages": list(self.languages)}
 
     @classmethod
     def from_job(cls, job: dict) -> ClipSpec:
-        return cls(**{**job, "sentences": tuple(job["sentences"])})
+        return cls(**{**job, "sentences": tuple(job["sentences"]), "voices": tuple(job.get("voices", ())),
+                      "languages": tuple(job.get("languages", ()))})
+
+    def stored_sentences(self) -> str:
+        """What the clip row keeps: the sentences, with their languages when they differ."""
+        if not self.voices:
+            return json.dumps(list(self.sentences), ensure_ascii=False)
+        return json.dumps({"sentences": list(self.sentences), "languages": list(self.languages)},
+                          ensure_ascii=False)
 
 
 class AudioNotMade(Exception):
@@ -58,19 +72,31 @@ def voice_for(locale: str) -> str:
     return voices.get(language) or voices.get(language.split("-")[0]) or language.split("-")[0]
 
 
-def specs_for(sentences: list[str], locale: str) -> dict[str, ClipSpec]:
-    """The clips (normal and slow) that speak `sentences` in `locale`."""
+def specs_for(sentences: list[str], locale: str, languages: list[str | None] | None = None) -> dict[str, ClipSpec]:
+    """The clips (normal and slow) that speak `sentences` in `locale`; a sentence whose entry in
+    `languages` names another language is spoken with that language's voice."""
     config = current_app.config
     version = engine.engine_version(config["AUDIO_ENGINE"])
     voice = voice_for(locale)
+    voices = [voice_for(language) if language else voice for language in (languages or [])]
+    mixed = any(v != voice for v in voices)
     specs = {}
     for speed in SPEEDS:
         rate = config["AUDIO_RATES"][speed]
-        payload = json.dumps([version, locale, voice, speed, rate, sentences], ensure_ascii=False,
-                             separators=(",", ":"))
+        # The same payload as before for one-language pages, so their clips keep their keys.
+        parts = [version, locale, voice, speed, rate, sentences] + ([voices] if mixed else [])
+        payload = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
         key = hashlib.sha256(payload.encode()).hexdigest()
-        specs[speed] = ClipSpec(key, tuple(sentences), locale, voice, speed, rate)
+        specs[speed] = ClipSpec(key, tuple(sentences), locale, voice, speed, rate,
+                                tuple(voices) if mixed else (), tuple(languages) if mixed else ())
     return specs
+
+
+def specs_from_stored(stored: str, locale: str) -> dict[str, ClipSpec]:
+    kept = json.loads(stored)
+    if isinstance(kept, dict):
+        return specs_for(kept["sentences"], locale, kept["languages"])
+    return specs_for(kept, locale)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,7 +142,7 @@ def listen_control(html: str, locale: str, collect: list | None = None) -> str:
     spoken = read_page(html)
     if not spoken.sentences:
         return html
-    specs = specs_for(spoken.sentences, locale)
+    specs = specs_for(spoken.sentences, locale, spoken.languages)
     clips = {clip.key: clip for clip in db.session.scalars(
         select(AudioClip).where(AudioClip.key.in_([s.key for s in specs.values()])))}
     now = utcnow()
@@ -146,7 +172,7 @@ def listen_control(html: str, locale: str, collect: list | None = None) -> str:
 def _insert_if_missing(spec: ClipSpec) -> None:
     values = dict(key=spec.key, language=spec.language, voice=spec.voice, speed=spec.speed,
                   status=ClipStatus.PENDING.value, attempts=0,
-                  sentences_json=json.dumps(list(spec.sentences), ensure_ascii=False),
+                  sentences_json=spec.stored_sentences(),
                   created_dt=utcnow(), updated_dt=utcnow(), last_used_dt=utcnow())
     if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -187,7 +213,8 @@ def make_clip(spec: ClipSpec, *, last_try: bool = True) -> str:
         return "busy"  # another worker is making it right now
     db.session.refresh(clip)
     try:
-        speech = engine.speak(list(spec.sentences), voice=spec.voice, words_per_minute=spec.rate,
+        speech = engine.speak(list(spec.sentences), voice=spec.voice, voices=list(spec.voices) or None,
+                              words_per_minute=spec.rate,
                               engine=config["AUDIO_ENGINE"], command=config["AUDIO_SYNTH_COMMAND"],
                               timeout=config["AUDIO_TIMEOUT"])
         data = engine.encode_mp3(speech)
@@ -300,7 +327,7 @@ def all_specs(only_not_ready: bool = False) -> list[ClipSpec]:
     for clip in db.session.scalars(query):
         if clip.speed not in SPEEDS or (only_not_ready and clip.is_ready and store().exists(clip.key)):
             continue
-        spec = specs_for(json.loads(clip.sentences_json), clip.language)[clip.speed]
+        spec = specs_from_stored(clip.sentences_json, clip.language)[clip.speed]
         specs[spec.key] = spec
     return sorted(specs.values(), key=lambda s: SPEEDS.index(s.speed))
 

@@ -2,7 +2,8 @@
 
     python coprod/audio/synth.py --voice cy --rate 160 --out DIR  < sentences.json
 
-writes DIR/0000.wav, DIR/0001.wav ... one per sentence, and exits 0. Exit 3: no such voice.
+(a JSON list of sentences; a [sentence, voice] pair speaks that sentence in another voice, e.g.
+English content on a Welsh page) writes DIR/0000.wav, DIR/0001.wav ... one per sentence, and exits 0. Exit 3: no such voice.
 pyttsx3/espeak-ng is not safe in threads and can crash or hang; in its own process a crash or a
 hang only ends this process, and the worker that started it carries on.
 """
@@ -65,8 +66,20 @@ def main(argv: list[str] | None = None) -> int:
         return NO_VOICE
     engine.setProperty("voice", voice.id)
     engine.setProperty("rate", args.rate)
+    found = {args.voice: voice}
+    current = voice
 
     for number, sentence in enumerate(sentences):
+        wanted = voice
+        if isinstance(sentence, list):
+            sentence, name = sentence
+            if name not in found:
+                found[name] = _find_voice(engine, name)
+            # No voice for that language: the page's voice reads it rather than nothing at all.
+            wanted = found[name] or voice
+        if wanted is not current:
+            engine.setProperty("voice", wanted.id)
+            current = wanted
         path = os.path.join(args.out, f"{number:04d}.wav")
         # runAndWait can return before the file is written (and the very first one may never be):
         # wait for a complete file, and ask again if it does not come.

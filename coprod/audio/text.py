@@ -47,6 +47,9 @@ class Spoken:
     sentences: list[str] = field(default_factory=list)
     # For each sentence, the block it was read from (None: loose text not in any block).
     blocks: list[int | None] = field(default_factory=list)
+    # For each sentence, the `lang` of the element it is in (None: the page's own language), so
+    # English content on a Welsh page is spoken with the English voice.
+    languages: list[str | None] = field(default_factory=list)
 
 
 # A small tokenizer instead of html.parser: our own pages are well formed, and this is several
@@ -63,19 +66,24 @@ _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 _FLAGS = re.compile(r"(?:^|\s)(hidden|data-no-listen|data-error-summary|data-listen-slot|data-listen-part)(?=[\s=/]|$)")
 _ARIA_HIDDEN = re.compile(r"(?:^|\s)aria-hidden\s*=\s*[\"']?true", re.I)
 _ALT = re.compile(r"(?:^|\s)alt\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
+_LANG = re.compile(r"(?:^|\s)lang\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
 
 
-def _attributes(text: str) -> tuple[set[str], bool, str]:
-    """(flag attributes present, aria-hidden, alt text) from a start tag's attribute text."""
+def _value(match) -> str:
+    return html.unescape(next(g for g in match.groups() if g is not None)) if match else ""
+
+
+def _attributes(text: str) -> tuple[set[str], bool, str, str]:
+    """(flag attributes present, aria-hidden, alt text, lang) from a start tag's attribute text."""
     bare = _QUOTED.sub('""', text)
     flags = {m.group(1) for m in _FLAGS.finditer(bare)}
-    alt = _ALT.search(text)
-    return flags, bool(_ARIA_HIDDEN.search(text)), html.unescape(next(g for g in alt.groups() if g is not None)) if alt else ""
+    return flags, bool(_ARIA_HIDDEN.search(text)), _value(_ALT.search(text)), _value(_LANG.search(text)).strip()
 
 
 class _Reader:
     def __init__(self):
         self.stack: list[tuple[str, int | None, bool]] = []  # (tag, block id, skipping)
+        self.languages: list[tuple[int, str]] = []  # (stack depth, lang) of elements with a lang
         self.skip_depth = 0
         self.buffer: list[str] = []
         self.next_block = 0
@@ -91,13 +99,15 @@ class _Reader:
         if not self.buffer:
             return
         block = self._current_block()
+        language = self.languages[-1][1] if self.languages else None
         for sentence in split_sentences(html.unescape("".join(self.buffer))):
             self.spoken.sentences.append(sentence)
             self.spoken.blocks.append(block)
+            self.spoken.languages.append(language)
         self.buffer = []
 
     def start(self, tag: str, attribute_text: str) -> None:
-        flags, aria_hidden, alt = _attributes(attribute_text) if attribute_text.strip() else (set(), False, "")
+        flags, aria_hidden, alt, lang = _attributes(attribute_text) if attribute_text.strip() else (set(), False, "", "")
         if tag == "img":
             if self.skip_depth == 0 and alt.strip():
                 self.buffer.append(f" {alt} ")
@@ -116,6 +126,10 @@ class _Reader:
             self._flush()
         if skipping:
             self.skip_depth += 1
+        if lang and self.skip_depth == 0:
+            # Text in another language is never joined with the text around it.
+            self._flush()
+            self.languages.append((len(self.stack), lang))
         self.stack.append((tag, block, skipping))
 
     def end(self, tag: str) -> None:
@@ -125,6 +139,9 @@ class _Reader:
             open_tag, block, skipping = self.stack[-1]
             if self.skip_depth == 0 and (block is not None or open_tag in BREAKS):
                 self._flush()
+            if self.languages and self.languages[-1][0] == len(self.stack) - 1:
+                self._flush()
+                self.languages.pop()
             self.stack.pop()
             if skipping:
                 self.skip_depth -= 1
@@ -135,6 +152,7 @@ class _Reader:
         for token in _TOKEN.finditer(source):
             if len(self.spoken.sentences) >= MAX_SENTENCES:
                 del self.spoken.sentences[MAX_SENTENCES:], self.spoken.blocks[MAX_SENTENCES:]
+                del self.spoken.languages[MAX_SENTENCES:]
                 return
             if token.group("text") is not None:
                 if self.skip_depth == 0:

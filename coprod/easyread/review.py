@@ -21,10 +21,11 @@ def known_words(language: str) -> set[str]:
     return {form.lower() for term in glossary.terms_for(language) for form in term.forms}
 
 
-def review(*texts: str) -> list[Finding]:
-    """Findings for the texts a person wrote, in the page's language. (Pictures are never missing:
-    every form that asks for writing also asks for a picture.)"""
-    language = glossary.page_language()
+def review(*texts: str, language: str | None = None) -> list[Finding]:
+    """Findings for the texts a person wrote, in `language` (by default the page's language: a
+    version in another language is checked in its own). (Pictures are never missing: every form
+    that asks for writing also asks for a picture.)"""
+    language = language or glossary.page_language()
     known = known_words(language)
     findings, seen = [], set()
     for text in texts:

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from coprod import audit, times
+from coprod.content.services import writer_language
 from coprod.extensions import db
 from coprod.models.auth import helped_by
 from coprod.mail import send_email
@@ -111,7 +112,7 @@ def record_on(board: Board, record_id: int) -> Record | None:
 
 def create_record(board: Board, *, question_ids: list[int], by: User, **fields) -> Record:
     _check_links(board, question_ids, fields.get("proposal_id"), fields.get("meeting_id"), by)
-    record = Record(board_id=board.id, created_by_id=by.id, **{name: fields[name] for name in RECORD_FIELDS})
+    record = Record(board_id=board.id, created_by_id=by.id, language=writer_language(), **{name: fields[name] for name in RECORD_FIELDS})
     db.session.add(record)
     db.session.flush()
     db.session.add_all(RecordQuestion(record_id=record.id, question_id=qid) for qid in question_ids)

@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from coprod.accounts import sessions
+from coprod.content import services as content
 from coprod.extensions import db
 from coprod.follow import queries, services
 from coprod.follow.forms import (FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS, STATUS_PICTURES, TOPICS,
@@ -78,6 +79,7 @@ def tracker(slug: str):
     records = queries.published_records(board)
     filters = _filters()
     shown = [r for r in records if queries.matches(r, filters, today)]
+    content.load(*shown)
     return render_template("follow/tracker.html", records=shown, total=len(records), filters=filters,
                            counts=queries.counts(records, today), today=today,
                            topic_counts=queries.counts_by(records, "topic"),
@@ -93,6 +95,7 @@ def record(slug: str, record_id: int):
     public_board_or_404(slug)
     found = _record_or_404(record_id)
     proposal = found.proposal
+    content.load(found, proposal)
     shown_result = proposal is not None and proposal.results_visible()
     return render_template(
         "follow/record.html", record=found, today=services.today(),
@@ -202,7 +205,9 @@ def feed(slug: str):
 @access(SIGNED_IN)
 def updates():
     """What changed for me: answers to my questions, and news on records I follow."""
-    return render_template("follow/updates.html", updates=queries.person_updates(current_user))
+    updates = queries.person_updates(current_user)
+    content.load(*(update.record for update in updates))
+    return render_template("follow/updates.html", updates=updates)
 
 
 @blueprint.post(BASE + "/<int:record_id>/follow")
@@ -279,7 +284,9 @@ def feedback_recording(slug: str, record_id: int, feedback_id: int):
 @access(WRITERS)
 def manage(slug: str):
     """All the board's records, drafts first, for the people who write them."""
-    return render_template("follow/manage.html", records=queries.all_records(g.board), today=services.today())
+    records = queries.all_records(g.board)
+    content.load(*records)
+    return render_template("follow/manage.html", records=records, today=services.today())
 
 
 def _record_form(record=None) -> RecordForm:

@@ -75,8 +75,9 @@ def build(terms) -> Matcher:
     return Matcher(regex.compile(rf"(?i)(?<!{_EDGE})(?:{'|'.join(parts)})(?!{_EDGE})"), slugs)
 
 
-def mark(text: str, matcher: Matcher, used: set[str]) -> Markup:
-    """`text`, escaped, with the first use of each term (not yet in `used`) made a link."""
+def mark(text: str, matcher: Matcher, used: set[str], language: str | None = None) -> Markup:
+    """`text`, escaped, with the first use of each term (not yet in `used`) made a link. `language`:
+    the words are another language's than the page's, so the link opens that language's meaning."""
     if not text or matcher.pattern is None:
         return escape(text or "")
     out, position = [], 0
@@ -87,17 +88,27 @@ def mark(text: str, matcher: Matcher, used: set[str]) -> Markup:
         used.add(slug)
         out.append(escape(text[position:found.start()]))
         out.append(Markup('<a class="jargon" href="{href}" data-jargon="{slug}">{word}</a>').format(
-            href=url_for("glossary.term", word=slug), slug=slug, word=found.group(0)))
+            href=url_for("glossary.term", word=slug, **({"words": language} if language else {})), slug=slug,
+            word=found.group(0)))
         position = found.end()
     out.append(escape(text[position:]))
     return Markup("").join(out)
 
 
-def mark_for_page(text: str) -> Markup:
-    """The Jinja filter: first uses on this page only, in the page's language."""
+def mark_for_page(text: str, language: str | None = None) -> Markup:
+    """The Jinja filter: first uses on this page only, in the page's language (or in `language`,
+    for content shown in another language: its words are that language's)."""
     from coprod.glossary import services
 
-    if "jargon_matcher" not in g:
-        g.jargon_matcher = build(services.terms_for(services.page_language()))
-        g.jargon_used = set()
-    return mark(text, g.jargon_matcher, g.jargon_used)
+    page = services.page_language()
+    language = language or page
+    if "jargon_matchers" not in g:
+        # Every language's words in one query: a page can show content in more than one language.
+        by_language: dict[str, list] = {}
+        for term in services.all_terms():
+            by_language.setdefault(term.language, []).append(term)
+        g.jargon_matchers = {code: (build(terms), set()) for code, terms in by_language.items()}
+    if language not in g.jargon_matchers:
+        g.jargon_matchers[language] = (build([]), set())
+    matcher, used = g.jargon_matchers[language]
+    return mark(text, matcher, used, language if language != page else None)

@@ -56,6 +56,10 @@ def terms_for(language: str) -> list[GlossaryTerm]:
                                    .order_by(GlossaryTerm.term)))
 
 
+def all_terms() -> list[GlossaryTerm]:
+    return list(db.session.scalars(select(GlossaryTerm).order_by(GlossaryTerm.language, GlossaryTerm.term)))
+
+
 def term_by_slug(language: str, slug: str) -> GlossaryTerm | None:
     return db.session.scalar(select(GlossaryTerm).where(GlossaryTerm.language == language,
                                                         GlossaryTerm.slug == slug))

@@ -4,11 +4,13 @@ secretaries and admins. Thin: rules in services."""
 from __future__ import annotations
 
 from babel.lists import format_list
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from coprod.extensions import db
+from coprod.i18n import text_direction
 from coprod.glossary import matcher, services
 from coprod.glossary.forms import TermForm
 from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
@@ -37,12 +39,18 @@ def index():
 @blueprint.get("/<word>")
 @access(PUBLIC)
 def term(word: str):
-    """One word: what it means, with a picture (and Listen, like every page)."""
-    found = services.term_by_slug(services.page_language(), word)
+    """One word: what it means, with a picture (and Listen, like every page). `?words=en`: a word
+    of another language (from content shown in that language), explained in that language's words."""
+    page = services.page_language()
+    language = request.args.get("words", page)
+    if language not in current_app.config["LANGUAGES"]:
+        language = page
+    found = services.term_by_slug(language, word)
     if found is None:
         abort(404)
-    return render_template("glossary/term.html", term=found,
-                           may_edit=SECRETARY_ANYWHERE.allows(current_user, None))
+    attrs = Markup(' lang="{}" dir="{}"').format(language, text_direction(language)) if language != page else ""
+    return render_template("glossary/term.html", term=found, attrs=attrs,
+                           may_edit=language == page and SECRETARY_ANYWHERE.allows(current_user, None))
 
 
 def _save(form: TermForm, found=None):

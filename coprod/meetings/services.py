@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import object_session, selectinload
 
 from coprod import audit
+from coprod.content.services import writer_language
 from coprod.extensions import db
 from coprod.audio.publish import pages_of
 from coprod.models import (AgendaItem, Board, Meeting, MeetingStatus, Proposal, Question, QuestionStatus, Role, User,
@@ -154,6 +155,7 @@ def item_on(meeting: Meeting, item_id: int) -> AgendaItem | None:
 def add_item(meeting: Meeting, *, by: User, proposal_id: int | None = None, **fields) -> AgendaItem:
     last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
     item = AgendaItem(meeting_id=meeting.id, position=(last + 1) if last is not None else 0,
+                      language=writer_language(),
                       **{name: fields[name] for name in ITEM_FIELDS})
     db.session.add(item)
     db.session.flush()

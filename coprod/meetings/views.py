@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from coprod.content import services as content
 from coprod.easyread import review as easyread
 from coprod.extensions import db
 from coprod.follow.views import came_back
@@ -49,6 +50,15 @@ def _published_meeting_or_404(slug: str, meeting_id: int):
 
 # ---- for everyone -------------------------------------------------------------------------------
 
+def _with_versions(meeting) -> tuple[dict, list]:
+    """The proposals under each item and what came back to the board; the versions of all the
+    items, proposals and records on the page read in one query."""
+    proposals = services.proposals_by_item(meeting)
+    back = came_back(meeting)
+    content.load(*meeting.items, *(p for listed in proposals.values() for p in listed), *(e.record for e in back))
+    return proposals, back
+
+
 @blueprint.get("")
 @access(PUBLIC)
 def index(slug: str):
@@ -77,9 +87,10 @@ def next_meeting(slug: str):
 def meeting(slug: str, meeting_id: int):
     """The easy-read agenda, with the proposals to vote on; the minutes once published."""
     found = _published_meeting_or_404(slug, meeting_id)
-    return render_template("meetings/meeting.html", meeting=found, proposals=services.proposals_by_item(found),
+    proposals, back = _with_versions(found)
+    return render_template("meetings/meeting.html", meeting=found, proposals=proposals,
                            manager=services.may_manage(g.board, current_user),
-                           questions=questions.on_the_agenda(found), came_back=came_back(found))
+                           questions=questions.on_the_agenda(found), came_back=back)
 
 
 @blueprint.get("/<int:meeting_id>/pack")
@@ -87,8 +98,9 @@ def meeting(slug: str, meeting_id: int):
 def pack(slug: str, meeting_id: int):
     """The meeting pack to print: large type, pictures, and space for notes."""
     found = _published_meeting_or_404(slug, meeting_id)
-    return render_template("meetings/pack.html", meeting=found, proposals=services.proposals_by_item(found),
-                           questions=questions.on_the_agenda(found), came_back=came_back(found))
+    proposals, back = _with_versions(found)
+    return render_template("meetings/pack.html", meeting=found, proposals=proposals,
+                           questions=questions.on_the_agenda(found), came_back=back)
 
 
 # ---- the secretary ------------------------------------------------------------------------------
@@ -161,7 +173,7 @@ def manage(slug: str, meeting_id: int):
     return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                            status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
                            proposals=services.proposals_by_item(found),
-                           waiting=questions.stats(found)["waiting"], came_back=came_back(found))
+                           waiting=questions.stats(found)["waiting"], came_back=_came_back_loaded(found))
 
 
 @blueprint.post("/<int:meeting_id>/status")
@@ -185,6 +197,12 @@ def change_status(slug: str, meeting_id: int):
         db.session.commit()
         flash(_("Saved. The meeting is now: %(status)s.", status=STATUS_LABELS[status]), "success")
     return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+
+
+def _came_back_loaded(meeting) -> list:
+    back = came_back(meeting)
+    content.load(*(entry.record for entry in back))
+    return back
 
 
 def _item_form(item=None, formdata=None) -> AgendaItemForm:

@@ -5,6 +5,7 @@ from coprod.models.audit import AuditEvent
 from coprod.models.auth import LoginAttempt, LoginCard, MagicLink, SignIn
 from coprod.models.base import Base, utcnow
 from coprod.models.board import Board, Membership, Role
+from coprod.models.content import ContentLanguage
 from coprod.models.follow import (Action, ActionStatus, ActionUpdate, Feedback, Feeling, Follower, PersonUpdate,
                                   Record, RecordQuestion, RecordStatus, UpdateKind)
 from coprod.models.glossary import GlossaryTerm
@@ -17,6 +18,6 @@ from coprod.models.user import Group, GroupMember, User
 __all__ = [
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",
-    "AgendaItem", "AudioClip", "ClipStatus", "AuditEvent", "Ballot", "Base", "Board", "Choice", "Proposal", "ProposalState", "RoomCount", "Vote", "GlossaryTerm", "Group", "GroupMember", "LoginAttempt", "LoginCard",
+    "AgendaItem", "AudioClip", "ContentLanguage", "ClipStatus", "AuditEvent", "Ballot", "Base", "Board", "Choice", "Proposal", "ProposalState", "RoomCount", "Vote", "GlossaryTerm", "Group", "GroupMember", "LoginAttempt", "LoginCard",
     "MagicLink", "MeToo", "Meeting", "MeetingStatus", "Membership", "Picture", "Question", "QuestionStatus", "Role", "SignIn", "User", "utcnow",
 ]

@@ -36,7 +36,8 @@ class AudioClip(Base):
     error: Mapped[str | None] = mapped_column(Text)
     byte_size: Mapped[int | None]
     seconds: Mapped[float | None] = mapped_column(Float)
-    # JSON list of the sentences spoken, in order (kept so `coprod audio remake` can make it again).
+    # JSON list of the sentences spoken, in order (kept so `coprod audio remake` can make it again);
+    # {"sentences": [...], "languages": [...]} when some are in another language than the page.
     sentences_json: Mapped[str] = mapped_column(Text, deferred=True)
     # JSON list of the second at which each sentence starts, for highlighting.
     timings_json: Mapped[str | None] = mapped_column(Text)

@@ -76,6 +76,8 @@ class Record(Base):
     came_back_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
     # When it was last brought back: "Not happy" answers from before then have been heard.
     came_back_dt: Mapped[datetime | None]
+    # The language it was written in (versions in other languages: ContentLanguage).
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
     board: Mapped[Board] = relationship()
     meeting: Mapped[Meeting | None] = relationship()

@@ -88,6 +88,8 @@ class AgendaItem(Base):
     length_minutes: Mapped[int | None] = mapped_column(Integer)
     # Easy read: what happened, written by the secretary after the meeting.
     minutes_text: Mapped[str] = mapped_column(Text, default="")
+    # The language it was written in (versions in other languages: ContentLanguage).
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
 

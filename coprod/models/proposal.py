@@ -49,6 +49,8 @@ class Proposal(Base):
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     # The agenda item it is decided under, if any (shown on the meeting's agenda).
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"), index=True)
+    # The language it was written in (versions in other languages: ContentLanguage).
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
     board: Mapped[Board] = relationship()
     choices: Mapped[list[Choice]] = relationship(back_populates="proposal", order_by="Choice.position")

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coprod import audit
+from coprod.content.services import writer_language
 from coprod.extensions import db
 from coprod.models.auth import helped_by
 from coprod.models import (Ballot, Board, Choice, Proposal, ProposalState, Role, RoomCount, SignIn,
@@ -39,7 +40,7 @@ def create_proposal(board: Board, *, title: str, body: str, picture: str, choice
                     opens_dt=None, closes_dt=None, voter_roles: set[Role], is_secret: bool,
                     results_hidden: bool, by: User) -> Proposal:
     proposal = Proposal(
-        board_id=board.id, title=title, body=body, picture=picture, opens_dt=opens_dt, closes_dt=closes_dt,
+        board_id=board.id, language=writer_language(), title=title, body=body, picture=picture, opens_dt=opens_dt, closes_dt=closes_dt,
         voter_roles=",".join(sorted(r.value for r in voter_roles)), is_secret=is_secret,
         results_hidden_until_closed=results_hidden, created_by_id=by.id,
     )

@@ -6,9 +6,11 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from coprod import times
 from coprod.accounts import sessions
+from coprod.content import services as content
 from coprod.easyread import review as easyread
 from coprod.extensions import db
 from coprod.forms import choices
@@ -43,14 +45,18 @@ def _public_proposal_or_404(slug: str, proposal_id: int):
 def index(slug: str):
     """Votes for you: open now, coming, and finished with results."""
     proposals = services.proposals_on(g.board)
+    content.load(*proposals)
     now = utcnow()
     grouped = {state: [p for p in proposals if p.state(now) == state] for state in ProposalState}
     return render_template("votes/index.html", grouped=grouped, states=ProposalState)
 
 
 def _vote_form(proposal) -> VoteForm:
+    """The answers in the reader's language when the proposal has a version in it."""
     form = VoteForm()
-    form.choice.choices = choices((str(c.id), c.label) for c in proposal.choices)
+    shown = content.shown(proposal)
+    form.choice.choices = choices((str(c.id), Markup("<span{}>{}</span>").format(shown.attrs, shown.choice(c))
+                                   if shown.is_other_language else shown.choice(c)) for c in proposal.choices)
     return form
 
 
