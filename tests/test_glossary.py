@@ -150,7 +150,7 @@ def test_urdu_pages_explain_urdu_words_at_their_first_use(client, db, factory, a
     # letters some keyboards type (ي for ی, ك for ک) still match.
     summary = ("ووٹر کمشنر سے ملیں گے۔ NHS اور کونسل، دونوں آئیں گے۔\nکمشنر بات کرے گا۔\n"
                "تَجوِیز پر بات ہو گی۔ سيكرٹري ایجنڈا لکھیں گے۔")
-    meeting_id = _agenda(db, factory, summary, title="رپورٹ")
+    meeting_id = _agenda(db, factory, summary, title="رپورٹ", language="ur")  # written in Urdu
     _urdu(client, app)
     page = client.get(f"/boards/riverside-ld/meetings/{meeting_id}").get_data(as_text=True)
     assert 'dir="rtl"' in page

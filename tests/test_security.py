@@ -105,7 +105,7 @@ def test_a_proxy_count_from_the_environment_trusts_that_many_forwarded_addresses
     from flask import request
 
     from coprod import create_app
-    from tests.conftest import config_for_tests
+    from conftest import config_for_tests
 
     def address_seen(app):
         with app.test_request_context("/", headers={"X-Forwarded-For": "203.0.113.7"},

@@ -14,7 +14,7 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -119,19 +119,6 @@ def facilitated_groups(board: Board, user: User) -> list[Group]:
                                               GroupMember.is_facilitator.is_(True)).order_by(Group.name)))
 
 
-def public_questions(meeting: Meeting) -> tuple[list[Question], dict[int, int]]:
-    """The questions others may see for this meeting (on the agenda or answered, never private),
-    and how many people said "me too" to each: one query."""
-    me_too = (select(func.count()).where(MeToo.question_id == Question.id).correlate(Question)
-              .scalar_subquery())
-    rows = db.session.execute(
-        select(Question, me_too).where(Question.meeting_id == meeting.id, Question.private.is_(False),
-                                       Question.status.in_([QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED]))
-        .options(joinedload(Question.asker), joinedload(Question.group))
-        .order_by(Question.sent_dt, Question.id)).all()
-    return [question for question, _count in rows], {question.id: count for question, count in rows}
-
-
 def me_too_counts(question_ids: list[int]) -> dict[int, int]:
     if not question_ids:
         return {}
@@ -158,15 +145,36 @@ def joined_into(question_ids: list[int]) -> dict[int, list[Question]]:
     return found
 
 
+def shown_with_joined(meeting: Meeting) -> tuple[list[Question], dict[int, int], dict[int, list[Question]]]:
+    """The questions others may see for this meeting (on the agenda or answered, never private),
+    how many people said "me too" to each, and the questions joined into each (their askers keep
+    the credit): one query, as a question is only joined with another of the same meeting."""
+    me_too = (select(func.count()).where(MeToo.question_id == Question.id).correlate(Question)
+              .scalar_subquery())
+    public = and_(Question.private.is_(False),
+                  Question.status.in_([QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED]))
+    rows = db.session.execute(
+        select(Question, me_too).where(Question.meeting_id == meeting.id,
+                                       or_(public, Question.status == QuestionStatus.JOINED))
+        .options(joinedload(Question.asker), joinedload(Question.group))
+        .order_by(Question.sent_dt, Question.id)).all()
+    shown = [q for q, _count in rows if q.status != QuestionStatus.JOINED]
+    ids = {q.id for q in shown}
+    joined: dict[int, list[Question]] = defaultdict(list)
+    for question, _count in rows:
+        if question.status == QuestionStatus.JOINED and question.joined_to_id in ids:
+            joined[question.joined_to_id].append(question)
+    return shown, {q.id: count for q, count in rows if q.id in ids}, joined
+
+
 def on_the_agenda(meeting: Meeting) -> dict:
     """The public questions of a meeting arranged for its agenda page and pack: by item, with their
     "me too" counts, the questions joined into them, and the numbers of what happened."""
-    shown, me_too = public_questions(meeting)
-    ids = [question.id for question in shown]
+    shown, me_too, joined = shown_with_joined(meeting)
     by_item: dict[int | None, list[Question]] = defaultdict(list)
     for question in shown:
         by_item[question.agenda_item_id if question.status == QuestionStatus.ON_AGENDA else None].append(question)
-    return {"by_item": by_item, "me_too": me_too, "joined": joined_into(ids), "stats": stats(meeting)}
+    return {"by_item": by_item, "me_too": me_too, "joined": joined, "stats": stats(meeting)}
 
 
 def queue(meeting: Meeting) -> list[Question]:

@@ -268,11 +268,10 @@ def meeting_questions(slug: str, meeting_id: int):
     meeting = meetings.meeting_on(g.board, meeting_id)
     if meeting is None:
         abort(404)
-    shown, me_too = services.public_questions(meeting)
-    ids = [question.id for question in shown]
+    shown, me_too, joined = services.shown_with_joined(meeting)
     return render_template("questions/meeting_questions.html", meeting=meeting, questions=shown,
-                           me_too=me_too, mine=services.my_me_toos(current_user, ids),
-                           joined=services.joined_into(ids), stats=services.stats(meeting),
+                           me_too=me_too, mine=services.my_me_toos(current_user, [q.id for q in shown]),
+                           joined=joined, stats=services.stats(meeting),
                            taking=services.taking_questions(meeting), form=FlaskForm())
 
 
