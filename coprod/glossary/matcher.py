@@ -34,9 +34,10 @@ def fold(text: str) -> str:
 @dataclass(frozen=True)
 class Matcher:
     pattern: regex.Pattern | None
-    slugs: dict[str, str]  # a written form (folded, or exact for abbreviations) -> the term's slug
+    # A written form (folded, or exact for abbreviations) -> the term's (slug, language).
+    slugs: dict[str, tuple[str, str]]
 
-    def slug_for(self, found: str) -> str | None:
+    def term_for(self, found: str) -> tuple[str, str] | None:
         return self.slugs.get(found) or self.slugs.get(fold(found))
 
 
@@ -61,13 +62,13 @@ def _pattern_for(form: str) -> str:
 
 def build(terms) -> Matcher:
     """One regular expression for every form of every term; longer forms first ("partnership board"
-    before "board")."""
-    slugs: dict[str, str] = {}
+    before "board"). Where two terms share a form, the first one given wins."""
+    slugs: dict[str, tuple[str, str]] = {}
     for term in terms:
         for form in term.forms:
             key = form if _is_abbreviation(form) else fold(form)
             if key:
-                slugs.setdefault(key, term.slug)
+                slugs.setdefault(key, (term.slug, term.language))
     if not slugs:
         return Matcher(None, {})
     parts = [rf"(?-i:{regex.escape(form)})" if _is_abbreviation(form) else _pattern_for(form)
@@ -75,40 +76,45 @@ def build(terms) -> Matcher:
     return Matcher(regex.compile(rf"(?i)(?<!{_EDGE})(?:{'|'.join(parts)})(?!{_EDGE})"), slugs)
 
 
-def mark(text: str, matcher: Matcher, used: set[str], language: str | None = None) -> Markup:
-    """`text`, escaped, with the first use of each term (not yet in `used`) made a link. `language`:
-    the words are another language's than the page's, so the link opens that language's meaning."""
+def mark(text: str, matcher: Matcher, used: set, page_language: str | None = None) -> Markup:
+    """`text`, escaped, with the first use of each term (not yet in `used`) made a link. A term of
+    another language than the page's links to that language's meaning."""
     if not text or matcher.pattern is None:
         return escape(text or "")
     out, position = [], 0
     for found in matcher.pattern.finditer(text):
-        slug = matcher.slug_for(found.group(0))
-        if slug is None or slug in used:
+        term = matcher.term_for(found.group(0))
+        if term is None or term in used:
             continue
-        used.add(slug)
+        used.add(term)
+        slug, language = term
+        other = {"words": language} if page_language and language != page_language else {}
         out.append(escape(text[position:found.start()]))
         out.append(Markup('<a class="jargon" href="{href}" data-jargon="{slug}">{word}</a>').format(
-            href=url_for("glossary.term", word=slug, **({"words": language} if language else {})), slug=slug,
-            word=found.group(0)))
+            href=url_for("glossary.term", word=slug, **other), slug=slug, word=found.group(0)))
         position = found.end()
     out.append(escape(text[position:]))
     return Markup("").join(out)
 
 
 def mark_for_page(text: str, language: str | None = None) -> Markup:
-    """The Jinja filter: first uses on this page only, in the page's language (or in `language`,
-    for content shown in another language: its words are that language's)."""
+    """The Jinja filter: first uses on this page only. Content in the page's language is matched
+    with that language's words. Content shown in another language (no version in the reader's yet)
+    is matched with the reader's words first, then its own: an Urdu reader of English content gets
+    the Urdu meaning of "NHS", which Urdu speakers say too, and the English one of other words."""
     from coprod.glossary import services
 
     page = services.page_language()
     language = language or page
-    if "jargon_matchers" not in g:
+    if "jargon_terms" not in g:
         # Every language's words in one query: a page can show content in more than one language.
-        by_language: dict[str, list] = {}
+        g.jargon_terms = {}
         for term in services.all_terms():
-            by_language.setdefault(term.language, []).append(term)
-        g.jargon_matchers = {code: (build(terms), set()) for code, terms in by_language.items()}
-    if language not in g.jargon_matchers:
-        g.jargon_matchers[language] = (build([]), set())
-    matcher, used = g.jargon_matchers[language]
-    return mark(text, matcher, used, language if language != page else None)
+            g.jargon_terms.setdefault(term.language, []).append(term)
+        g.jargon_matchers = {}
+        g.jargon_used = set()  # (slug, language) of the words already explained on this page
+    key = (page, language)
+    if key not in g.jargon_matchers:
+        words = g.jargon_terms.get(page, []) + (g.jargon_terms.get(language, []) if language != page else [])
+        g.jargon_matchers[key] = build(words)
+    return mark(text, g.jargon_matchers[key], g.jargon_used, page)
