@@ -672,6 +672,15 @@ def test_form_errors_are_accessible(site, browser, report):
     assert not failures, failure_report(failures, site.base_url)
 
 
+def _back_to_english(page, site) -> None:
+    """A language choice is saved for the member: put English back so other tests see English."""
+    page.goto(site.base_url + "/")
+    english = page.get_by_role("button", name="English", exact=True)
+    if english.count():
+        with page.expect_navigation():
+            english.click()
+
+
 # ---------------------------------------------------------------------------
 # Welsh
 # ---------------------------------------------------------------------------
@@ -698,12 +707,7 @@ def test_other_language_pages_pass_axe(site, browser, report, language, button):
                 bs.screenshot(page, SCREENSHOTS / "journey__urdu-home-rtl.png")
             result = crawl(page, site, f"member-{language}", ["tablet-portrait"], expect_lang=language)
         finally:
-            # The choice is saved for the member: put English back so other tests see English.
-            page.goto(site.base_url + "/")
-            english = page.get_by_role("button", name="English", exact=True)
-            if english.count():
-                with page.expect_navigation():
-                    english.click()
+            _back_to_english(page, site)
     finally:
         context.close()
     print(f"\n{button} crawl: {len(result.pages)} pages checked; {len(result.failures)} failures")
@@ -1043,11 +1047,7 @@ def test_a_jargon_word_opens_its_urdu_meaning_right_to_left(site, browser):
             assert picture["x"] > words["x"], (picture, words)  # the picture is on the right, where reading starts
             _assert_page_ok(page, "urdu jargon word explained in place")
         finally:
-            page.goto(site.base_url + "/")
-            english = page.get_by_role("button", name="English", exact=True)
-            if english.count():
-                with page.expect_navigation():
-                    english.click()
+            _back_to_english(page, site)
     finally:
         context.close()
 

@@ -86,13 +86,18 @@ def waiting(token: str):
     return uploads.send(uploads.pending_path(token), cache=False)
 
 
+def _picture_or_404(picture_id: int):
+    picture = services.live_picture(picture_id)
+    if picture is None:
+        abort(404)
+    return picture
+
+
 @blueprint.get("/pictures/upload-<int:picture_id>")
 @access(SECRETARY_ANYWHERE)
 def uploaded(picture_id: int):
     """One of our own pictures: what it shows, how often it is used, and removing it."""
-    picture = services.live_picture(picture_id)
-    if picture is None:
-        abort(404)
+    picture = _picture_or_404(picture_id)
     return render_template("pictures/uploaded.html", picture=picture, used=services.times_used(picture),
                            form=FlaskForm())
 
@@ -101,9 +106,7 @@ def uploaded(picture_id: int):
 @access(SECRETARY_ANYWHERE)
 def remove(picture_id: int):
     """Take a picture out of the library. Pages that used it show a plain picture instead."""
-    picture = services.live_picture(picture_id)
-    if picture is None:
-        abort(404)
+    picture = _picture_or_404(picture_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     used = services.remove(picture, by=current_user)

@@ -104,8 +104,9 @@ def cast(slug: str, proposal_id: int):
     vote and counts it in one statement. Only a vote it did not count is looked at again, to show
     the person why."""
     quick = CastForm()
-    if quick.validate_on_submit() and quick.choice_id() is not None and services.count_vote(
-            g.board, proposal_id, current_user, quick.choice_id(), sessions.current()):
+    choice_id = quick.choice_id() if quick.validate_on_submit() else None
+    if choice_id is not None and services.count_vote(g.board, proposal_id, current_user, choice_id,
+                                                     sessions.current()):
         db.session.commit()
         return redirect(url_for("votes.counted", slug=slug, proposal_id=proposal_id))
     db.session.rollback()
