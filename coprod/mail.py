@@ -9,10 +9,11 @@ from flask import current_app
 
 
 def send_email(to: str, subject: str, body: str) -> None:
-    """Queue an email; the worker delivers it (with retries)."""
+    """Queue an email once the change it tells about is committed; the worker delivers it (with retries)."""
+    from coprod import outbox
     from coprod.tasks import deliver_email
 
-    deliver_email(to, subject, body)
+    outbox.after_commit(deliver_email, to, subject, body)
 
 
 def deliver(to: str, subject: str, body: str) -> None:

@@ -35,6 +35,10 @@ def init_web(app: Flask) -> None:
 
     login_manager.user_loader(sessions.load_user)
 
+    from coprod.transactions import init_transactions
+
+    init_transactions(app)
+
     from coprod.accounts.views import blueprint as accounts
     from coprod.admin.views import blueprint as admin
     from coprod.boards.views import blueprint as boards

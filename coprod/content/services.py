@@ -18,6 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import object_session
 
+from coprod.errors import Refused
 from coprod import audit, i18n
 from coprod.audio.publish import pages_for, pages_of
 from coprod.content.kinds import KINDS, Kind, digest, kind_of, texts_of
@@ -180,7 +181,7 @@ def _pages(row: ContentLanguage) -> list[str]:
 
 # ---- writing ------------------------------------------------------------------------------------
 
-class ContentRefused(Exception):
+class ContentRefused(Refused):
     """A change that cannot be made; `field` names the form field for the easy-read message."""
 
     def __init__(self, message: str, field: str | None = None):

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
+from coprod.errors import Refused
 from coprod import audit, times
 from coprod.content.services import writer_language
 from coprod.extensions import db
@@ -26,7 +27,7 @@ from coprod.models import (Action, ActionStatus, ActionUpdate, AgendaItem, Board
 from coprod.models.follow import FINISHED
 
 
-class FollowRefused(Exception):
+class FollowRefused(Refused):
     """A change that cannot be made; the message is easy read. `field` names the form field."""
 
     def __init__(self, message: str, field: str | None = None):

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from coprod.errors import Refused
 from coprod import audit
 from coprod.extensions import db
 from coprod.glossary.matcher import fold
@@ -27,7 +28,7 @@ COMMON_WORDS = {
 }
 
 
-class GlossaryRefused(Exception):
+class GlossaryRefused(Refused):
     """A term that cannot be saved; `field` says which form field the easy-read message is for."""
 
     def __init__(self, field: str, message: str):

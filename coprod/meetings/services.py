@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import object_session, selectinload
 
+from coprod.errors import Refused
 from coprod import audit
 from coprod.content.services import writer_language
 from coprod.extensions import db
@@ -33,7 +34,7 @@ MEETING_FIELDS = ("title", "about", "starts_dt", "ends_dt", "place", "place_note
 ITEM_FIELDS = ("title", "summary", "picture", "presenter", "starts_after_minutes", "length_minutes")
 
 
-class MeetingRefused(Exception):
+class MeetingRefused(Refused):
     """A change that cannot be made; the message is easy read."""
 
 

@@ -24,6 +24,8 @@ from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from coprod.errors import Refused
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; more is a "decompression bomb" or a mistake
 MAX_SIDE = 512
@@ -36,7 +38,7 @@ _NOT_A_PICTURE = _l("This file is not a picture we can use. Choose a photo or pi
                     "PNG, JPEG, WebP or GIF.")
 
 
-class PictureRefused(Exception):
+class PictureRefused(Refused):
     """The file cannot be used; the message is easy read."""
 
 

@@ -19,6 +19,8 @@ import lameenc
 from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _l
 
+from coprod.errors import Refused
+
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a few minutes of a phone's best-quality recording
 MAX_SECONDS = 5 * 60
 MIN_SECONDS = 1
@@ -30,7 +32,7 @@ _NAME_LENGTH = 32  # hex characters
 _BROKEN = _l("We could not play this sound file. It may be broken. Record it again, or type your question.")
 
 
-class RecordingRefused(Exception):
+class RecordingRefused(Refused):
     """The file cannot be used; the message is easy read."""
 
 

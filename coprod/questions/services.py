@@ -18,6 +18,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
+from coprod.errors import Refused
 from coprod import audit, times
 from coprod.extensions import db
 from coprod.models.auth import helped_by
@@ -35,7 +36,7 @@ COMMON_REASONS = {
 }
 
 
-class QuestionRefused(Exception):
+class QuestionRefused(Refused):
     """Something that cannot be done to a question; the message is easy read."""
 
 

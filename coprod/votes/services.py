@@ -20,6 +20,7 @@ from sqlalchemy import (DateTime, Integer, String, Table, bindparam, case, func,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from coprod.errors import Refused
 from coprod import audit
 from coprod.content.services import writer_language
 from coprod.extensions import db
@@ -30,7 +31,7 @@ from coprod.models import (Ballot, Board, Choice, Proposal, ProposalState, Role,
 DEFAULT_CHOICES = [("yes", "yes"), ("no", "no"), ("not sure", "question")]
 
 
-class VoteRefused(Exception):
+class VoteRefused(Refused):
     """A vote that cannot be counted; the message is easy read."""
 
 
