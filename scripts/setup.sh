@@ -24,8 +24,24 @@ apt_install() {
     say "Not a Debian/Ubuntu machine. Please install: ${missing[*]}"; return 0
   fi
   say "Installing ${missing[*]}"
-  $sudo apt-get update -qq || true
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  wait_for_apt
+  $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Another program (automatic updates, a software centre) may be installing packages right now.
+# Wait for it, up to 5 minutes, instead of failing at once; then say plainly what to do.
+wait_for_apt() {
+  local waited=0 limit="${APT_WAIT_SECONDS:-300}"
+  while pgrep -x 'apt|apt-get|dpkg|aptitude|unattended-upgr|packagekitd' >/dev/null 2>&1; do
+    [ "$waited" -eq 0 ] && say "Another program is installing packages. Waiting for it to finish (up to $((limit / 60)) minutes)..."
+    if [ "$waited" -ge "$limit" ]; then
+      echo "Another program is still installing packages after $((limit / 60)) minutes." >&2
+      echo "Wait until it has finished (or restart the computer), then run this command again." >&2
+      exit 1
+    fi
+    sleep 5; waited=$((waited + 5))
+  done
 }
 
 system_packages=(espeak-ng)
