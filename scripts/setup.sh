@@ -32,8 +32,9 @@ apt_install() {
 # Another program (automatic updates, a software centre) may be installing packages right now.
 # Wait for it, up to 5 minutes, instead of failing at once; then say plainly what to do.
 wait_for_apt() {
+  command -v fuser >/dev/null 2>&1 || return 0  # then apt's own DPkg::Lock::Timeout does the waiting
   local waited=0 limit="${APT_WAIT_SECONDS:-300}"
-  while pgrep -x 'apt|apt-get|dpkg|aptitude|unattended-upgr|packagekitd' >/dev/null 2>&1; do
+  while $sudo fuser /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock >/dev/null 2>&1; do
     [ "$waited" -eq 0 ] && say "Another program is installing packages. Waiting for it to finish (up to $((limit / 60)) minutes)..."
     if [ "$waited" -ge "$limit" ]; then
       echo "Another program is still installing packages after $((limit / 60)) minutes." >&2
