@@ -682,8 +682,9 @@ def _restore_postgresql(app, checked, dump: Path, url: str, folders, staging, to
     listing = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True, text=True)
     if listing.returncode != 0:
         raise DamagedBackup("its PostgreSQL dump cannot be read")
-    dumped_schemas = {line.split()[4] for line in listing.stdout.splitlines()
-                      if not line.startswith(";") and " SCHEMA - " in line}
+    # e.g. "6; 2615 17822 SCHEMA - coprod postgres"
+    dumped_schemas = {parts[5] for parts in (line.split() for line in listing.stdout.splitlines())
+                      if len(parts) > 5 and parts[0] != ";" and parts[3:5] == ["SCHEMA", "-"]}
     script = dump.with_suffix(".sql")
     source_schema = checked.manifest.get("postgresql_schema")
     if source_schema != schema:
@@ -692,7 +693,7 @@ def _restore_postgresql(app, checked, dump: Path, url: str, folders, staging, to
     _run(["pg_restore", "--no-owner", "--no-privileges", f"--file={script}", str(dump)], env, "pg_restore")
     quoted = '"' + schema.replace('"', '""') + '"'
     prelude = dump.with_suffix(".prelude.sql")
-    lines = [f"DROP SCHEMA IF EXISTS {quoted} CASCADE;"]
+    lines = ["SET client_min_messages = warning;", f"DROP SCHEMA IF EXISTS {quoted} CASCADE;"]
     if schema not in dumped_schemas:  # `public` is not created by the dump: it is assumed to exist
         lines.append(f"CREATE SCHEMA {quoted};")
     prelude.write_text("\n".join(lines) + "\n")
