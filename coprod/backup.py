@@ -746,8 +746,11 @@ def _command_errors(function):
 def _commands():
     import click
 
+    from flask.cli import with_appcontext
+
     @click.command("backup")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @with_appcontext
     @_command_errors
     def backup_command(file: Path):
         """Back up the database, spoken questions and uploaded pictures into FILE (safe while the site
@@ -759,6 +762,7 @@ def _commands():
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--yes", is_flag=True, help="Do not ask before replacing this site's data.")
     @click.option("--check", "check_only", is_flag=True, help="Only check the file; change nothing.")
+    @with_appcontext
     @_command_errors
     def restore_command(file: Path, yes: bool, check_only: bool):
         """Replace this site's database, spoken questions and uploaded pictures with the backup in FILE.
