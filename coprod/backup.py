@@ -601,6 +601,7 @@ def restore_backup(archive: Path, app: Flask | None = None) -> RestoreResult:
         early = _lock_sqlite(live_db)
         if early:
             early.close()
+    (live_db.parent if live_db else Path(app.instance_path)).mkdir(parents=True, exist_ok=True)
     staging: dict[str, Path] = {name: _staging_name(folder, token, "new") for name, folder in folders.items()}
     work = Path(tempfile.mkdtemp(dir=live_db.parent if live_db else app.instance_path, prefix=".coprod-restore-"))
     staged_db = _staging_name(live_db, token, "new") if live_db else None
@@ -664,6 +665,8 @@ def _restore_sqlite(app, checked, staged_db, live_db, folders, staging, token) -
 
     lock = _lock_sqlite(live_db)  # again: nobody may have opened it meanwhile
     try:
+        for suffix in ("-wal", "-shm"):  # never pair an old write-ahead log with the new file
+            Path(f"{live_db}{suffix}").unlink(missing_ok=True)
         steps = [*_folder_steps(folders, staging, token),
                  {"staging": str(staged_db), "live": str(live_db), "aside": None}]
         _write_journal(app, steps)
@@ -671,8 +674,6 @@ def _restore_sqlite(app, checked, staged_db, live_db, folders, staging, token) -
     finally:
         if lock:
             lock.close()
-    for suffix in ("-wal", "-shm"):  # never pair an old write-ahead log with the new file
-        Path(f"{live_db}{suffix}").unlink(missing_ok=True)
     return RestoreResult(checked.manifest, migrated_from, count, not_erased)
 
 

@@ -445,3 +445,22 @@ def test_sqlite_connections_use_a_write_ahead_log_with_full_sync(make_site):
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         db.engine.dispose()
+
+
+@pytest.mark.slow
+def test_crash_script_loses_no_confirmed_write():
+    """scripts/crash_test.py, fewer rounds (the README gives the 20-round figures)."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, str(Path(__file__).parent.parent / "scripts" / "crash_test.py"), "--rounds", "3",
+               "--seed", "5"]
+    if POSTGRES:
+        from conftest import _BASE_DATABASE_URL
+
+        command += ["--database-url", _BASE_DATABASE_URL]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    summary = json.loads(result.stdout[result.stdout.index("{\n"):])
+    assert summary["lost_confirmed_writes"] == 0 and summary["integrity_ok"]
+    assert summary["confirmed_writes"] > 0
