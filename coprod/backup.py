@@ -179,6 +179,13 @@ def ledger_path(app: Flask | None = None) -> Path:
     return Path(configured) if configured else Path(app.instance_path) / LEDGER_NAME
 
 
+def _ledger_outside_the_folders(app: Flask) -> None:
+    ledger = ledger_path(app).resolve()
+    if any(ledger.is_relative_to(folder) for folder in _folders(app).values()):
+        raise BackupError("The erasure ledger must not be inside the folders that are backed up and "
+                          "restored: set COPROD_ERASURE_LEDGER to a file outside them.")
+
+
 def record_erasure(user_id: int, *, app: Flask | None = None) -> None:
     """For the erasure feature (not built yet): note that a person was erased, by id only (never a
     name or email), so a restore of an older backup can erase them again. Appended and synced."""
@@ -313,6 +320,7 @@ def make_backup(target: Path, app: Flask | None = None) -> dict:
     target = Path(target).resolve()
     if not target.parent.is_dir():
         raise BackupError(f"The folder {target.parent} does not exist.")
+    _ledger_outside_the_folders(app)
     for folder in _folders(app).values():
         if target.is_relative_to(folder):
             raise BackupError("Keep the backup outside the folders it backs up.")
@@ -586,6 +594,7 @@ def restore_backup(archive: Path, app: Flask | None = None) -> RestoreResult:
     from coprod.extensions import db
 
     finish_interrupted_restore(app)
+    _ledger_outside_the_folders(app)
     archive = Path(archive).resolve()
     checked = _read_archive(archive)  # everything checked before anything changes
     url = app.config["SQLALCHEMY_DATABASE_URI"]

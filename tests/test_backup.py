@@ -464,3 +464,11 @@ def test_crash_script_loses_no_confirmed_write():
     summary = json.loads(result.stdout[result.stdout.index("{\n"):])
     assert summary["lost_confirmed_writes"] == 0 and summary["integrity_ok"]
     assert summary["confirmed_writes"] > 0
+
+
+def test_the_erasure_ledger_may_not_live_inside_a_backed_up_folder(make_site, tmp_path):
+    site = _small_site(make_site)
+    site.app.config["ERASURE_LEDGER"] = str(site.folders["PICTURE_DIR"] / "ledger.jsonl")
+    result = site.run("backup", str(tmp_path / "b.tar"))
+    assert result.exit_code == 1 and "erasure ledger" in result.output
+    assert not (tmp_path / "b.tar").exists()
