@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import logging
 import os
 import secrets
 import shutil
@@ -38,8 +37,6 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
 from flask import Flask, current_app
-
-log = logging.getLogger(__name__)
 
 FORMAT = "coprod-backup"
 FORMAT_VERSION = 1

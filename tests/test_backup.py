@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import random
 import sqlite3
 import stat
@@ -472,3 +471,42 @@ def test_the_erasure_ledger_may_not_live_inside_a_backed_up_folder(make_site, tm
     result = site.run("backup", str(tmp_path / "b.tar"))
     assert result.exit_code == 1 and "erasure ledger" in result.output
     assert not (tmp_path / "b.tar").exists()
+
+
+def test_a_backup_made_while_the_site_writes_is_one_consistent_moment(make_site, tmp_path):
+    """Writes go on during the backup, each adding a board and a person in one transaction: the
+    backup holds whole transactions only (as many boards as people, numbered without gaps)."""
+    import threading
+
+    site = _small_site(make_site)
+    stop, written = threading.Event(), []
+
+    def writer():
+        number = 0
+        with site.app.app_context():
+            while not stop.is_set():
+                number += 1
+                db.session.add_all([Board(slug=f"w{number}", name=f"w{number}"), User(name=f"w{number}")])
+                db.session.commit()
+                written.append(number)
+            db.engine.dispose()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 20:
+            threading.Event().wait(0.05)
+        result = site.run("backup", str(tmp_path / "busy.tar"))
+        during = len(written)
+        while len(written) < during + 20:
+            threading.Event().wait(0.05)
+    finally:
+        stop.set()
+        thread.join()
+    assert result.exit_code == 0, result.output
+    assert site.run("restore", "--yes", str(tmp_path / "busy.tar")).exit_code == 0
+    tables = site.state()["tables"]
+    boards = sorted(int(row[1][1:]) for row in tables["board"] if row[1].startswith("w"))
+    people = sorted(int(row[1][1:]) for row in tables["user"] if row[1].startswith("w"))
+    assert boards == people == list(range(1, len(boards) + 1))
+    assert 20 <= len(boards) < len(written), "the backup is of a moment during the writes"
