@@ -17,15 +17,20 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(worker)
     app.cli.add_command(migrate_db)
+    from coprod import backup
+
+    backup.register(app)
 
 
 def _upgrade() -> None:
     """Migrate, then add any starter jargon buster words the site does not have yet."""
     from flask_migrate import upgrade
 
+    from coprod.backup import finish_interrupted_restore
     from coprod.extensions import db
     from coprod.glossary.services import load_starter
 
+    finish_interrupted_restore()  # a restore stopped mid-swap by a crash is finished first
     upgrade()
     with current_app.test_request_context():
         load_starter()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,5 +96,29 @@ def load_config(instance_path: Path) -> dict:
 def engine_options(database_url: str) -> dict:
     if database_url.startswith("sqlite"):
         # Several processes share one SQLite file: wait for locks instead of failing.
-        return {"connect_args": {"timeout": 30}}
+        return {"connect_args": {"timeout": 30, "factory": DurableSQLiteConnection}}
     return {"pool_pre_ping": True}
+
+
+def sqlite_synchronous() -> str:
+    """FULL (the default): a commit is on disk before the person sees "saved", so it survives a
+    crash of the server and a power cut too. NORMAL (COPROD_SQLITE_SYNCHRONOUS=NORMAL) survives a
+    crash of the server, but a power cut can lose the last commits; it saves an fsync (about 1.5 ms
+    on the development machine) per commit."""
+    value = os.environ.get("COPROD_SQLITE_SYNCHRONOUS", "FULL").strip().upper()
+    return value if value in {"FULL", "NORMAL", "EXTRA"} else "FULL"
+
+
+class DurableSQLiteConnection(sqlite3.Connection):
+    """Every SQLite connection writes a write-ahead log (readers never wait for the writer; a
+    crash mid-write leaves the file whole) with a safe `synchronous` setting."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sqlite_durability_pragmas(self)
+
+
+def sqlite_durability_pragmas(connection: sqlite3.Connection) -> None:
+    if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute(f"PRAGMA synchronous={sqlite_synchronous()}")
