@@ -85,7 +85,24 @@ def _batch(table: str, autoincrement: bool):
     return op.batch_alter_table(table)
 
 
+def _repair_removed_items():
+    """SQLite enforced no foreign keys before this revision, and removing an agenda item left its
+    questions pointing at it: give those back to the secretary's queue, and let nothing else point at
+    an item, proposal or record that is gone (it would be refused from now on, or attached to a new
+    row with the same id). On PostgreSQL the foreign keys already kept these clean."""
+    gone = "{column} IS NOT NULL AND {column} NOT IN (SELECT id FROM agenda_item)"
+    op.execute("UPDATE question SET status = 'sent', agenda_item_id = NULL "
+               "WHERE status = 'on_agenda' AND " + gone.format(column="agenda_item_id"))
+    for table, column in (("question", "agenda_item_id"), ("question", "asked_item_id"),
+                          ("proposal", "agenda_item_id"), ("said_did_record", "came_back_item_id")):
+        op.execute(f"UPDATE {table} SET {column} = NULL WHERE " + gone.format(column=column))
+    for kind, table in (("agenda-item", "agenda_item"), ("proposal", "proposal"), ("record", "said_did_record")):
+        op.execute(f"DELETE FROM content_language WHERE kind = '{kind}' "
+                   f"AND content_id NOT IN (SELECT id FROM {table})")
+
+
 def upgrade():
+    _repair_removed_items()
     for table in TABLES:
         with _batch(table, autoincrement=True) as batch_op:
             if table in OLD_INDEXES:
