@@ -27,15 +27,11 @@ def sqlite_pragmas(dbapi_connection, _connection_record) -> None:
     cursor.close()
 
 
-class _SQLAlchemy(SQLAlchemy):
-    def _make_engine(self, bind_key, options, app):
-        engine = super()._make_engine(bind_key, options, app)
-        if engine.dialect.name == "sqlite":
-            sa.event.listen(engine, "connect", sqlite_pragmas)
-        return engine
+# On every engine, the app's and any other (Alembic's, a script's, a test's own): every SQLite
+# connection anywhere in the process is the same kind.
+sa.event.listen(sa.engine.Engine, "connect", sqlite_pragmas)
 
-
-db = _SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
