@@ -1,5 +1,10 @@
 """Flask extensions, created unbound and attached in create_app()."""
 
+from __future__ import annotations
+
+import sqlite3
+
+import sqlalchemy as sa
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -7,6 +12,24 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from coprod.models.base import Base
+
+
+def sqlite_pragmas(dbapi_connection, _connection_record) -> None:
+    """Every SQLite connection enforces foreign keys (SQLite does not unless asked, so `ondelete`
+    would do nothing), and writes a write-ahead log: readers never wait for the writer, and with
+    synchronous=NORMAL a power cut can lose the last commits but never corrupt the file."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+# On every engine, the app's and any other (Alembic's, a script's, a test's own): every SQLite
+# connection anywhere in the process is the same kind.
+sa.event.listen(sa.engine.Engine, "connect", sqlite_pragmas)
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

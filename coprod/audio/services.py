@@ -22,6 +22,7 @@ from coprod.audio.store import AudioStore
 from coprod.audio.text import SLOT, read_page
 from coprod.extensions import db
 from coprod.models import AudioClip, ClipStatus, utcnow
+from coprod.models.upsert import upsert
 
 SPEEDS = ("normal", "slow")
 
@@ -174,11 +175,7 @@ def _insert_if_missing(spec: ClipSpec) -> None:
                   status=ClipStatus.PENDING.value, attempts=0,
                   sentences_json=spec.stored_sentences(),
                   created_dt=utcnow(), updated_dt=utcnow(), last_used_dt=utcnow())
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(AudioClip).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+    upsert(db.session, AudioClip, values, keys=["key"])
     db.session.commit()
 
 

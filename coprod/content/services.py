@@ -15,7 +15,7 @@ from typing import Any
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import object_session
 
 from coprod.errors import Refused
@@ -137,6 +137,16 @@ def load(*contents) -> None:
                   for name, ids in wanted.items()))
     for row in db.session.scalars(select(ContentLanguage).where(where)):
         cache[(row.kind, row.content_id)][row.language] = row
+
+
+def forget(content) -> None:
+    """Delete every version and check of this content (it is being deleted): the rows name it only by
+    kind and id, so no foreign key can do it, and nothing may pass them on to a later row."""
+    name, content_id = _key(content)
+    db.session.execute(delete(ContentLanguage).where(ContentLanguage.kind == name,
+                                                     ContentLanguage.content_id == content_id))
+    if has_request_context():
+        g.get("content_languages", {}).pop((name, content_id), None)
 
 
 def rows_of(content) -> dict[str, ContentLanguage]:

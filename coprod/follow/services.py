@@ -12,7 +12,6 @@ from datetime import date
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from coprod.errors import Refused
@@ -25,6 +24,7 @@ from coprod.models import (Action, ActionStatus, ActionUpdate, AgendaItem, Board
                            Meeting, PersonUpdate, Proposal, ProposalState, Question, QuestionStatus, Record,
                            RecordQuestion, RecordStatus, Role, SignIn, UpdateKind, User, utcnow)
 from coprod.models.follow import FINISHED
+from coprod.models.upsert import upsert
 
 
 class FollowRefused(Refused):
@@ -260,8 +260,8 @@ def is_following(record: Record, user) -> bool:
 def set_following(record: Record, user: User, follow: bool) -> None:
     found = db.session.scalar(select(Follower).where(Follower.record_id == record.id, Follower.user_id == user.id))
     if follow and found is None:
-        _upsert(Follower, {"record_id": record.id, "user_id": user.id, "created_dt": utcnow()},
-                ["record_id", "user_id"], {"record_id": record.id})
+        upsert(db.session, Follower, {"record_id": record.id, "user_id": user.id, "created_dt": utcnow()},
+               keys=["record_id", "user_id"])
     elif not follow and found is not None:
         db.session.delete(found)
     db.session.flush()
@@ -277,11 +277,6 @@ def my_feedback(record: Record, user) -> Feedback | None:
     return db.session.scalar(select(Feedback).where(Feedback.record_id == record.id, Feedback.user_id == user.id))
 
 
-def _upsert(model, values: dict, keys: list[str], update: dict):
-    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)
-    db.session.execute(insert.values(**values).on_conflict_do_update(index_elements=keys, set_=update))
-
-
 def give_feedback(record: Record, user: User, feeling: Feeling, comment: str, sign_in: SignIn | None,
                   audio: tuple[str, int] | None = None) -> None:
     """One answer per person: a second replaces the first, recording and all (safe under double taps).
@@ -293,10 +288,9 @@ def give_feedback(record: Record, user: User, feeling: Feeling, comment: str, si
     helper = helped_by(sign_in)
     now = utcnow()
     spoken = {"audio_name": audio[0] if audio else None, "audio_seconds": audio[1] if audio else None}
-    _upsert(Feedback, {"record_id": record.id, "user_id": user.id, "feeling": feeling.value, "comment": comment,
-                       "updated_dt": now, **helper, **spoken},
-            ["record_id", "user_id"], {"feeling": feeling.value, "comment": comment, "updated_dt": now, **helper,
-                                       **spoken})
+    values = {"feeling": feeling.value, "comment": comment, "updated_dt": now, **helper, **spoken}
+    upsert(db.session, Feedback, {"record_id": record.id, "user_id": user.id, **values},
+           keys=["record_id", "user_id"], update=values)
     audit.record("record.feedback", target=record, board=record.board, actor=user, detail=feeling.value)
     db.session.flush()
 

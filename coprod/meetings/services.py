@@ -10,11 +10,12 @@ from sqlalchemy.orm import object_session, selectinload
 
 from coprod.errors import Refused
 from coprod import audit
+from coprod.content.services import forget as forget_languages
 from coprod.content.services import writer_language
 from coprod.extensions import db
 from coprod.audio.publish import pages_of
-from coprod.models import (AgendaItem, Board, Meeting, MeetingStatus, Proposal, Question, QuestionStatus, Role, User,
-                           utcnow)
+from coprod.models import (AgendaItem, Board, Meeting, MeetingStatus, Proposal, Question, QuestionStatus, Record, Role,
+                           User, utcnow)
 from coprod.models.meeting import AGENDA_PUBLIC
 
 # What the audit log calls each step.
@@ -215,7 +216,25 @@ def move_item(meeting: Meeting, item: AgendaItem, direction: str, *, by: User) -
 
 
 def remove_item(meeting: Meeting, item: AgendaItem, *, by: User) -> None:
-    db.session.execute(update(Proposal).where(Proposal.agenda_item_id == item.id).values(agenda_item_id=None))
+    """Take an item off the agenda and leave nothing pointing at it: its questions go back to the
+    secretary's queue (words and all), proposals and records stay without it, and its versions in
+    other languages go with it. (The foreign keys would set most of these to nothing anyway; doing it
+    here also puts the questions back in the queue, and keeps the loaded objects true.)"""
+    from coprod.questions.services import put_back  # questions build on meetings
+
+    placed = db.session.scalars(select(Question).where(Question.agenda_item_id == item.id,
+                                                       Question.status == QuestionStatus.ON_AGENDA)).all()
+    for question in placed:
+        put_back(question, by=by)
+    db.session.execute(update(Question).where(Question.agenda_item_id == item.id)
+                       .values(agenda_item_id=None).execution_options(synchronize_session="fetch"))
+    db.session.execute(update(Question).where(Question.asked_item_id == item.id)
+                       .values(asked_item_id=None).execution_options(synchronize_session="fetch"))
+    db.session.execute(update(Proposal).where(Proposal.agenda_item_id == item.id).values(agenda_item_id=None)
+                       .execution_options(synchronize_session="fetch"))
+    db.session.execute(update(Record).where(Record.came_back_item_id == item.id).values(came_back_item_id=None)
+                       .execution_options(synchronize_session="fetch"))
+    forget_languages(item)
     audit.record("agenda-item.remove", target=item, board=meeting.board, actor=by, detail=item.title)
     meeting.items.remove(item)
     db.session.delete(item)

@@ -92,14 +92,39 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode copies a table, drops the old one and renames the copy: with foreign keys
+            # enforced, dropping it would first delete (or cascade to) the rows pointing at it.
+            # So they are off while migrating (a PRAGMA that only works outside a transaction),
+            # checked at the end, and on again before the connection goes back to the pool.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            broken_before = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+                connection.commit()
+                # (table, row id, parent table, which key): no personal data.
+                if new := sorted(broken - broken_before):
+                    raise RuntimeError(f"the migration left rows pointing at nothing: {new[:10]}")
+                if broken:
+                    # From before foreign keys were enforced on SQLite; changing such a row is refused.
+                    logger.warning("%d rows point at rows that do not exist, e.g. %s", len(broken),
+                                   sorted(broken)[:10])
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

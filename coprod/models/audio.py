@@ -9,10 +9,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Float, Integer, String, Text
+from sqlalchemy import Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coprod.models.base import Base, utcnow
+from coprod.models.base import Base, enum_type, utcnow
 
 
 class ClipStatus(str, enum.Enum):
@@ -30,8 +30,7 @@ class AudioClip(Base):
     voice: Mapped[str] = mapped_column(String(40))
     speed: Mapped[str] = mapped_column(String(10))
     status: Mapped[ClipStatus] = mapped_column(
-        Enum(ClipStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
-        default=ClipStatus.PENDING, index=True)
+        enum_type(ClipStatus, length=10), default=ClipStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     byte_size: Mapped[int | None]

@@ -20,7 +20,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     helper_name: Mapped[str | None] = mapped_column(String(120))
     board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id"), index=True)
     action: Mapped[str] = mapped_column(String(60), index=True)

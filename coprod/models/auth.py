@@ -27,7 +27,7 @@ class LoginCard(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     revoked_dt: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
@@ -67,7 +67,7 @@ class SignIn(Base):
     expires_dt: Mapped[datetime]
     ended_dt: Mapped[datetime | None]
     # "Someone is helping me": who is helping on this device right now.
-    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     helper_name: Mapped[str | None] = mapped_column(String(120))
     helping_since_dt: Mapped[datetime | None]
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import enum
+import re
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -33,6 +35,16 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, dialect):
         return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+def enum_type(kind: type[enum.Enum], *, length: int = 30) -> Enum:
+    """The column type for a Python enum: a plain string holding the member's value (no database
+    enum type to migrate when a value is added), with a CHECK constraint listing the allowed values,
+    named after the table and the enum (e.g. ck_question_question_status) by NAMING_CONVENTION.
+    Adding a value means a migration that drops and adds that constraint."""
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", kind.__name__).lower()
+    return Enum(kind, name=name, native_enum=False, length=length, create_constraint=True,
+                values_callable=lambda members: [member.value for member in members])
 
 
 def utcnow() -> datetime:

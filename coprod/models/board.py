@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coprod.models.base import Base, utcnow
+from coprod.models.base import Base, enum_type, utcnow
 
 if TYPE_CHECKING:
     from coprod.models.user import User
@@ -44,10 +44,9 @@ class Membership(Base):
     __table_args__ = (UniqueConstraint("board_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20,
-                                            values_callable=lambda e: [m.value for m in e]))
+    role: Mapped[Role] = mapped_column(enum_type(Role, length=20))
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     board: Mapped[Board] = relationship(back_populates="memberships")

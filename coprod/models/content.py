@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coprod.models.base import Base, utcnow
@@ -26,8 +26,8 @@ from coprod.models.base import Base, utcnow
 
 class ContentLanguage(Base):
     __tablename__ = "content_language"
-    __table_args__ = (UniqueConstraint("kind", "content_id", "language"),
-                      Index("ix_content_language_kind_content", "kind", "content_id"))
+    # The unique key's index also finds all of a piece of content's rows (kind, content_id).
+    __table_args__ = (UniqueConstraint("kind", "content_id", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
@@ -37,16 +37,16 @@ class ContentLanguage(Base):
     # answer). None: no version (the original's own language, with only a check).
     texts: Mapped[dict | None] = mapped_column(JSON)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     updated_dt: Mapped[datetime | None]
     # Checked for easy read by: a member of the board, or only a name (someone from a
     # self-advocacy group with no account). None: nobody has checked it.
-    checker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    checker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     checker_name: Mapped[str | None] = mapped_column(String(120))
     checked_on: Mapped[date | None] = mapped_column(Date)
     # SHA-256 of the words that were checked (see coprod.content.kinds.digest).
     checked_digest: Mapped[str | None] = mapped_column(String(64))
-    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     checked_dt: Mapped[datetime | None]
 
     @property

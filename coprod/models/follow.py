@@ -12,20 +12,16 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coprod.models.base import Base, utcnow
+from coprod.models.base import Base, enum_type, utcnow
 
 if TYPE_CHECKING:
     from coprod.models.board import Board
     from coprod.models.meeting import AgendaItem, Meeting
     from coprod.models.proposal import Proposal
     from coprod.models.question import Question
-
-
-def _enum(kind):
-    return Enum(kind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 
 class RecordStatus(str, enum.Enum):
@@ -52,6 +48,8 @@ class Feeling(str, enum.Enum):
 
 class Record(Base):
     __tablename__ = "said_did_record"
+    # Versions in other languages name a record by its id (no foreign key): an id is never used twice.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
@@ -63,17 +61,18 @@ class Record(Base):
     # The meeting where it was said, if any.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     # A closed vote whose result this answers.
-    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), index=True)
     # We did: easy read, with a picture.
     did_text: Mapped[str] = mapped_column(Text, default="")
     did_picture: Mapped[str] = mapped_column(String(60), default="yes")
-    status: Mapped[RecordStatus] = mapped_column(_enum(RecordStatus), default=RecordStatus.DRAFT, index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    status: Mapped[RecordStatus] = mapped_column(enum_type(RecordStatus), default=RecordStatus.DRAFT, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     published_dt: Mapped[datetime | None] = mapped_column(index=True)
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     # The agenda item it was last brought back to the board under ("Came back to the board").
-    came_back_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    came_back_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"),
+                                                           index=True)
     # When it was last brought back: "Not happy" answers from before then have been heard.
     came_back_dt: Mapped[datetime | None]
     # The language it was written in (versions in other languages: ContentLanguage).
@@ -98,7 +97,7 @@ class RecordQuestion(Base):
     __table_args__ = (UniqueConstraint("record_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
 
     record: Mapped[Record] = relationship(back_populates="links")
@@ -117,7 +116,7 @@ class Action(Base):
     who_name: Mapped[str] = mapped_column(String(120))
     who_organisation: Mapped[str] = mapped_column(String(200))
     due_date: Mapped[date] = mapped_column(Date, index=True)
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.PLANNED, index=True)
+    status: Mapped[ActionStatus] = mapped_column(enum_type(ActionStatus), default=ActionStatus.PLANNED, index=True)
     # Why it could not be done, in easy read.
     reason: Mapped[str] = mapped_column(Text, default="")
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
@@ -144,9 +143,9 @@ class ActionUpdate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("said_did_action.id"), index=True)
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus))
+    status: Mapped[ActionStatus] = mapped_column(enum_type(ActionStatus))
     note: Mapped[str] = mapped_column(Text, default="")
-    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     action: Mapped[Action] = relationship(back_populates="updates")
@@ -159,15 +158,15 @@ class Feedback(Base):
     __table_args__ = (UniqueConstraint("record_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    feeling: Mapped[Feeling] = mapped_column(_enum(Feeling))
+    feeling: Mapped[Feeling] = mapped_column(enum_type(Feeling))
     comment: Mapped[str] = mapped_column(Text, default="")
     # A spoken comment: an MP3 the server made (see questions.recordings); only the person and the
     # board's secretaries and commissioners can play it.
     audio_name: Mapped[str | None] = mapped_column(String(80))
     audio_seconds: Mapped[int | None] = mapped_column(Integer)
-    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     helper_name: Mapped[str | None] = mapped_column(String(120))
     updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -179,7 +178,7 @@ class Follower(Base):
     __table_args__ = (UniqueConstraint("record_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -198,9 +197,9 @@ class PersonUpdate(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"), index=True)
-    kind: Mapped[UpdateKind] = mapped_column(_enum(UpdateKind))
-    action_id: Mapped[int | None] = mapped_column(ForeignKey("said_did_action.id"))
-    status: Mapped[ActionStatus | None] = mapped_column(_enum(ActionStatus))
+    kind: Mapped[UpdateKind] = mapped_column(enum_type(UpdateKind))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("said_did_action.id"), index=True)
+    status: Mapped[ActionStatus | None] = mapped_column(enum_type(ActionStatus))
     created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     record: Mapped[Record] = relationship()

@@ -15,7 +15,7 @@ class GlossaryTerm(Base):
     __table_args__ = (UniqueConstraint("language", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    language: Mapped[str] = mapped_column(String(10), index=True)
+    language: Mapped[str] = mapped_column(String(10))
     term: Mapped[str] = mapped_column(String(80))
     slug: Mapped[str] = mapped_column(String(100))
     # Other ways of writing it, one per line: plurals, abbreviations, old names ("CCG" for "ICB").
@@ -24,7 +24,7 @@ class GlossaryTerm(Base):
     picture: Mapped[str] = mapped_column(String(60), default="book")
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     @property
     def forms(self) -> list[str]:

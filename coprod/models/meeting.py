@@ -11,10 +11,10 @@ import enum
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coprod.models.base import Base, utcnow
+from coprod.models.base import Base, enum_type, utcnow
 
 if TYPE_CHECKING:
     from coprod.models.board import Board
@@ -49,11 +49,10 @@ class Meeting(Base):
     online_url: Mapped[str | None] = mapped_column(String(500))
     question_deadline_dt: Mapped[datetime | None]
     status: Mapped[MeetingStatus] = mapped_column(
-        Enum(MeetingStatus, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]),
-        default=MeetingStatus.PLANNED)
+        enum_type(MeetingStatus), default=MeetingStatus.PLANNED)
     agenda_published_dt: Mapped[datetime | None]
     minutes_published_dt: Mapped[datetime | None]
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     board: Mapped[Board] = relationship()
@@ -74,6 +73,8 @@ class Meeting(Base):
 
 class AgendaItem(Base):
     __tablename__ = "agenda_item"
+    # Versions in other languages name an item by its id (no foreign key): an id is never used twice.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)

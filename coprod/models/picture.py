@@ -26,10 +26,10 @@ class Picture(Base):
     search_words: Mapped[str] = mapped_column(String(300), default="")
     width: Mapped[int]
     height: Mapped[int]
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     removed_dt: Mapped[datetime | None]
-    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     @property
     def name(self) -> str:

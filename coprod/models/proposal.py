@@ -30,6 +30,8 @@ class ProposalState(str, enum.Enum):
 
 class Proposal(Base):
     __tablename__ = "proposal"
+    # Versions in other languages name a proposal by its id (no foreign key): an id is never used twice.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
@@ -45,10 +47,11 @@ class Proposal(Base):
     results_hidden_until_closed: Mapped[bool] = mapped_column(Boolean, default=True)
     # Comma-separated role values, e.g. "member,carer".
     voter_roles: Mapped[str] = mapped_column(String(100), default="member,carer")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     # The agenda item it is decided under, if any (shown on the meeting's agenda).
-    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"),
+                                                       index=True)
     # The language it was written in (versions in other languages: ContentLanguage).
     language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
@@ -73,6 +76,8 @@ class Proposal(Base):
 
 class Choice(Base):
     __tablename__ = "choice"
+    # A version of a proposal names its answers by id (choice_12): an id is never used twice.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
@@ -90,11 +95,11 @@ class Vote(Base):
     __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     # Only in an open vote; always empty in a secret one.
-    open_choice_id: Mapped[int | None] = mapped_column(ForeignKey("choice.id"))
-    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    open_choice_id: Mapped[int | None] = mapped_column(ForeignKey("choice.id"), index=True)
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     helper_name: Mapped[str | None] = mapped_column(String(120))
     cast_dt: Mapped[datetime] = mapped_column(default=utcnow)
     updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
@@ -107,7 +112,7 @@ class Ballot(Base):
     __table_args__ = (UniqueConstraint("proposal_id", "voter_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"))
     voter_key: Mapped[str] = mapped_column(String(64))
     choice_id: Mapped[int] = mapped_column(ForeignKey("choice.id"), index=True)
     updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
@@ -120,8 +125,8 @@ class RoomCount(Base):
     __table_args__ = (UniqueConstraint("proposal_id", "choice_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
-    choice_id: Mapped[int] = mapped_column(ForeignKey("choice.id"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"))
+    choice_id: Mapped[int] = mapped_column(ForeignKey("choice.id"), index=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
-    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     entered_dt: Mapped[datetime] = mapped_column(default=utcnow)

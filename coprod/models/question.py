@@ -12,10 +12,10 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coprod.models.base import Base, utcnow
+from coprod.models.base import Base, enum_type, utcnow
 
 if TYPE_CHECKING:
     from coprod.models.meeting import AgendaItem, Meeting
@@ -38,10 +38,6 @@ MODERATED = frozenset({QuestionStatus.ON_AGENDA, QuestionStatus.JOINED, Question
 SHOWN = frozenset({QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED})
 
 
-def _enum(kind):
-    return Enum(kind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
-
-
 class Question(Base):
     __tablename__ = "question"
 
@@ -50,12 +46,13 @@ class Question(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     asker_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     # Asked for a self-advocacy group by its facilitator: the question is the group's.
-    group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id"))
-    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id"), index=True)
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     helper_name: Mapped[str | None] = mapped_column(String(120))
 
     # What the person said it is about: an agenda item, or a topic key (see questions.topics).
-    asked_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    asked_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"),
+                                                      index=True)
     topic: Mapped[str | None] = mapped_column(String(40))
     # The person's own words. Never changed by moderation.
     text: Mapped[str] = mapped_column(Text, default="")
@@ -68,7 +65,7 @@ class Question(Base):
     public_text: Mapped[str] = mapped_column(Text, default="")
     show_name: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    status: Mapped[QuestionStatus] = mapped_column(_enum(QuestionStatus), default=QuestionStatus.DRAFT,
+    status: Mapped[QuestionStatus] = mapped_column(enum_type(QuestionStatus), default=QuestionStatus.DRAFT,
                                                    index=True)
     # Where the secretary put it on the agenda.
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"),
@@ -84,7 +81,7 @@ class Question(Base):
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     sent_dt: Mapped[datetime | None] = mapped_column(index=True)
     status_dt: Mapped[datetime | None]
-    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     meeting: Mapped[Meeting] = relationship()
     asker: Mapped[User] = relationship(foreign_keys=[asker_id])
@@ -114,7 +111,7 @@ class MeToo(Base):
     __table_args__ = (UniqueConstraint("question_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)

@@ -81,7 +81,7 @@ class GroupMember(Base):
     __table_args__ = (UniqueConstraint("group_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("group.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     # A facilitator can send questions for the whole group.
     is_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -15,7 +15,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
 from coprod.errors import Refused
@@ -26,6 +25,7 @@ from coprod.mail import send_email
 from coprod.models import (AgendaItem, Board, Group, GroupMember, Meeting, MeetingStatus, Membership, MeToo, Question,
                            QuestionStatus, SignIn, User, utcnow)
 from coprod.models.question import MODERATED
+from coprod.models.upsert import upsert
 
 # Common reasons for not taking a question, in easy read. The secretary can also write one.
 COMMON_REASONS = {
@@ -298,12 +298,9 @@ def move_to(question: Question, meeting: Meeting) -> None:
 def _add_me_too(question_id: int, user_id: int, helper_id: int | None) -> bool:
     """Count one "me too"; False if this person was already counted. A double tap, or two tabs at
     once, can never make a second row (or a server error): the database's unique key decides."""
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(MeToo)
-    added = db.session.scalar(insert.values(question_id=question_id, user_id=user_id, helper_id=helper_id,
-                                            created_dt=utcnow())
-                              .on_conflict_do_nothing(index_elements=["question_id", "user_id"])
-                              .returning(MeToo.id))
+    added = upsert(db.session, MeToo, {"question_id": question_id, "user_id": user_id, "helper_id": helper_id,
+                                       "created_dt": utcnow()},
+                   keys=["question_id", "user_id"], returning=MeToo.id)
     return added is not None
 
 

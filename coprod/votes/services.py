@@ -15,9 +15,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import (DateTime, Integer, String, Table, bindparam, case, func, literal, null, or_, select,
-                        true)
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import DateTime, Integer, String, bindparam, case, func, literal, null, or_, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coprod.errors import Refused
@@ -27,6 +25,7 @@ from coprod.extensions import db
 from coprod.models.auth import helped_by
 from coprod.models import (Ballot, Board, Choice, Proposal, ProposalState, Role, RoomCount, SignIn,
                            User, Vote, utcnow)
+from coprod.models.upsert import insert, on_conflict, upsert
 
 DEFAULT_CHOICES = [("yes", "yes"), ("no", "no"), ("not sure", "question")]
 
@@ -120,19 +119,6 @@ def check_vote(proposal: Proposal, user: User, choice_id: int | None) -> Choice:
 
 
 @functools.cache
-def _upsert_statement(dialect: str, table: Table, keys: tuple[str, ...], update: tuple[str, ...]):
-    """INSERT ... ON CONFLICT (keys) DO UPDATE SET each `update` column to the new row's value.
-    Built once per table and run with the values as parameters (Core, not the ORM's bulk path)."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    return insert.on_conflict_do_update(index_elements=list(keys), set_={c: insert.excluded[c] for c in update})
-
-
-def _upsert(session: Session, model, values: dict, keys: tuple[str, ...], update: tuple[str, ...]):
-    statement = _upsert_statement(session.get_bind().dialect.name, model.__table__, keys, update)
-    return session.execute(statement, values)
-
-
-@functools.cache
 def _vote_statements(dialect: str) -> tuple:
     """The ballot's upsert and the vote's, each inserting only what `allowed` selects: the chosen
     answer, if at that moment it belongs to the proposal, the proposal is this board's, voting on it
@@ -143,7 +129,6 @@ def _vote_statements(dialect: str) -> tuple:
     runs it even though nothing reads it): a meeting's burst of votes costs one round trip each.
     SQLite cannot do that, so there they are two statements in the same transaction. Built once
     and reused with new parameters."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     proposal, choice = Proposal.__table__, Choice.__table__
     now = bindparam("now", type_=DateTime())
     allowed = (
@@ -166,14 +151,12 @@ def _vote_statements(dialect: str) -> tuple:
     else:
         allowed = allowed.subquery("allowed")
 
-    ballot = insert(Ballot.__table__).from_select(
+    ballot = insert(dialect, Ballot.__table__).from_select(
         ["proposal_id", "voter_key", "choice_id", "updated_dt"],
         select(bindparam("proposal_id", type_=Integer()), bindparam("voter_key", type_=String()),
                allowed.c.choice_id, now).where(true()))
-    ballot = ballot.on_conflict_do_update(
-        index_elements=["proposal_id", "voter_key"],
-        set_={"choice_id": ballot.excluded.choice_id, "updated_dt": ballot.excluded.updated_dt})
-    vote = insert(Vote.__table__).from_select(
+    ballot = on_conflict(ballot, ["proposal_id", "voter_key"], update=["choice_id", "updated_dt"])
+    vote = insert(dialect, Vote.__table__).from_select(
         ["proposal_id", "user_id", "open_choice_id", "helper_id", "helper_name", "cast_dt", "updated_dt"],
         select(bindparam("proposal_id", type_=Integer()), bindparam("user_id", type_=Integer()),
                # Only an open vote says who chose what.
@@ -181,10 +164,8 @@ def _vote_statements(dialect: str) -> tuple:
                bindparam("helper_id", type_=Integer()), bindparam("helper_name", type_=String()), now, now)
         .where(true()))
     # cast_dt is left as it was: when the person first voted.
-    vote = vote.on_conflict_do_update(
-        index_elements=["proposal_id", "user_id"],
-        set_={c: vote.excluded[c] for c in ("open_choice_id", "helper_id", "helper_name", "updated_dt")},
-    ).returning(Vote.__table__.c.id)
+    vote = on_conflict(vote, ["proposal_id", "user_id"],
+                       update=["open_choice_id", "helper_id", "helper_name", "updated_dt"]).returning(Vote.__table__.c.id)
     if dialect == "postgresql":
         return (vote.add_cte(ballot.cte("ballot_upsert")),)
     return ballot, vote
@@ -291,10 +272,10 @@ def voters_of(proposal: Proposal) -> list[tuple[User, Vote]]:
 
 def set_room_counts(proposal: Proposal, counts: dict[int, int], *, by: User) -> None:
     for choice in proposal.choices:
-        _upsert(db.session, RoomCount,
-                {"proposal_id": proposal.id, "choice_id": choice.id, "count": counts.get(choice.id, 0),
-                 "entered_by_id": by.id, "entered_dt": utcnow()},
-                ("proposal_id", "choice_id"), ("count", "entered_by_id", "entered_dt"))
+        upsert(db.session, RoomCount,
+               {"proposal_id": proposal.id, "choice_id": choice.id, "count": counts.get(choice.id, 0),
+                "entered_by_id": by.id, "entered_dt": utcnow()},
+               keys=("proposal_id", "choice_id"), update=("count", "entered_by_id", "entered_dt"))
     audit.record("proposal.room-count", target=proposal, board=proposal.board, actor=by,
                  detail=", ".join(f"{c.label}={counts.get(c.id, 0)}" for c in proposal.choices))
     db.session.flush()
