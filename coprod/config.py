@@ -96,7 +96,8 @@ def load_config(instance_path: Path) -> dict:
 def engine_options(database_url: str) -> dict:
     if database_url.startswith("sqlite"):
         # Several processes share one SQLite file: wait for locks instead of failing.
-        return {"connect_args": {"timeout": 30, "factory": DurableSQLiteConnection}}
+        # The pragmas every SQLite connection gets are set in coprod/extensions.py (on every engine).
+        return {"connect_args": {"timeout": 30}}
     return {"pool_pre_ping": True}
 
 
@@ -107,15 +108,6 @@ def sqlite_synchronous() -> str:
     on the development machine) per commit."""
     value = os.environ.get("COPROD_SQLITE_SYNCHRONOUS", "FULL").strip().upper()
     return value if value in {"FULL", "NORMAL", "EXTRA"} else "FULL"
-
-
-class DurableSQLiteConnection(sqlite3.Connection):
-    """Every SQLite connection writes a write-ahead log (readers never wait for the writer; a
-    crash mid-write leaves the file whole) with a safe `synchronous` setting."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        sqlite_durability_pragmas(self)
 
 
 def sqlite_durability_pragmas(connection: sqlite3.Connection) -> None:

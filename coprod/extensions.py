@@ -16,15 +16,14 @@ from coprod.models.base import Base
 
 def sqlite_pragmas(dbapi_connection, _connection_record) -> None:
     """Every SQLite connection enforces foreign keys (SQLite does not unless asked, so `ondelete`
-    would do nothing), and writes a write-ahead log: readers never wait for the writer, and with
-    synchronous=NORMAL a power cut can lose the last commits but never corrupt the file."""
+    would do nothing), and writes a write-ahead log with a safe `synchronous` setting (see
+    `config.sqlite_synchronous`): readers never wait for the writer, a crash never loses a commit."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+    from coprod.config import sqlite_durability_pragmas
+
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    sqlite_durability_pragmas(dbapi_connection)
 
 
 # On every engine, the app's and any other (Alembic's, a script's, a test's own): every SQLite

@@ -156,4 +156,4 @@ def test_foreign_keys_are_enforced(app, factory):
             with _db.engine.connect() as connection:
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
                 assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-                assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+                assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL (config.py)
