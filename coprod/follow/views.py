@@ -13,12 +13,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from coprod import topics
 from coprod.accounts import sessions
 from coprod.content import services as content
 from coprod.extensions import db
 from coprod.follow import queries, services
-from coprod.follow.forms import (FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS, STATUS_PICTURES, TOPICS,
-                                 ActionForm, ActionStepForm, FeedbackForm, RecordForm)
+from coprod.follow.forms import (STATUS_LABELS, STATUS_PICTURES, ActionForm, ActionStepForm, FeedbackForm, RecordForm)
 from coprod.forms import choices
 from coprod.meetings import services as meetings
 from coprod.models import ActionStatus, Feeling, Role
@@ -34,17 +34,6 @@ WRITERS = board_roles(Role.SECRETARY, Role.COMMISSIONER)
 SECRETARY = board_roles(Role.SECRETARY)
 ON_THE_BOARD = board_roles(*Role)
 BASE = "/boards/<slug>/said-did"
-
-
-@blueprint.record_once
-def _labels(state):
-    """Globals (not context values) so that imported macros can use them too."""
-    state.app.jinja_env.globals.update({"action_labels": {s.value: label for s, label in STATUS_LABELS.items()},
-            "action_pictures": {s.value: p for s, p in STATUS_PICTURES.items()},
-            "feeling_labels": {f.value: label for f, label in FEELING_LABELS.items()},
-            "feeling_pictures": {f.value: p for f, p in FEELING_PICTURES.items()},
-            "topics": TOPICS})
-
 
 
 def _record_or_404(record_id: int, *, drafts: bool | None = None):
@@ -66,7 +55,7 @@ def _filters() -> queries.Filters:
     meeting = request.args.get("meeting", "")
     return queries.Filters(
         status=status if status in {s.value for s in ActionStatus} | {"late"} else "",
-        topic=topic if topic in TOPICS else "",
+        topic=topics.key(topic),
         meeting=int(meeting) if meeting.isascii() and meeting.isdigit() and len(meeting) < 10 else None)
 
 
@@ -450,10 +439,3 @@ def bring_back(slug: str, meeting_id: int, record_id: int):
         db.session.commit()
         flash(_("It is on the agenda now."), "success")
     return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
-
-
-def came_back(meeting) -> list[queries.CameBack]:
-    """For the meetings pages: what came back to the board, for a meeting still to happen."""
-    if meeting.is_over:
-        return []
-    return queries.came_back_for(meeting, services.today())
