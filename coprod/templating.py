@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from coprod import i18n, pictures, times, topics
+from coprod.audio.text import browser_selectors
 from coprod.content import services as content
 from coprod.follow.forms import FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS, STATUS_PICTURES
 from coprod.glossary import matcher
@@ -33,6 +34,7 @@ FILTERS = {
 
 GLOBALS = {
     "lang_attrs": i18n.lang_attrs,
+    "listen_selectors": browser_selectors(),
     "picture_url": pictures.picture_url,
     "picture_alt": pictures.picture_alt,
     "shown_content": content.shown,
