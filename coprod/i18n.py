@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, request, session
 from flask_login import current_user
+from markupsafe import Markup
 
 RTL_LANGUAGES = {"ur", "ar", "fa", "he"}
 
@@ -22,3 +23,9 @@ def select_locale() -> str:
 
 def text_direction(locale: str) -> str:
     return "rtl" if locale.split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+def lang_attrs(language: str) -> Markup:
+    """` lang="cy" dir="ltr"`: the attributes for an element in `language` (the one place they are built;
+    templates call it as `lang_attrs(code)`, e.g. `<p{{ lang_attrs(code) }}>`)."""
+    return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))

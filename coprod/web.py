@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request, session
-from flask_babel import get_locale
-from flask_login import current_user
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -63,7 +61,9 @@ def init_web(app: Flask) -> None:
     init_audio(app)
     add_security_headers(app)
     _register_error_pages(app)
-    _register_template_helpers(app)
+    from coprod import templating
+
+    templating.register(app)
 
     from coprod.cli import register_cli
 
@@ -97,37 +97,3 @@ def _register_error_pages(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("unhandled error on %s", request.path)
         return render_template("errors/500.html"), 500
-
-
-def _board_for_header():
-    """The board this page is about; otherwise the person's board, when they are on just one."""
-    board = g.get("board")
-    if board is None and current_user.is_authenticated and len(current_user.memberships) == 1:
-        board = current_user.memberships[0].board
-    return board
-
-
-def _register_template_helpers(app: Flask) -> None:
-    app.jinja_env.add_extension("jinja2.ext.do")
-    # A global (not a context value) so that imported macros can use it too.
-    app.jinja_env.globals["picture_url"] = pictures.picture_url
-    app.jinja_env.globals["picture_alt"] = pictures.picture_alt
-
-    @app.context_processor
-    def shell_values():
-        locale = str(get_locale() or "en")
-        if current_user.is_authenticated:
-            text_size, contrast = current_user.text_size, current_user.contrast
-        else:
-            text_size = session.get("text_size", "normal")
-            contrast = session.get("contrast", "normal")
-        return {
-            "current_locale": locale,
-            "text_direction": i18n.text_direction(locale),
-            "text_size": text_size,
-            "contrast": contrast,
-            "sign_in_row": g.get("sign_in"),
-            "current_board": _board_for_header(),
-            "languages": app.config["LANGUAGES"],
-            "site_name": app.config["SITE_NAME"],
-        }

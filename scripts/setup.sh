@@ -71,3 +71,20 @@ fi
 
 # --- translations ---------------------------------------------------------------------------------
 scripts/translations.sh compile >/dev/null
+
+# --- the HTML checker (tests only) -----------------------------------------------------------------
+# The Nu Html Checker (vnu) for tests/test_html_valid.py: npm's vnu-jar into .tools/ (not in git),
+# run with Java.
+if [ "$want_tests" = yes ]; then
+  command -v java >/dev/null 2>&1 || { command -v dpkg >/dev/null 2>&1 && apt_install default-jre-headless; }
+  if [ ! -f .tools/node_modules/vnu-jar/build/dist/vnu.jar ]; then
+    command -v npm >/dev/null 2>&1 || { command -v dpkg >/dev/null 2>&1 && apt_install npm; }
+    if command -v npm >/dev/null 2>&1; then
+      say "Installing the Nu Html Checker (vnu-jar) into .tools"
+      mkdir -p .tools
+      npm install --prefix .tools --no-save --no-audit --no-fund --ignore-scripts vnu-jar >/dev/null
+    else
+      say "Please install npm (or put vnu.jar in .tools/node_modules/vnu-jar/build/dist/) for the HTML check"
+    fi
+  fi
+fi

@@ -23,7 +23,7 @@ MEETING_TEXT = ["title", "about", "starts", "ends", "place", "place_notes", "onl
 ITEM_TEXT = ["title", "summary", "presenter", "starts", "length"]
 RECORD_TEXT = ["title", "said_text", "did_text"]
 RECORD_CHOICES = {"questions": ["{linked_question}", "{foreign_question}"], "proposal": ["", "{proposal}"],
-                  "meeting": ["", "{meeting}"], "topic": ["jobs", "housing"], "did_picture": ["yes", "job"]}
+                  "meeting": ["", "{meeting}"], "topic": ["work", "home"], "did_picture": ["yes", "job"]}
 
 # (who fills it in, url, text fields, choice fields with their valid values, fields never echoed back)
 FORMS = [

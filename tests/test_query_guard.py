@@ -173,7 +173,7 @@ def _grow_follow(db, board_id: int, meeting_id: int, member_id: int, size: int, 
         questions = [Question(board_id=board_id, meeting_id=meeting_id, asker_id=u.id, text=f"Q {tag}{i}",
                               status=QuestionStatus.ON_AGENDA, sent_dt=utcnow() - timedelta(days=9))
                      for i, u in enumerate(users)]
-        records = [Record(board_id=board_id, title=f"Record {tag}{i}", did_text="Done.", topic="jobs",
+        records = [Record(board_id=board_id, title=f"Record {tag}{i}", did_text="Done.", topic="work",
                           meeting_id=meeting_id, status=RecordStatus.PUBLISHED if i % 5 else RecordStatus.DRAFT,
                           published_dt=utcnow()) for i in range(size)]
         session.add_all(questions + records)

@@ -32,6 +32,17 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
         "source", "track", "wbr"}
 SKIP_ATTRIBUTES = {"hidden", "data-no-listen", "data-error-summary", "data-listen-slot"}
 
+
+def browser_selectors() -> dict[str, str]:
+    """The same rules as CSS selectors for the Listen player in the browser, so there is one list:
+    the base template puts them on <main> (`data-listen-blocks`, `data-listen-left-out`) and
+    static/js/listen.js reads them from there to find the block of each sentence."""
+    return {
+        "blocks": ",".join([*sorted(BLOCKS), "[data-listen-part]"]),
+        "left_out": ",".join([*(f"[{name}]" for name in sorted(SKIP_ATTRIBUTES)), "[aria-hidden='true']",
+                              *sorted(SKIP)]),
+    }
+
 _SENTENCE_END = re.compile(r"(?<=[.!?\u2026\u061f\u06d4])[\"'\u201d\u2019)\]]*\s+")
 _SPACE = re.compile(r"\s+")
 _WORDY = re.compile(r"\w")

@@ -100,7 +100,7 @@ class Shown:
         screen readers and Listen then speak them in the right voice."""
         if not self.is_other_language:
             return Markup("")
-        return Markup(' lang="{}" dir="{}"').format(self.language, i18n.text_direction(self.language))
+        return i18n.lang_attrs(self.language)
 
     @property
     def note(self) -> list[str]:

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coprod import i18n, times
+from coprod import times
 from coprod.content import services
 from coprod.content.forms import SOMEONE_ELSE, checked_form, version_form
 from coprod.content.kinds import KINDS, may_mark_checked, texts_of
@@ -21,13 +21,6 @@ blueprint = Blueprint("content", __name__, url_prefix="/boards/<slug>/languages/
 # Each kind then says who may write it (an agenda item: the secretary only), checked per record.
 WRITERS = board_roles(Role.SECRETARY, Role.COMMISSIONER)
 SECRETARY = board_roles(Role.SECRETARY)
-
-
-@blueprint.record_once
-def _helpers(state):
-    """Globals (not context values) so that imported macros can use them too."""
-    state.app.jinja_env.globals.update(shown_content=services.shown, language_name=services.language_name,
-                                       text_direction_of=i18n.text_direction)
 
 
 def _content_or_404(kind_name: str, content_id: int):

@@ -74,7 +74,7 @@ def load(board: Board, people: dict) -> None:
                          status=QuestionStatus.SENT)
 
     jobs = record("Job coaches", "You said you want paid jobs.\nYou said you need job coaches to help.",
-                  "The council will pay for 2 more job coaches.\nThey start in the spring.", "job", "jobs",
+                  "The council will pay for 2 more job coaches.\nThey start in the spring.", "job", "work",
                   [jobs_q])
     action(jobs, "Ask for money for 2 job coaches", "At the council budget meeting.", -30,
            [(ActionStatus.PLANNED, 40, ""), (ActionStatus.STARTED, 35, "We wrote the plan."),

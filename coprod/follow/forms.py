@@ -10,18 +10,7 @@ from wtforms import DateField, SelectMultipleField, StringField, TextAreaField, 
 from coprod.forms import ChoiceField, ListField, MaxLength, PlainText, choices, required, strip
 from coprod.models import ActionStatus, Feeling
 from coprod.pictures.forms import picture_field
-
-# Topics a record can be filed under (the tracker filters by them): value -> (label, picture).
-TOPICS = {
-    "housing": (_l("Housing"), "house"),
-    "jobs": (_l("Jobs"), "job"),
-    "health": (_l("Health and hospital"), "hospital"),
-    "short-breaks": (_l("Short breaks"), "family"),
-    "safe": (_l("Feeling safe"), "safe"),
-    "families": (_l("Help for families"), "helping"),
-    "meetings": (_l("How the board works"), "board"),
-    "other": (_l("Something else"), "talk"),
-}
+from coprod.topics import TOPICS
 
 STATUS_LABELS = {
     ActionStatus.PLANNED: _l("Planned"),

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from coprod.extensions import db
+from coprod.follow.services import today
 from coprod.models import (Action, ActionStatus, ActionUpdate, Board, Feedback, Feeling, Meeting, PersonUpdate,
                            Question, QuestionStatus, Record, RecordQuestion, RecordStatus, User)
 
@@ -138,6 +139,13 @@ def came_back_for(meeting: Meeting, today: date) -> list[CameBack]:
     for entry in found.values():
         entry.on_this_agenda = entry.record.came_back_item_id in item_ids
     return sorted(found.values(), key=lambda e: e.record.published_dt, reverse=True)
+
+
+def came_back(meeting: Meeting) -> list[CameBack]:
+    """For the meetings pages: what came back to the board, for a meeting still to happen."""
+    if meeting.is_over:
+        return []
+    return came_back_for(meeting, today())
 
 
 # ---- the dashboard ------------------------------------------------------------------------------

@@ -1,24 +1,20 @@
 """"You said, we did": the public tracker, record pages, dashboard and open data; feedback and
 following for people on the board; writing records and actions for commissioners and secretaries.
-Thin: rules in services, reading in queries."""
+Thin: rules in services, reading in queries, open-data files in exports and feed."""
 
 from __future__ import annotations
-
-import csv
-import io
-import json
 
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from coprod import topics
 from coprod.accounts import sessions
 from coprod.content import services as content
 from coprod.extensions import db
-from coprod.follow import queries, services
-from coprod.follow.forms import (FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS, STATUS_PICTURES, TOPICS,
-                                 ActionForm, ActionStepForm, FeedbackForm, RecordForm)
+from coprod.follow import exports, queries, services
+from coprod.follow.forms import (STATUS_LABELS, STATUS_PICTURES, ActionForm, ActionStepForm, FeedbackForm, RecordForm)
 from coprod.forms import choices
 from coprod.meetings import services as meetings
 from coprod.models import ActionStatus, Feeling, Role
@@ -34,17 +30,6 @@ WRITERS = board_roles(Role.SECRETARY, Role.COMMISSIONER)
 SECRETARY = board_roles(Role.SECRETARY)
 ON_THE_BOARD = board_roles(*Role)
 BASE = "/boards/<slug>/said-did"
-
-
-@blueprint.record_once
-def _labels(state):
-    """Globals (not context values) so that imported macros can use them too."""
-    state.app.jinja_env.globals.update({"action_labels": {s.value: label for s, label in STATUS_LABELS.items()},
-            "action_pictures": {s.value: p for s, p in STATUS_PICTURES.items()},
-            "feeling_labels": {f.value: label for f, label in FEELING_LABELS.items()},
-            "feeling_pictures": {f.value: p for f, p in FEELING_PICTURES.items()},
-            "topics": TOPICS})
-
 
 
 def _record_or_404(record_id: int, *, drafts: bool | None = None):
@@ -66,7 +51,7 @@ def _filters() -> queries.Filters:
     meeting = request.args.get("meeting", "")
     return queries.Filters(
         status=status if status in {s.value for s in ActionStatus} | {"late"} else "",
-        topic=topic if topic in TOPICS else "",
+        topic=topics.key(topic),
         meeting=int(meeting) if meeting.isascii() and meeting.isdigit() and len(meeting) < 10 else None)
 
 
@@ -135,40 +120,21 @@ def _open(slug: str) -> list[dict]:
 @access(PUBLIC)
 def records_json(slug: str):
     """The public records and actions as a JSON file."""
-    body = json.dumps({"board": slug, "records": _open(slug)}, ensure_ascii=False, indent=2)
-    return _download(body, "application/json", f"{slug}-you-said-we-did.json")
-
-
-def _csv(rows: list[list]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
-    return out.getvalue()
+    return _download(exports.records_json(slug, _open(slug)), "application/json", f"{slug}-you-said-we-did.json")
 
 
 @blueprint.get(BASE + "/records.csv")
 @access(PUBLIC)
 def records_csv(slug: str):
     """The public records as a spreadsheet (one row each)."""
-    rows = [["id", "title", "topic", "you_said", "we_did", "published", "questions", "actions",
-             "happy", "ok", "not_happy"]]
-    rows += [[r["id"], r["title"], r["topic"] or "", r["you_said"], r["we_did"], r["published"],
-              len(r["questions"]), len(r["actions"]), r["feelings"]["happy"], r["feelings"]["ok"],
-              r["feelings"]["not_happy"]] for r in _open(slug)]
-    return _download(_csv(rows), "text/csv", f"{slug}-records.csv")
+    return _download(exports.records_csv(_open(slug)), "text/csv", f"{slug}-records.csv")
 
 
 @blueprint.get(BASE + "/actions.csv")
 @access(PUBLIC)
 def actions_csv(slug: str):
     """The actions as a spreadsheet (one row each)."""
-    rows = [["record_id", "record_title", "action_id", "what", "how", "who", "organisation", "due", "status",
-             "late", "reason"]]
-    rows += [[r["id"], r["title"], a["id"], a["what"], a["how"], a["who"], a["organisation"], a["due"],
-              a["status"], "yes" if a["late"] else "no", a["reason"]] for r in _open(slug) for a in r["actions"]]
-    return _download(_csv(rows), "text/csv", f"{slug}-actions.csv")
+    return _download(exports.actions_csv(_open(slug)), "text/csv", f"{slug}-actions.csv")
 
 
 @blueprint.get("/api/boards/<slug>/records")
@@ -450,10 +416,3 @@ def bring_back(slug: str, meeting_id: int, record_id: int):
         db.session.commit()
         flash(_("It is on the agenda now."), "success")
     return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
-
-
-def came_back(meeting) -> list[queries.CameBack]:
-    """For the meetings pages: what came back to the board, for a meeting still to happen."""
-    if meeting.is_over:
-        return []
-    return queries.came_back_for(meeting, services.today())

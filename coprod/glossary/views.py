@@ -3,27 +3,18 @@ secretaries and admins. Thin: rules in services."""
 
 from __future__ import annotations
 
-from babel.lists import format_list
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from coprod.extensions import db
-from coprod.i18n import text_direction
-from coprod.glossary import matcher, services
+from coprod.i18n import lang_attrs
+from coprod.glossary import services
 from coprod.glossary.forms import TermForm
 from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
 from coprod.pictures.forms import finding_pictures
 
 blueprint = Blueprint("glossary", __name__, url_prefix="/jargon-buster")
-blueprint.add_app_template_filter(matcher.mark_for_page, "jargon")
-
-
-@blueprint.app_template_filter("or_list")
-def or_list(words) -> str:
-    """"A, B or C" in the page's language (Urdu: "A، B یا C")."""
-    return format_list(list(words), style="or", locale=services.page_language())
 
 
 @blueprint.get("")
@@ -48,7 +39,7 @@ def term(word: str):
     found = services.term_by_slug(language, word)
     if found is None:
         abort(404)
-    attrs = Markup(' lang="{}" dir="{}"').format(language, text_direction(language)) if language != page else ""
+    attrs = lang_attrs(language) if language != page else ""
     return render_template("glossary/term.html", term=found, attrs=attrs,
                            may_edit=language == page and SECRETARY_ANYWHERE.allows(current_user, None))
 

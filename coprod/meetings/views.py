@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from coprod.content import services as content
 from coprod.easyread import review as easyread
 from coprod.extensions import db
-from coprod.follow.views import came_back
+from coprod.follow.queries import came_back
 from coprod.forms import choices
 from coprod import times
 from coprod.meetings import services
@@ -26,9 +26,6 @@ blueprint = Blueprint("meetings", __name__, url_prefix="/boards/<slug>/meetings"
 
 SECRETARY = board_roles(Role.SECRETARY)
 ON_THE_BOARD = board_roles(*Role)
-
-for _name in ("easy_when", "easy_date", "easy_time"):
-    blueprint.add_app_template_filter(getattr(times, _name), _name)
 
 
 def _meeting_or_404(meeting_id: int):

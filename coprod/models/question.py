@@ -50,7 +50,7 @@ class Question(Base):
     helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     helper_name: Mapped[str | None] = mapped_column(String(120))
 
-    # What the person said it is about: an agenda item, or a topic key (see questions.topics).
+    # What the person said it is about: an agenda item, or a topic key (see coprod/topics.py).
     asked_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"),
                                                       index=True)
     topic: Mapped[str | None] = mapped_column(String(40))

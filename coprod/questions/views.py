@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from coprod import topics
 from coprod.accounts import sessions
 from coprod.easyread import review as easyread
 from coprod.extensions import db
@@ -18,7 +19,7 @@ from coprod.forms import choices
 from coprod.meetings import services as meetings
 from coprod.models import QuestionStatus, Role
 from coprod.permissions import SIGNED_IN, access, board_roles
-from coprod.questions import recordings, services, topics
+from coprod.questions import recordings, services
 from coprod.questions.forms import (AboutForm, AnswerForm, DeclineForm, JoinForm, MeetingChoiceForm, PlaceForm,
                                     PrivateForm, WhoForm, WordingForm, WordsForm)
 

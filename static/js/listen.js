@@ -3,9 +3,11 @@
 (function () {
   "use strict";
 
-  // The same blocks the server reads (coprod/audio/text.py), innermost first.
-  var BLOCKS = "h1,h2,h3,h4,h5,h6,p,li,dt,dd,legend,label,td,th,caption,figcaption,blockquote,summary,button,pre,[data-listen-part]";
-  var LEFT_OUT = "[data-no-listen],[data-error-summary],[data-listen-slot],[hidden],[aria-hidden='true'],script,style,template,select,textarea";
+  // The blocks the server reads and what it leaves out, as CSS selectors: one list, kept in
+  // coprod/audio/text.py (browser_selectors) and put on <main> by the base template.
+  var MAIN = document.querySelector("main") || document.body;
+  var BLOCKS = MAIN.getAttribute("data-listen-blocks") || "[data-listen-part]";
+  var LEFT_OUT = MAIN.getAttribute("data-listen-left-out") || "[data-no-listen]";
 
   function parse(text) {
     try { return JSON.parse(text || "[]"); } catch (e) { return []; }
@@ -16,8 +18,7 @@
   // For each sentence, the element it is read from: searched in page order, so a sentence that
   // appears twice is matched to the right place.
   function findBlocks(sentences) {
-    var main = document.querySelector("main") || document.body;
-    var candidates = Array.prototype.filter.call(main.querySelectorAll(BLOCKS), function (el) {
+    var candidates = Array.prototype.filter.call(MAIN.querySelectorAll(BLOCKS), function (el) {
       return !el.closest(LEFT_OUT) && !el.querySelector(BLOCKS);
     });
     var texts = candidates.map(function (el) { return squash(el.textContent); });

@@ -1,0 +1,43 @@
+"""Open data: the public records and actions as a JSON file and as spreadsheets (CSV).
+
+Built from `queries.open_records` (no personal data); the views only send the files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+
+def records_json(slug: str, records: list[dict]) -> str:
+    """The public records and actions as one JSON document."""
+    return json.dumps({"board": slug, "records": records}, ensure_ascii=False, indent=2)
+
+
+def _csv(rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        # A cell starting with = + - @ would run as a formula in a spreadsheet.
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+    return out.getvalue()
+
+
+def records_csv(records: list[dict]) -> str:
+    """The public records, one row each."""
+    rows = [["id", "title", "topic", "you_said", "we_did", "published", "questions", "actions",
+             "happy", "ok", "not_happy"]]
+    rows += [[r["id"], r["title"], r["topic"] or "", r["you_said"], r["we_did"], r["published"],
+              len(r["questions"]), len(r["actions"]), r["feelings"]["happy"], r["feelings"]["ok"],
+              r["feelings"]["not_happy"]] for r in records]
+    return _csv(rows)
+
+
+def actions_csv(records: list[dict]) -> str:
+    """The actions of the public records, one row each."""
+    rows = [["record_id", "record_title", "action_id", "what", "how", "who", "organisation", "due", "status",
+             "late", "reason"]]
+    rows += [[r["id"], r["title"], a["id"], a["what"], a["how"], a["who"], a["organisation"], a["due"],
+              a["status"], "yes" if a["late"] else "no", a["reason"]] for r in records for a in r["actions"]]
+    return _csv(rows)
