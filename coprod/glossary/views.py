@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from coprod.extensions import db
 from coprod.i18n import text_direction
 from coprod.glossary import matcher, services
 from coprod.glossary.forms import TermForm
 from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
 from coprod.pictures.forms import finding_pictures
+from coprod.transactions import refused_into
 
 blueprint = Blueprint("glossary", __name__, url_prefix="/jargon-buster")
 blueprint.add_app_template_filter(matcher.mark_for_page, "jargon")
@@ -56,18 +56,14 @@ def term(word: str):
 def _save(form: TermForm, found=None):
     fields = {"term": form.term.data, "other_forms": form.other_forms.data or "", "meaning": form.meaning.data,
               "picture": form.picture.data}
-    try:
+    with refused_into(form):
         if found is None:
             found = services.add_term(services.page_language(), by=current_user, **fields)
         else:
             services.update_term(found, by=current_user, **fields)
-    except services.GlossaryRefused as refusal:
-        db.session.rollback()
-        form[refusal.field].errors.append(str(refusal))
-        return None
-    db.session.commit()
-    flash(_("Saved. The word is explained wherever it is used."), "success")
-    return redirect(url_for("glossary.term", word=found.slug))
+        flash(_("Saved. The word is explained wherever it is used."), "success")
+        return redirect(url_for("glossary.term", word=found.slug))
+    return None
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

@@ -1,173 +1,29 @@
-"""Audio for pages: which clips a page needs, asking workers to make them, and making them.
+"""Audio in a worker: making clips, preparing pages ahead of time, and housekeeping.
 
-Web requests only read (one query per page) and put jobs on the queue; speech is made by
-`make_clip`, which runs in a worker. Clips are keyed by a hash of exactly what is spoken, so the
-same words are made once, and a clip nobody has asked for in AUDIO_KEEP_DAYS is cleaned up.
+Runs outside any web request (a Huey worker, or `coprod audio`), so each job commits its own work:
+a clip row is claimed, made and marked ready or failed in steps other workers can see. A clip nobody
+has asked for in AUDIO_KEEP_DAYS is cleaned up.
 """
 
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import json
-from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import undefer
 
 from coprod.audio import engine
-from coprod.audio.store import AudioStore
-from coprod.audio.text import SLOT, read_page
+from coprod.audio.clips import SPEEDS, ClipSpec, specs_from_stored, store
 from coprod.extensions import db
 from coprod.models import AudioClip, ClipStatus, utcnow
-
-SPEEDS = ("normal", "slow")
-
-
-@dataclass(frozen=True)
-class ClipSpec:
-    """Everything a worker needs to make one clip (sent through the queue as a dict)."""
-    key: str
-    sentences: tuple[str, ...]
-    language: str
-    voice: str
-    speed: str
-    rate: int
-    # One voice per sentence when some sentences are in another language (content shown in its
-    # own language, inside lang="..."); empty when every sentence uses `voice`.
-    voices: tuple[str, ...] = ()
-    # The `lang` of each sentence (None: the page's), kept with the clip to make it again.
-    languages: tuple[str | None, ...] = ()
-
-    def as_job(self) -> dict:
-        return {**asdict(self), "sentences": list(self.sentences), "voices": list(self.voices),
-                "languages": list(self.languages)}
-
-    @classmethod
-    def from_job(cls, job: dict) -> ClipSpec:
-        return cls(**{**job, "sentences": tuple(job["sentences"]), "voices": tuple(job.get("voices", ())),
-                      "languages": tuple(job.get("languages", ()))})
-
-    def stored_sentences(self) -> str:
-        """What the clip row keeps: the sentences, with their languages when they differ."""
-        if not self.voices:
-            return json.dumps(list(self.sentences), ensure_ascii=False)
-        return json.dumps({"sentences": list(self.sentences), "languages": list(self.languages)},
-                          ensure_ascii=False)
 
 
 class AudioNotMade(Exception):
     """A job failed; Huey retries it (up to its limit)."""
 
-
-def store() -> AudioStore:
-    return AudioStore(current_app.config["AUDIO_DIR"])
-
-
-def voice_for(locale: str) -> str:
-    language = locale.replace("_", "-").lower()
-    voices = current_app.config["AUDIO_VOICES"]
-    return voices.get(language) or voices.get(language.split("-")[0]) or language.split("-")[0]
-
-
-def specs_for(sentences: list[str], locale: str, languages: list[str | None] | None = None) -> dict[str, ClipSpec]:
-    """The clips (normal and slow) that speak `sentences` in `locale`; a sentence whose entry in
-    `languages` names another language is spoken with that language's voice."""
-    config = current_app.config
-    version = engine.engine_version(config["AUDIO_ENGINE"])
-    voice = voice_for(locale)
-    voices = [voice_for(language) if language else voice for language in (languages or [])]
-    mixed = any(v != voice for v in voices)
-    specs = {}
-    for speed in SPEEDS:
-        rate = config["AUDIO_RATES"][speed]
-        # The same payload as before for one-language pages, so their clips keep their keys.
-        parts = [version, locale, voice, speed, rate, sentences] + ([voices] if mixed else [])
-        payload = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-        key = hashlib.sha256(payload.encode()).hexdigest()
-        specs[speed] = ClipSpec(key, tuple(sentences), locale, voice, speed, rate,
-                                tuple(voices) if mixed else (), tuple(languages) if mixed else ())
-    return specs
-
-
-def specs_from_stored(stored: str, locale: str) -> dict[str, ClipSpec]:
-    kept = json.loads(stored)
-    if isinstance(kept, dict):
-        return specs_for(kept["sentences"], locale, kept["languages"])
-    return specs_for(kept, locale)
-
-
-# ---------------------------------------------------------------------------------------------
-# In a request: the Listen control
-# ---------------------------------------------------------------------------------------------
-
-def _needs_job(clip: AudioClip | None, now) -> bool:
-    config = current_app.config
-    if clip is None:
-        return True
-    if clip.status == ClipStatus.READY:
-        return False
-    if clip.status == ClipStatus.FAILED:
-        return clip.updated_dt < now - config["AUDIO_RETRY_FAILED_AFTER"]
-    stale = now - config["AUDIO_STALE_AFTER"]
-    # Pending: only if its job seems lost (the queue was down, or a worker died mid-job).
-    return (clip.claimed_dt or clip.updated_dt) < stale
-
-
-def _send(task, *args) -> bool:
-    """Put a job on the queue. False (and a log line) if it could not be queued."""
-    from coprod.tasks import huey
-
-    if huey.immediate:
-        # Immediate mode (tests) would run the job right here, inside the web request. Speech is
-        # never made in a web request, so the job is left for a worker (tests run it as one).
-        return False
-    try:
-        task(*args)
-        return True
-    except Exception as error:
-        current_app.logger.warning("audio: could not queue a job (%s: %s)", type(error).__name__, error)
-        return False
-
-
-def listen_control(html: str, locale: str, collect: list | None = None) -> str:
-    """`html` with its Listen control filled in, and jobs queued for clips that are missing.
-
-    `collect`: when a worker renders a page to make its audio ahead of time, the clips it needs
-    are added to this list instead of being queued."""
-    from coprod.audio import tasks
-
-    spoken = read_page(html)
-    if not spoken.sentences:
-        return html
-    specs = specs_for(spoken.sentences, locale, spoken.languages)
-    clips = {clip.key: clip for clip in db.session.scalars(
-        select(AudioClip).where(AudioClip.key.in_([s.key for s in specs.values()])))}
-    now = utcnow()
-    ready: dict[str, AudioClip] = {}
-    for speed in SPEEDS:
-        spec, clip = specs[speed], clips.get(specs[speed].key)
-        if clip is not None and clip.is_ready and store().exists(spec.key):
-            ready[speed] = clip
-            if clip.last_used_dt < now - current_app.config["AUDIO_TOUCH_AFTER"] and collect is None:
-                _send(tasks.touch_audio_clips, [spec.key])
-        elif collect is not None:
-            collect.append(spec)
-        elif clip is not None and clip.is_ready or _needs_job(clip, now):  # ready but its file is lost, or missing
-            _send(tasks.make_audio_clip, spec.as_job())
-    tracks = {speed: {"src": url_for("audio.clip", key=specs[speed].key), "starts": clip.timings_json or "[]"}
-              for speed, clip in ready.items()}
-    wait = {speed: url_for("audio.clip_status", key=spec.key) for speed, spec in specs.items() if speed not in ready}
-    control = render_template("audio/_listen.html", normal=tracks.get("normal"), slow=tracks.get("slow"), wait=wait,
-                              sentences=json.dumps(spoken.sentences, ensure_ascii=False))
-    return html.replace(SLOT, SLOT.replace("></div>", f">{control}</div>"), 1)
-
-
-# ---------------------------------------------------------------------------------------------
-# In a worker: making clips
-# ---------------------------------------------------------------------------------------------
 
 def _insert_if_missing(spec: ClipSpec) -> None:
     values = dict(key=spec.key, language=spec.language, voice=spec.voice, speed=spec.speed,
@@ -191,14 +47,6 @@ def _claim(key: str) -> bool:
         .values(claimed_dt=now, updated_dt=now, attempts=AudioClip.attempts + 1))
     db.session.commit()
     return result.rowcount == 1
-
-
-def clip_status(key: str) -> dict:
-    """What the Listen control asks while it waits: is the clip ready (or failed) yet?"""
-    clip = db.session.scalar(select(AudioClip).where(AudioClip.key == key))
-    if clip is not None and clip.is_ready and store().exists(key):
-        return {"ready": True, "src": url_for("audio.clip", key=key), "starts": json.loads(clip.timings_json or "[]")}
-    return {"ready": False, "failed": clip is not None and clip.status == ClipStatus.FAILED}
 
 
 def make_clip(spec: ClipSpec, *, last_try: bool = True) -> str:
@@ -279,9 +127,7 @@ def touch(keys: list[str]) -> None:
     db.session.commit()
 
 
-# ---------------------------------------------------------------------------------------------
-# Housekeeping and the `coprod audio` command
-# ---------------------------------------------------------------------------------------------
+# ---- housekeeping and the `coprod audio` command ------------------------------------------------
 
 def cleanup(keep_days: int | None = None) -> dict[str, int]:
     """Forget clips no page has used for `keep_days`, and files no clip row knows."""
