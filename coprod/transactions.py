@@ -66,9 +66,9 @@ def refused_into(form=None, field: str | None = None) -> Iterator[Refusal]:
         db.session.rollback()
         said.refused, said.message, said.field = True, str(refusal), refusal.field or field
         if form is not None:
-            target = form[said.field] if said.field and said.field in form else None
-            if target is not None:
-                target.errors = [*target.errors, said.message]
+            name = next((name for name in (refusal.field, field) if name and name in form), None)
+            if name is not None:
+                form[name].errors = [*form[name].errors, said.message]
             else:
                 form.form_errors.append(said.message)
 
