@@ -30,8 +30,9 @@ STEPS = ("about", "words", "who", "check")
 @blueprint.record_once
 def _settings(state) -> None:
     app = state.app
-    # (QUESTION_AUDIO_DIR is in coprod/config.py.) Bigger than any sound file we accept, so a too-big recording gets a message next to the
-    # field (and the typed words are kept) rather than a bare "too large" page.
+    # Bigger than any sound file we accept, so a too-big recording gets a message next to the
+    # field (and the typed words are kept) rather than a bare "too large" page. (The folder for
+    # recordings, QUESTION_AUDIO_DIR, is set in coprod/config.py.)
     # (Flask's own config has the key, set to None, so setdefault would leave it unlimited.)
     if not app.config.get("MAX_CONTENT_LENGTH"):
         app.config["MAX_CONTENT_LENGTH"] = recordings.MAX_BYTES + 5 * 1024 * 1024
