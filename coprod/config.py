@@ -90,6 +90,42 @@ def load_config(instance_path: Path) -> dict:
         "MAGIC_LINK_LIFETIME": timedelta(minutes=30),
         "CARD_SIGN_IN_LIFETIME": timedelta(days=365),
         "PASSWORD_SIGN_IN_LIFETIME": timedelta(hours=12),
+        # Uploaded pictures and spoken questions: shared storage at scale.
+        "PICTURE_DIR": os.environ.get("COPROD_PICTURE_DIR") or str(instance_path / "pictures"),
+        "QUESTION_AUDIO_DIR": os.environ.get("COPROD_QUESTION_AUDIO_DIR") or str(instance_path / "question-audio"),
+        **audio_settings(instance_path),
+    }
+
+
+def audio_settings(instance_path: Path) -> dict:
+    """Listen: where clips live, how they are made, and when they are made again or removed."""
+    from coprod.audio.engine import SYNTH_COMMAND
+
+    env = os.environ.get
+    return {
+        "AUDIO_DIR": env("COPROD_AUDIO_DIR") or str(instance_path / "audio"),
+        "AUDIO_ENGINE": env("COPROD_AUDIO_ENGINE", "espeak"),
+        # The synthesis subprocess; tests point it at broken commands to check the faults.
+        "AUDIO_SYNTH_COMMAND": list(SYNTH_COMMAND),
+        "AUDIO_TIMEOUT": float(env("COPROD_AUDIO_TIMEOUT", "60")),
+        "AUDIO_VOICES": {"en": "en-gb", "cy": "cy", "ur": "ur"},
+        "AUDIO_RATES": {"normal": 160, "slow": 115},
+        "AUDIO_KEEP_DAYS": int(env("COPROD_AUDIO_KEEP_DAYS", "30")),
+        "AUDIO_STALE_AFTER": timedelta(minutes=2),
+        "AUDIO_RETRY_FAILED_AFTER": timedelta(hours=1),
+        "AUDIO_TOUCH_AFTER": timedelta(days=1),
+    }
+
+
+def queue_settings() -> dict:
+    """The job queue's settings. A function of the environment alone: a worker builds its queue
+    (coprod/tasks.py) when the module is imported, before any app exists."""
+    return {
+        "QUEUE_URL": os.environ.get("COPROD_QUEUE_URL", ""),
+        "QUEUE_NAME": os.environ.get("COPROD_QUEUE_NAME", "coprod"),
+        # Making one clip: tries after the first, and seconds between them.
+        "AUDIO_RETRIES": int(os.environ.get("COPROD_AUDIO_RETRIES", "2")),
+        "AUDIO_RETRY_DELAY": int(os.environ.get("COPROD_AUDIO_RETRY_DELAY", "10")),
     }
 
 

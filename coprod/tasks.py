@@ -7,18 +7,18 @@ many `coprod worker` processes as needed. Tests switch to immediate mode.
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 
 from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey
 
+from coprod.config import queue_settings
 from coprod.paths import instance_path
 
 
 def _make_huey():
-    url = os.environ.get("COPROD_QUEUE_URL", "")
-    name = os.environ.get("COPROD_QUEUE_NAME", "coprod")
+    settings = queue_settings()
+    url, name = settings["QUEUE_URL"], settings["QUEUE_NAME"]
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey(name, url=url)
     filename = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None

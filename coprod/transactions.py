@@ -1,19 +1,27 @@
-"""One commit per request, at the request boundary.
+"""One commit per request, at the request boundary, and one way to handle refusals.
 
-Services change things and `flush()`; they never commit. When the view has answered, the
-request's work is committed once if the answer is a success or a redirect, and rolled back if it
-is an error (a form shown again with its messages, a refusal, a 404). Side effects wait for that
-commit in the outbox (coprod/outbox.py).
+Services change things and `flush()`; they never commit, and neither do views. When the view has
+answered, the request's work is committed once if the answer is a success or a redirect, and rolled
+back if it is an error (a form shown again with its messages, a refusal, a 404). Side effects wait
+for that commit in the outbox (coprod/outbox.py).
 
 A request that must keep its changes although it answers with an error (a failed sign-in attempt
 is counted, then the person is told the code is wrong) says so with `keep_changes()`.
+
+Refusals (`coprod.errors.Refused`): a form page runs its service call in `refused_into(form)`, which
+rolls back and puts the message next to the field and shows the form again; a refusal nobody
+catches (a button on its own) is rolled back, flashed, and the person goes back to the page they
+came from (or where the view said with `back_to`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, g, redirect, request
+from flask import Flask, Response, current_app, flash, g, redirect, render_template, request, session
 
 from coprod import outbox
 from coprod.errors import Refused
@@ -26,11 +34,69 @@ def keep_changes() -> None:
     g.keep_changes = True
 
 
+def back_to(url: str) -> None:
+    """Where a refusal nobody catches sends the person, with its message (default: the page before)."""
+    g.refused_back_to = url
+
+
+@dataclass
+class Refusal:
+    """What a `refused_into` block was told: `refused` stays False while the rules said yes."""
+    refused: bool = False
+    message: str = ""
+    field: str | None = None
+
+
+@contextmanager
+def refused_into(form=None, field: str | None = None) -> Iterator[Refusal]:
+    """Run a service call that may be refused. On a refusal: everything this request changed is
+    rolled back, the block stops there, and the easy-read message goes next to the refusal's field
+    (else `field`), else into the form's summary. The code after the block shows the form again.
+
+        with refused_into(form):
+            services.create_record(...)
+            flash(...)
+            return redirect(...)
+        return render_template(..., form=form)
+    """
+    said = Refusal()
+    try:
+        yield said
+    except Refused as refusal:
+        db.session.rollback()
+        said.refused, said.message, said.field = True, str(refusal), refusal.field or field
+        if form is not None:
+            name = next((name for name in (refusal.field, field) if name and name in form), None)
+            if name is not None:
+                form[name].errors = [*form[name].errors, said.message]
+            else:
+                form.form_errors.append(said.message)
+
+
 def _finish(response: Response) -> Response:
     if response.status_code < 400 or g.get("keep_changes"):
-        db.session.commit()
+        try:
+            db.session.commit()
+        except Exception:
+            # Nothing was saved: say so, as any other failure would, and tell no one it worked.
+            db.session.rollback()
+            current_app.logger.exception("the commit failed on %s", request.path)
+            session.pop("_flashes", None)
+            return _server_error(response)
     else:
         db.session.rollback()
+    return response
+
+
+def _server_error(response: Response) -> Response:
+    """The answer becomes the 500 page; the headers other hooks added (security ones) stay."""
+    for header in ("Location", "Content-Disposition", "Content-Range", "ETag", "Last-Modified"):
+        response.headers.pop(header, None)
+    response.status_code = 500
+    response.direct_passthrough = False
+    response.set_data(render_template("errors/500.html"))
+    response.mimetype = "text/html"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -38,7 +104,7 @@ def _refused(refusal: Refused):
     """A refusal nobody caught to put next to a field: roll back, say why, go back to the page."""
     db.session.rollback()
     flash(str(refusal), "error")
-    return redirect(_page_before())
+    return redirect(g.get("refused_back_to") or _page_before())
 
 
 def _page_before() -> str:

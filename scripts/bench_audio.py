@@ -113,7 +113,7 @@ def main() -> int:
     from sqlalchemy import func, select
 
     from coprod import create_app
-    from coprod.audio import services
+    from coprod.audio import clips
     from coprod.extensions import db
     from coprod.models import AudioClip, Board, ClipStatus
     from coprod.tasks import huey
@@ -217,7 +217,7 @@ def main() -> int:
         for n in range(options.jobs):
             language = "xx" if n % 50 == 49 else ("cy" if n % 5 == 0 else "en")
             words = [f"Job {n}.", SENTENCES[n % len(SENTENCES)], SENTENCES[(n * 7) % len(SENTENCES)]]
-            jobs.append(services.specs_for(words, language)["normal" if n % 2 else "slow"])
+            jobs.append(clips.specs_for(words, language)["normal" if n % 2 else "slow"])
     started = time.monotonic()
     for spec in jobs:
         tasks.make_audio_clip(spec.as_job())
@@ -239,7 +239,7 @@ def main() -> int:
     finally:
         stop(worker)
     with app.test_request_context():
-        store = services.store()
+        store = clips.store()
         valid = invalid = explained = 0
         for clip in db.session.scalars(select(AudioClip).where(AudioClip.key.in_([s.key for s in jobs]))):
             if clip.status == ClipStatus.READY:

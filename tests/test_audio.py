@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select, update
 
 from conftest import DATABASE_URL, sign_in
-from coprod.audio import engine, services
+from coprod.audio import clips, engine, listen, making
 from coprod.audio import store as store_module
 from coprod.audio.text import read_page, split_sentences
 from coprod.extensions import db as _db
@@ -267,10 +267,10 @@ def test_the_control_plays_any_audio_url(app):
 def test_real_espeak_makes_valid_small_audio_in_english_and_welsh(audio, monkeypatch, locale, words, db):
     monkeypatch.setitem(audio.config, "AUDIO_ENGINE", "espeak")
     with audio.test_request_context():
-        spec = services.specs_for(words, locale)["normal"]
+        spec = clips.specs_for(words, locale)["normal"]
         assert spec.voice == {"en": "en-gb", "cy": "cy"}[locale]
-        assert services.make_clip(spec) == "ready"
-        data = services.store().path_for(spec.key).read_bytes()
+        assert making.make_clip(spec) == "ready"
+        data = clips.store().path_for(spec.key).read_bytes()
     clip = db.scalar(select(AudioClip).where(AudioClip.key == spec.key))
     assert clip.status == ClipStatus.READY and clip.error is None
     assert is_mp3(data) and clip.byte_size == len(data)
@@ -437,7 +437,7 @@ def test_the_database_failing_in_the_listen_step_does_not_break_pages(audio, cli
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(services, "specs_for", broken)
+    monkeypatch.setattr(listen, "specs_for", broken)
     page = client.get("/help")
     assert page.status_code == 200
     assert NOT_READY in page.get_data(as_text=True)
@@ -485,7 +485,7 @@ def test_clips_no_page_uses_are_cleaned_up(audio, client, db):
         _db.session.execute(update(AudioClip).where(AudioClip.key.not_in([k[7:71] for k in help_keys]))
                             .values(last_used_dt=utcnow() - timedelta(days=40)))
         _db.session.commit()
-        result = services.cleanup(30)
+        result = making.cleanup(30)
     assert result == {"clips_removed": 3, "files_removed": 1}
     assert len(db.scalars(select(AudioClip))) == 1
     assert len(list(root.rglob("*.mp3"))) == 1

@@ -302,7 +302,7 @@ def test_checked_by_a_self_advocate_shows_and_is_flagged_when_the_words_change(w
 # ---- Listen ----------------------------------------------------------------------------------------
 
 def test_listen_speaks_content_in_its_own_language(world, client, app):
-    from coprod.audio import engine, services
+    from coprod.audio import clips, engine
     from coprod.audio.text import read_page
 
     page = _page(client, f"{BOARD}/meetings/{world['ids']['meeting']}?lang=cy")
@@ -311,8 +311,8 @@ def test_listen_speaks_content_in_its_own_language(world, client, app):
     assert languages["Short breaks for families"] == "en" and languages["Families need a rest."] == "en"
     assert languages["Mae hwn yn Saesneg."] is None, "the note is in the page's language"
     with app.test_request_context():
-        spec = services.specs_for(spoken.sentences, "cy", spoken.languages)["normal"]
-        plain = services.specs_for(spoken.sentences, "cy")["normal"]
+        spec = clips.specs_for(spoken.sentences, "cy", spoken.languages)["normal"]
+        plain = clips.specs_for(spoken.sentences, "cy")["normal"]
     voices = dict(zip(spoken.sentences, spec.voices))
     assert voices["Families need a rest."] == "en-gb" and voices["Mae hwn yn Saesneg."] == "cy"
     assert spec.key != plain.key

@@ -8,11 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from coprod import audit
+from coprod import audit, transactions
 from coprod.accounts import services, sessions
 from coprod.accounts.forms import (CodeForm, EmailLinkForm, HelperForm, NewPasswordForm,
                                    PasswordSignInForm, SettingsForm)
-from coprod.extensions import db
 from coprod.forms import choices
 from coprod.permissions import PUBLIC, SIGNED_IN, access
 from coprod.urls import safe_next
@@ -53,11 +52,10 @@ def sign_in_code():
         card = services.card_by_code(form.code.data)
         if card is None:
             services.note_failure()
-            db.session.commit()
+            transactions.keep_changes()  # the failed attempt counts towards the throttle, whatever the answer
             form.code.errors.append(_("That code does not work. Check the letters and numbers on your card. Ask your board secretary if it still does not work."))
         else:
             services.sign_in_with_card(card, "code")
-            db.session.commit()
             return _after_sign_in()
     return render_template("accounts/code.html", form=form)
 
@@ -86,10 +84,9 @@ def card_sign_in(token: str):
     found = services.card_by_token(token)
     if found is None:
         services.note_failure()
-        db.session.commit()
+        transactions.keep_changes()  # the failed attempt counts towards the throttle
         return render_template("accounts/card_not_working.html"), 404
     services.sign_in_with_card(found, "card")
-    db.session.commit()
     return _after_sign_in()
 
 
@@ -104,7 +101,6 @@ def sign_in_email():
         except services.TooManyAttempts:
             return _throttled()
         services.send_magic_link(form.email.data)
-        db.session.commit()
         return render_template("accounts/email_sent.html", email=form.email.data)
     return render_template("accounts/email.html", form=form)
 
@@ -130,7 +126,6 @@ def magic_link_sign_in(token: str):
     if link is None:
         return render_template("accounts/link_not_working.html"), 404
     services.sign_in_with_magic_link(link)
-    db.session.commit()
     return _after_sign_in()
 
 
@@ -144,9 +139,9 @@ def sign_in_password():
             user = services.sign_in_with_password(form.email.data, form.password.data)
         except services.TooManyAttempts:
             return _throttled()
-        db.session.commit()
         if user is not None:
             return _after_sign_in()
+        transactions.keep_changes()  # the failed attempt counts towards the throttle, whatever the answer
         form.password.errors.append(_("The email address or password is not right. Check them and try again."))
     return render_template("accounts/password.html", form=form)
 
@@ -160,7 +155,6 @@ def sign_out():
         abort(400)
     if current_user.is_authenticated:
         sessions.end_current()
-        db.session.commit()
     return redirect(url_for("accounts.signed_out"))
 
 
@@ -190,7 +184,6 @@ def settings():
                 setattr(current_user, key, value)
             audit.record("settings.change", target=current_user,
                          detail=", ".join(f"{k}={v}" for k, v in values.items()))
-            db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.settings"))
     return render_template("accounts/settings.html", form=form)
@@ -207,7 +200,6 @@ def language():
     session["locale"] = chosen
     if current_user.is_authenticated:
         current_user.locale = chosen
-        db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))
 
 
@@ -225,7 +217,6 @@ def helping():
         else:
             chosen = next((h for h in helpers if str(h.id) == form.helper.data), None)
             services.start_helping(sign_in, helper=chosen, helper_name=form.helper_name.data)
-            db.session.commit()
             flash(_("%(name)s is helping you now.", name=sign_in.helper_display_name), "success")
             return redirect(url_for("main.home"))
     return render_template("accounts/helping.html", form=form, helpers=helpers, sign_in=sign_in,
@@ -241,7 +232,6 @@ def stop_helping():
         abort(400)
     sign_in = sessions.current()
     services.stop_helping(sign_in)
-    db.session.commit()
     flash(_("Nobody is helping you now."), "success")
     return redirect(url_for("main.home"))
 
@@ -265,7 +255,6 @@ def change_password():
             form.current_password.errors.append(_("This is not your password now. You can paste it."))
         else:
             services.set_password(current_user, form.password.data)
-            db.session.commit()
             flash(_("Your new password is saved. Other devices are signed out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)

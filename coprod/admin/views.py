@@ -10,11 +10,11 @@ from flask_wtf import FlaskForm
 from coprod.admin import services
 from coprod.admin.forms import AddRoleForm, BoardForm
 from coprod.boards.forms import ROLE_LABELS
-from coprod.boards.services import NotAllowed
 from coprod.extensions import db
 from coprod.forms import choices
 from coprod.models import Board, Role, User
 from coprod.permissions import ADMIN, access
+from coprod.transactions import back_to, refused_into
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,13 +44,9 @@ def new_board():
     """Start a new board."""
     form = BoardForm()
     if form.validate_on_submit():
-        try:
+        with refused_into(form, "slug"):
             board = services.create_board(name=form.name.data, slug=form.slug.data,
                                           about=form.about.data or "", by=current_user)
-        except NotAllowed as refusal:
-            form.slug.errors.append(str(refusal))
-        else:
-            db.session.commit()
             flash(_("The board is made."), "success")
             return redirect(url_for("boards.board", slug=board.slug))
     return render_template("admin/new_board.html", form=form)
@@ -93,7 +89,6 @@ def add_role(user_id: int):
         return _person_page(person, form, 400)
     board = db.get_or_404(Board, int(form.board.data))
     services.add_role(person, board, Role(form.role.data), by=current_user)
-    db.session.commit()
     flash(_("The role is saved."), "success")
     return redirect(url_for("admin.person", user_id=user_id))
 
@@ -102,14 +97,11 @@ def _toggle(user_id: int, change, message: str):
     person = db.get_or_404(User, user_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        change(person)
-    except NotAllowed as refusal:
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("admin.person", user_id=user_id))
+    back = url_for("admin.person", user_id=user_id)
+    back_to(back)  # a refusal (your own rights) is said there
+    change(person)
+    flash(message, "success")
+    return redirect(back)
 
 
 @blueprint.post("/people/<int:user_id>/admin")

@@ -15,9 +15,9 @@ def audio_command():
 
 
 def _report() -> None:
-    from coprod.audio import services
+    from coprod.audio import making
 
-    counts = services.status_counts()
+    counts = making.status_counts()
     click.echo(f"ready {counts['ready']}, missing {counts['missing']}, failed {counts['failed']}")
 
 
@@ -43,20 +43,21 @@ def status():
 @with_appcontext
 def remake(everything: bool, queue: bool):
     """(Re)make the audio of every clip the site knows and of the public pages, then report."""
-    from coprod.audio import services, tasks
+    from coprod.audio import making, tasks
+    from coprod.audio.clips import queue_now
 
-    specs = services.all_specs(only_not_ready=not everything)
+    specs = making.all_specs(only_not_ready=not everything)
     public_pages = _public_pages()
     if queue:
         for spec in specs:
-            services._send(tasks.make_audio_clip, spec.as_job())
-        services._send(tasks.prepare_page_audio, public_pages)
+            queue_now(tasks.make_audio_clip, spec.as_job())
+        queue_now(tasks.prepare_page_audio, public_pages)
         click.echo(f"queued {len(specs)} clip(s) and {len(public_pages)} page(s) for the workers")
     else:
         with click.progressbar(specs, label=f"making {len(specs)} clip(s)", file=sys.stderr) as bar:
             for spec in bar:
-                (services.remake if everything else services.make_clip_quietly)(spec)
-        services.prepare_pages(public_pages)
+                (making.remake if everything else making.make_clip_quietly)(spec)
+        making.prepare_pages(public_pages)
     _report()
 
 
@@ -65,9 +66,9 @@ def remake(everything: bool, queue: bool):
 @with_appcontext
 def cleanup(days: int | None):
     """Remove clips no page has used for a while, and files no clip knows."""
-    from coprod.audio import services
+    from coprod.audio import making
 
-    removed = services.cleanup(days)
+    removed = making.cleanup(days)
     click.echo(f"removed {removed['clips_removed']} clip(s) and {removed['files_removed']} file(s)")
     _report()
 

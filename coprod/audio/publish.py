@@ -2,7 +2,8 @@
 
 A feature says which pages show a model (`pages_of(Board)(lambda board: [...])`); after each
 commit that added or changed such rows, one job renders those pages (signed out, in every
-language) and makes their audio, so it is usually ready before anyone presses Listen.
+language) and makes their audio, so it is usually ready before anyone presses Listen. The job goes
+through the outbox (coprod/outbox.py) like every other side effect.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from coprod import outbox
 from coprod.models import Board
 
 _PAGES: dict[type, Callable[[object], list[str]]] = {}
-_INFO_KEY = "coprod_audio_pages"
 
 
 def pages_of(model: type):
@@ -37,30 +38,28 @@ pages_of(Board)(lambda board: [f"/boards/{board.slug}"])
 
 
 def _collect(session: Session, _flush_context, _instances) -> None:
+    """Before each flush: the pages showing rows added or changed join the transaction's one job,
+    which the outbox sends after the commit (and drops if it rolls back)."""
     if not _PAGES:
         return
-    paths = session.info.setdefault(_INFO_KEY, set())
+    paths = set()
     for instance in list(session.new) + [i for i in session.dirty if session.is_modified(i)]:
         pages = _PAGES.get(type(instance))
         if pages is not None:
             paths.update(pages(instance))
+    if paths:
+        outbox.gathered(session, _prepare_pages).update(paths)
 
 
-def _after_commit(session: Session) -> None:
-    paths = session.info.pop(_INFO_KEY, None)
+def _prepare_pages(paths: set[str]) -> None:
     if not paths or not has_app_context() or "AUDIO_DIR" not in current_app.config:
         return
-    from coprod.audio import services, tasks
+    from coprod.audio import tasks
+    from coprod.audio.clips import queue_now
 
-    services._send(tasks.prepare_page_audio, sorted(paths))
-
-
-def _after_rollback(session: Session, _previous_transaction) -> None:
-    session.info.pop(_INFO_KEY, None)
+    queue_now(tasks.prepare_page_audio, sorted(paths))
 
 
 def listen_for_changes() -> None:
     if not event.contains(Session, "before_flush", _collect):
         event.listen(Session, "before_flush", _collect)
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_soft_rollback", _after_rollback)

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from datetime import timedelta
-from pathlib import Path
-
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, send_file
 from flask_babel import get_locale
 
-from coprod.audio import services
-from coprod.audio.engine import SYNTH_COMMAND
+from coprod.audio import clips, listen
 from coprod.audio.store import KEY
 from coprod.audio.text import SLOT
 from coprod.permissions import PUBLIC, access
@@ -20,26 +15,8 @@ blueprint = Blueprint("audio", __name__)
 ONE_YEAR = 365 * 24 * 3600
 
 
-def _settings(app: Flask) -> dict:
-    env = os.environ.get
-    return {
-        "AUDIO_DIR": env("COPROD_AUDIO_DIR") or str(Path(app.instance_path) / "audio"),
-        "AUDIO_ENGINE": env("COPROD_AUDIO_ENGINE", "espeak"),
-        # The synthesis subprocess; tests point it at broken commands to check the faults.
-        "AUDIO_SYNTH_COMMAND": list(SYNTH_COMMAND),
-        "AUDIO_TIMEOUT": float(env("COPROD_AUDIO_TIMEOUT", "60")),
-        "AUDIO_VOICES": {"en": "en-gb", "cy": "cy", "ur": "ur"},
-        "AUDIO_RATES": {"normal": 160, "slow": 115},
-        "AUDIO_KEEP_DAYS": int(env("COPROD_AUDIO_KEEP_DAYS", "30")),
-        "AUDIO_STALE_AFTER": timedelta(minutes=2),
-        "AUDIO_RETRY_FAILED_AFTER": timedelta(hours=1),
-        "AUDIO_TOUCH_AFTER": timedelta(days=1),
-    }
-
-
 def init_audio(app: Flask) -> None:
-    for name, value in _settings(app).items():
-        app.config.setdefault(name, value)
+    # The settings (AUDIO_*) are in coprod/config.py.
     app.register_blueprint(blueprint)
     app.after_request(_fill_listen_slot)
 
@@ -59,7 +36,7 @@ def _fill_listen_slot(response: Response) -> Response:
     if SLOT not in html:
         return response
     try:
-        html = services.listen_control(html, str(get_locale() or "en"),
+        html = listen.listen_control(html, str(get_locale() or "en"),
                                        collect=request.environ.get("coprod.audio.collect"))
     except Exception:
         current_app.logger.exception("audio: the Listen control failed on %s", request.path)
@@ -81,7 +58,7 @@ def clip(key: str):
     they were shown. Private long caching (the words may be personal); byte ranges for Safari."""
     if not KEY.match(key):
         abort(404)
-    path = services.store().path_for(key)
+    path = clips.store().path_for(key)
     if not path.is_file():
         abort(404)
     response = send_file(path, mimetype="audio/mpeg", conditional=True, etag=key, max_age=ONE_YEAR)
@@ -97,6 +74,6 @@ def clip_status(key: str):
     """Whether a clip is ready yet: the Listen control asks while the page says "not ready yet"."""
     if not KEY.match(key):
         abort(404)
-    response = jsonify(services.clip_status(key))
+    response = jsonify(listen.clip_status(key))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from coprod import audit
+from coprod.errors import Refused
 from coprod.extensions import db
 from coprod.models import Board, LoginCard, Membership, Role, User
 
 
-class NotAllowed(Exception):
+class NotAllowed(Refused):
     """The rule says no; the message is easy read."""
 
 

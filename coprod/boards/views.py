@@ -15,6 +15,7 @@ from coprod.boards.forms import ROLE_EXPLAINED, ROLE_LABELS, PersonForm, RoleFor
 from coprod.extensions import db
 from coprod.models import Board, Membership, Role
 from coprod.permissions import PUBLIC, access, board_roles
+from coprod.transactions import refused_into
 
 blueprint = Blueprint("boards", __name__, url_prefix="/boards")
 
@@ -54,13 +55,9 @@ def add_person(slug: str):
     """Add a person to the board and choose what they do."""
     form = PersonForm()
     if form.validate_on_submit():
-        try:
+        with refused_into(form, "email"):
             user = services.add_person(g.board, name=form.name.data, email=form.email.data,
                                        role=Role(form.role.data), by=current_user)
-        except services.NotAllowed as refusal:
-            form.email.errors.append(str(refusal))
-        else:
-            db.session.commit()
             flash(_("%(name)s is on the board now. Make a login card for them next.", name=user.name), "success")
             return redirect(url_for("boards.person", slug=slug, user_id=user.id))
     return render_template("boards/add_person.html", form=form, role_labels=ROLE_LABELS,
@@ -88,12 +85,8 @@ def change_role(slug: str, user_id: int):
     membership = _membership_or_404(user_id)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
+        with refused_into(form, "role"):
             services.change_role(membership, Role(form.role.data), by=current_user)
-        except services.NotAllowed as refusal:
-            form.role.errors.append(str(refusal))
-        else:
-            db.session.commit()
             flash(_("The role is changed."), "success")
             return redirect(url_for("boards.person", slug=slug, user_id=user_id))
     return _person_page(membership, form, 400)
@@ -107,7 +100,6 @@ def new_card(slug: str, user_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     issued = accounts.issue_card(membership.user, by=current_user, board=g.board)
-    db.session.commit()
     site = current_app.config["PUBLIC_URL"].rstrip("/")
     link = site + issued.path
     qr = segno.make(link, error="m")
@@ -129,6 +121,5 @@ def revoke_card(slug: str, user_id: int, card_id: int):
     if card is None:
         abort(404)
     accounts.revoke_card(card, by=current_user, board=g.board)
-    db.session.commit()
     flash(_("The card does not work any more. Anyone using it is signed out."), "success")
     return redirect(url_for("boards.person", slug=slug, user_id=user_id))

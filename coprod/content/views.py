@@ -12,9 +12,9 @@ from coprod.content import services
 from coprod.content.forms import SOMEONE_ELSE, checked_form, version_form
 from coprod.content.kinds import KINDS, may_mark_checked, texts_of
 from coprod.easyread import review as easyread
-from coprod.extensions import db
 from coprod.models import Role, utcnow
 from coprod.permissions import access, board_roles
+from coprod.transactions import refused_into
 
 blueprint = Blueprint("content", __name__, url_prefix="/boards/<slug>/languages/<kind>/<int:content_id>")
 
@@ -66,14 +66,9 @@ def version(slug: str, kind: str, content_id: int):
         written = {text.name: form[text.name].data or "" for text in texts}
         findings = easyread.review(*written.values(), language=language)
         if not easyread.hold_back(form, findings):
-            try:
+            with refused_into(form, "language"):
                 services.save_version(content, g.board, language, written, by=current_user)
-            except services.ContentRefused as refusal:
-                db.session.rollback()
-                form[refusal.field or "language"].errors.append(str(refusal))
-            else:
                 easyread.record_if_saved_anyway(findings, target=content, board=g.board, by=current_user)
-                db.session.commit()
                 flash(_("The %(language)s version is saved.", language=services.language_name(language)),
                       "success")
                 return redirect(url_for("content.overview", slug=slug, kind=kind, content_id=content_id))
@@ -98,7 +93,6 @@ def checked(slug: str, kind: str, content_id: int, language: str):
         services.mark_checked(content, g.board, language, checker=checker,
                               name="" if checker else form.name.data, checked_on=form.checked_on.data,
                               by=current_user)
-        db.session.commit()
         flash(_("Saved. The page now says who checked it."), "success")
         return redirect(url_for("content.overview", slug=slug, kind=kind, content_id=content_id))
     return render_template("content/checked_form.html", kind=found_kind, content=content, form=form,

@@ -241,11 +241,12 @@ def _tell(record: Record, kind: UpdateKind, action: Action | None = None) -> lis
             lines.append(_("An action has changed: %(what)s.", what=action.what))
         lines += [_("Read it here:"), link]
         notices.append(Notice(user.email, subject, "\n\n".join(lines)))
+    send(notices)
     return notices
 
 
 def send(notices: list[Notice]) -> None:
-    """After the commit: queue the emails."""
+    """Email the people told; the outbox sends them after the commit (never if it rolls back)."""
     for notice in notices:
         send_email(notice.email, notice.subject, notice.body)
 

@@ -22,6 +22,7 @@ from coprod.models.follow import Feedback
 from coprod.permissions import PUBLIC, SIGNED_IN, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.questions import recordings
+from coprod.transactions import back_to, refused_into
 from coprod.votes import services as votes
 
 blueprint = Blueprint("follow", __name__)
@@ -185,7 +186,6 @@ def follow(slug: str, record_id: int):
         abort(400)
     now_following = not services.is_following(found, current_user)
     services.set_following(found, current_user, now_following)
-    db.session.commit()
     flash(_("You follow this now. News goes to your Updates page.") if now_following
           else _("You do not follow this now."), "success")
     return redirect(url_for("follow.record", slug=slug, record_id=record_id))
@@ -202,16 +202,12 @@ def feedback(slug: str, record_id: int):
         form.feeling.data, form.comment.data = mine.feeling.value, mine.comment
     refusal, status = None, 200
     if form.validate_on_submit() and (audio := _spoken_comment(form)) is not False:
-        try:
+        with refused_into() as refused:  # the message goes above the form
             services.give_feedback(found, current_user, Feeling(form.feeling.data), form.comment.data or "",
                                    sessions.current(), audio)
-        except services.FollowRefused as refused:
-            db.session.rollback()
-            refusal, status = str(refused), 400
-        else:
-            db.session.commit()
             flash(_("Thank you. We saved your answer."), "success")
             return redirect(url_for("follow.record", slug=slug, record_id=record_id))
+        refusal, status = refused.message, 400
     elif request.method == "POST":
         status = 400
     return render_template("follow/feedback.html", record=found, form=form, refusal=refusal, mine=mine,
@@ -224,11 +220,9 @@ def _spoken_comment(form):
     upload = form.recording.data
     if upload is None or not getattr(upload, "filename", None):
         return None
-    try:
+    with refused_into(form, "recording"):
         return recordings.store(upload.stream)
-    except recordings.RecordingRefused as refusal:
-        form.recording.errors = [str(refusal)]
-        return False
+    return False
 
 
 @blueprint.get(BASE + "/<int:record_id>/feedback/<int:feedback_id>/recording")
@@ -278,24 +272,14 @@ def _record_fields(form: RecordForm) -> dict:
             "question_ids": [int(v) for v in form.questions.data or []]}
 
 
-def _refused_on(form, refusal: services.FollowRefused) -> None:
-    field = form[refusal.field] if refusal.field and refusal.field in form else None
-    (field.errors if field is not None else form.form_errors).append(str(refusal))
-
-
 @blueprint.route(BASE + "/new", methods=["GET", "POST"])
 @access(WRITERS)
 def new_record(slug: str):
     """Write a "You said, we did" record. It is a draft until you publish it."""
     form = _record_form()
     if not finding_pictures() and form.validate_on_submit():
-        try:
+        with refused_into(form):
             made = services.create_record(g.board, by=current_user, **_record_fields(form))
-        except services.FollowRefused as refusal:
-            db.session.rollback()
-            _refused_on(form, refusal)
-        else:
-            db.session.commit()
             flash(_("The record is saved as a draft. Now add the actions."), "success")
             return redirect(url_for("follow.record", slug=slug, record_id=made.id))
     return render_template("follow/record_form.html", form=form, record=None)
@@ -308,13 +292,8 @@ def edit_record(slug: str, record_id: int):
     found = _record_or_404(record_id, drafts=True)
     form = _record_form(found)
     if not finding_pictures() and form.validate_on_submit():
-        try:
+        with refused_into(form):
             services.update_record(found, by=current_user, **_record_fields(form))
-        except services.FollowRefused as refusal:
-            db.session.rollback()
-            _refused_on(form, refusal)
-        else:
-            db.session.commit()
             flash(_("The record is saved."), "success")
             return redirect(url_for("follow.record", slug=slug, record_id=record_id))
     return render_template("follow/record_form.html", form=form, record=found)
@@ -327,16 +306,11 @@ def publish(slug: str, record_id: int):
     found = _record_or_404(record_id, drafts=True)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        notices = services.publish(found, by=current_user)
-    except services.FollowRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        services.send(notices)
-        flash(_("The record is published. The people who asked are told."), "success")
-    return redirect(url_for("follow.record", slug=slug, record_id=record_id))
+    back = url_for("follow.record", slug=slug, record_id=record_id)
+    back_to(back)  # a refusal is said on the record's page
+    services.publish(found, by=current_user)
+    flash(_("The record is published. The people who asked are told."), "success")
+    return redirect(back)
 
 
 @blueprint.route(BASE + "/<int:record_id>/actions/new", methods=["GET", "POST"])
@@ -346,15 +320,10 @@ def new_action(slug: str, record_id: int):
     found = _record_or_404(record_id, drafts=True)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
+        with refused_into(form):
             services.add_action(found, what=form.what.data, how=form.how.data or "", who_name=form.who_name.data,
                                 who_organisation=form.who_organisation.data, due_date=form.due_date.data,
                                 by=current_user)
-        except services.FollowRefused as refusal:
-            db.session.rollback()
-            _refused_on(form, refusal)
-        else:
-            db.session.commit()
             flash(_("The action is added."), "success")
             return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor="actions"))
     return render_template("follow/action_form.html", form=form, record=found)
@@ -372,16 +341,9 @@ def action_step(slug: str, record_id: int, action_id: int):
     if request.method == "GET":
         form.status.data = action.status.value
     if form.validate_on_submit():
-        try:
-            notices = services.change_action(action, status=ActionStatus(form.status.data),
-                                             note=form.note.data or "", reason=form.reason.data or "",
-                                             by=current_user)
-        except services.FollowRefused as refusal:
-            db.session.rollback()
-            _refused_on(form, refusal)
-        else:
-            db.session.commit()
-            services.send(notices)
+        with refused_into(form):
+            services.change_action(action, status=ActionStatus(form.status.data), note=form.note.data or "",
+                                   reason=form.reason.data or "", by=current_user)
             flash(_("Saved. The action is now: %(status)s.", status=STATUS_LABELS[action.status]), "success")
             return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor=f"action-{action_id}"))
     return render_template("follow/action_step.html", form=form, record=found, action=action,
@@ -406,13 +368,10 @@ def bring_back(slug: str, meeting_id: int, record_id: int):
         lines.append(_("%(num)d people are not happy with what was done.", num=entry.not_happy))
     if entry is not None and entry.late:
         lines.append(_("%(num)d actions are late.", num=len(entry.late)))
-    try:
-        services.bring_back(found, meeting, by=current_user, title=_("Came back: %(title)s", title=found.title),
-                            summary="\n".join(lines))
-    except services.FollowRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(_("It is on the agenda now."), "success")
-    return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    back = url_for("meetings.manage", slug=slug, meeting_id=meeting_id)
+    back_to(back)  # a refusal is said on the meeting's page
+    services.bring_back(found, meeting, by=current_user, title=_("Came back: %(title)s", title=found.title),
+                        summary="\n".join(lines))
+    flash(_("It is on the agenda now."), "success")
+    return redirect(back)
+

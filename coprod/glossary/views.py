@@ -7,12 +7,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coprod.extensions import db
 from coprod.i18n import lang_attrs
 from coprod.glossary import services
 from coprod.glossary.forms import TermForm
 from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
 from coprod.pictures.forms import finding_pictures
+from coprod.transactions import refused_into
 
 blueprint = Blueprint("glossary", __name__, url_prefix="/jargon-buster")
 
@@ -47,18 +47,14 @@ def term(word: str):
 def _save(form: TermForm, found=None):
     fields = {"term": form.term.data, "other_forms": form.other_forms.data or "", "meaning": form.meaning.data,
               "picture": form.picture.data}
-    try:
+    with refused_into(form):
         if found is None:
             found = services.add_term(services.page_language(), by=current_user, **fields)
         else:
             services.update_term(found, by=current_user, **fields)
-    except services.GlossaryRefused as refusal:
-        db.session.rollback()
-        form[refusal.field].errors.append(str(refusal))
-        return None
-    db.session.commit()
-    flash(_("Saved. The word is explained wherever it is used."), "success")
-    return redirect(url_for("glossary.term", word=found.slug))
+        flash(_("Saved. The word is explained wherever it is used."), "success")
+        return redirect(url_for("glossary.term", word=found.slug))
+    return None
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from coprod.boards.services import NotAllowed
-from coprod.extensions import db
 from coprod.forms import choices
 from coprod.groups import services
 from coprod.groups.forms import GroupForm, GroupMemberForm
 from coprod.models import Role
 from coprod.permissions import access, board_roles
+from coprod.transactions import refused_into
 
 blueprint = Blueprint("groups", __name__, url_prefix="/boards/<slug>/groups")
 
@@ -33,12 +32,8 @@ def index(slug: str):
     """The board's self-advocacy groups, and a form to add one."""
     form = GroupForm()
     if form.validate_on_submit():
-        try:
+        with refused_into(form, "name"):
             group = services.create_group(g.board, form.name.data, by=current_user)
-        except NotAllowed as refusal:
-            form.name.errors.append(str(refusal))
-        else:
-            db.session.commit()
             flash(_("The group is made. Now add its members."), "success")
             return redirect(url_for("groups.group", slug=slug, group_id=group.id))
     return render_template("groups/index.html", groups=services.groups_on(g.board), form=form)
@@ -60,7 +55,6 @@ def group(slug: str, group_id: int):
     if form.validate_on_submit():
         person = next(p for p in candidates if str(p.id) == form.person.data)
         services.add_member(found, person, is_facilitator=form.is_facilitator.data, by=current_user)
-        db.session.commit()
         flash(_("%(name)s is in the group now.", name=person.name), "success")
         return redirect(url_for("groups.group", slug=slug, group_id=group_id))
     return render_template("groups/group.html", group=found, form=form, has_candidates=bool(candidates))
@@ -77,6 +71,5 @@ def remove_member(slug: str, group_id: int, member_id: int):
     if member is None:
         abort(404)
     services.remove_member(found, member, by=current_user)
-    db.session.commit()
     flash(_("They are not in the group now."), "success")
     return redirect(url_for("groups.group", slug=slug, group_id=group_id))

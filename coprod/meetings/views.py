@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 
 from coprod.content import services as content
 from coprod.easyread import review as easyread
-from coprod.extensions import db
 from coprod.follow.queries import came_back
 from coprod.forms import choices
 from coprod import times
@@ -21,6 +20,7 @@ from coprod.models import MeetingStatus, Role, utcnow
 from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.questions import services as questions
+from coprod.transactions import back_to
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/boards/<slug>/meetings")
 
@@ -137,7 +137,6 @@ def new_meeting(slug: str):
     form = MeetingForm()
     if not finding_pictures() and form.validate_on_submit() and (fields := _meeting_fields(form)):
         made = services.create_meeting(g.board, by=current_user, **fields)
-        db.session.commit()
         flash(_("The meeting is planned. Now add the agenda items."), "success")
         return redirect(url_for("meetings.manage", slug=slug, meeting_id=made.id))
     return render_template("meetings/meeting_form.html", form=form, meeting=None)
@@ -155,7 +154,6 @@ def edit_meeting(slug: str, meeting_id: int):
                      question_deadline=times.form_value(found.question_deadline_dt))
     if not finding_pictures() and form.validate_on_submit() and (fields := _meeting_fields(form, was=found)):
         services.update_meeting(found, by=current_user, **fields)
-        db.session.commit()
         flash(_("The meeting is saved."), "success")
         return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
     return render_template("meetings/meeting_form.html", form=form, meeting=found)
@@ -185,15 +183,11 @@ def change_status(slug: str, meeting_id: int):
                                proposals=services.proposals_by_item(found),
                                waiting=questions.stats(found)["waiting"]), 400
     status = MeetingStatus(form.status.data)
-    try:
-        services.set_status(found, status, by=current_user)
-    except services.MeetingRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(_("Saved. The meeting is now: %(status)s.", status=STATUS_LABELS[status]), "success")
-    return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    back = url_for("meetings.manage", slug=slug, meeting_id=meeting_id)
+    back_to(back)  # a refusal is said on the meeting's page
+    services.set_status(found, status, by=current_user)
+    flash(_("Saved. The meeting is now: %(status)s.", status=STATUS_LABELS[status]), "success")
+    return redirect(back)
 
 
 def _came_back_loaded(meeting) -> list:
@@ -236,7 +230,6 @@ def new_item(slug: str, meeting_id: int):
         if not easyread.hold_back(form, findings):
             item = services.add_item(found, by=current_user, **fields)
             easyread.record_if_saved_anyway(findings, target=item, board=g.board, by=current_user)
-            db.session.commit()
             flash(_("The item is on the agenda."), "success")
             return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
     return render_template("meetings/item_form.html", form=form, meeting=found, item=None, findings=findings)
@@ -267,7 +260,6 @@ def edit_item(slug: str, meeting_id: int, item_id: int):
         if not easyread.hold_back(form, findings):
             services.update_item(found, item, by=current_user, **fields)
             easyread.record_if_saved_anyway(findings, target=item, board=g.board, by=current_user)
-            db.session.commit()
             flash(_("The item is saved."), "success")
             return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
     return render_template("meetings/item_form.html", form=form, meeting=found, item=item, findings=findings)
@@ -280,18 +272,14 @@ def move_item(slug: str, meeting_id: int, item_id: int):
     found = _meeting_or_404(meeting_id)
     item = _item_or_404(found, item_id)
     form = MoveForm()
+    back = url_for("meetings.manage", slug=slug, meeting_id=meeting_id, _anchor=f"item-{item_id}")
     if not form.validate_on_submit():
         flash(_("Choose up or down."), "error")
-    else:
-        try:
-            services.move_item(found, item, form.direction.data, by=current_user)
-        except services.MeetingRefused as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            flash(_("The item is moved."), "success")
-    return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id, _anchor=f"item-{item_id}"))
+        return redirect(back)
+    back_to(back)  # a refusal (the first item cannot go up) is said beside the item
+    services.move_item(found, item, form.direction.data, by=current_user)
+    flash(_("The item is moved."), "success")
+    return redirect(back)
 
 
 @blueprint.post("/<int:meeting_id>/items/<int:item_id>/remove")
@@ -303,7 +291,6 @@ def remove_item(slug: str, meeting_id: int, item_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     services.remove_item(found, item, by=current_user)
-    db.session.commit()
     flash(_("The item is off the agenda."), "success")
     return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
 
@@ -319,7 +306,6 @@ def minutes(slug: str, meeting_id: int):
     if form.validate_on_submit():
         services.save_minutes(found, {item.id: form[f"minutes_{item.id}"].data or "" for item in found.items},
                               by=current_user)
-        db.session.commit()
         flash(_("The minutes are saved. Publish them when they are ready."), "success")
         return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
     return render_template("meetings/minutes.html", form=form, meeting=found)

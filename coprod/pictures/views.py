@@ -3,27 +3,18 @@ Thin: rules in services, files in uploads."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from coprod.extensions import db
+from coprod import outbox
 from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
 from coprod.pictures import services, symbols, uploads
 from coprod.pictures.forms import UploadForm
+from coprod.transactions import refused_into
 
 blueprint = Blueprint("pictures", __name__)
-
-
-@blueprint.record_once
-def _settings(state) -> None:
-    app = state.app
-    app.config.setdefault("PICTURE_DIR", os.environ.get("COPROD_PICTURE_DIR")
-                          or str(Path(app.instance_path) / "pictures"))
 
 
 @blueprint.get("/pictures")
@@ -40,14 +31,11 @@ def _take_file(form: UploadForm) -> str | None:
     """Check a newly chosen file, or keep the one already waiting. Returns the waiting name."""
     upload = request.files.get(form.file.name)
     if upload is not None and upload.filename:
-        try:
-            made = uploads.make(upload.stream)
-        except uploads.PictureRefused as refusal:
-            form.file.errors = [str(refusal)]
-            form.kept.data = ""
-            return None
-        form.kept.data = uploads.keep_pending(made)
-        return form.kept.data
+        with refused_into(form, "file"):
+            form.kept.data = uploads.keep_pending(uploads.make(upload.stream))
+            return form.kept.data
+        form.kept.data = ""
+        return None
     if uploads.pending_path(form.kept.data):
         return form.kept.data
     form.kept.data = ""
@@ -64,17 +52,12 @@ def upload():
         texts_ok = form.validate_on_submit()
         waiting = _take_file(form)
         if texts_ok and waiting:
-            try:
+            with refused_into(form, "file"):
                 picture = services.add_upload(waiting, alt_text=form.alt_text.data,
                                               search_words=form.search_words.data or "", by=current_user)
-            except uploads.PictureRefused as refusal:
-                db.session.rollback()
-                form.file.errors = [str(refusal)]
-                form.kept.data = ""
-            else:
-                db.session.commit()
                 flash(_("The picture is in the library. Writers can choose it now."), "success")
                 return redirect(url_for("pictures.uploaded", picture_id=picture.id))
+            form.kept.data = ""  # refused: the file is chosen again
     return render_template("pictures/upload.html", form=form, waiting=form.kept.data or None,
                            max_mb=uploads.MAX_BYTES // (1024 * 1024)), 400 if form.errors else 200
 
@@ -110,8 +93,7 @@ def remove(picture_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     used = services.remove(picture, by=current_user)
-    db.session.commit()
-    uploads.delete(picture.file_name)  # after the commit: a failed commit leaves the picture whole
+    outbox.after_commit(uploads.delete, picture.file_name)  # a failed commit leaves the picture whole
     flash(_("The picture is removed.") + " " + (
         _("Where it was used, a plain picture shows now.") if used else ""), "success")
     return redirect(url_for("pictures.library"))

@@ -3,9 +3,6 @@ Thin: rules in services, sound files in recordings."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +11,6 @@ from flask_wtf import FlaskForm
 from coprod import topics
 from coprod.accounts import sessions
 from coprod.easyread import review as easyread
-from coprod.extensions import db
 from coprod.forms import choices
 from coprod.meetings import services as meetings
 from coprod.models import QuestionStatus, Role
@@ -22,6 +18,7 @@ from coprod.permissions import SIGNED_IN, access, board_roles
 from coprod.questions import recordings, services
 from coprod.questions.forms import (AboutForm, AnswerForm, DeclineForm, JoinForm, MeetingChoiceForm, PlaceForm,
                                     PrivateForm, WhoForm, WordingForm, WordsForm)
+from coprod.transactions import back_to, keep_changes, refused_into
 
 blueprint = Blueprint("questions", __name__)
 
@@ -34,10 +31,9 @@ STEPS = ("about", "words", "who", "check")
 @blueprint.record_once
 def _settings(state) -> None:
     app = state.app
-    app.config.setdefault("QUESTION_AUDIO_DIR", os.environ.get("COPROD_QUESTION_AUDIO_DIR")
-                          or str(Path(app.instance_path) / "question-audio"))
     # Bigger than any sound file we accept, so a too-big recording gets a message next to the
-    # field (and the typed words are kept) rather than a bare "too large" page.
+    # field (and the typed words are kept) rather than a bare "too large" page. (The folder for
+    # recordings, QUESTION_AUDIO_DIR, is set in coprod/config.py.)
     # (Flask's own config has the key, set to None, so setdefault would leave it unlimited.)
     if not app.config.get("MAX_CONTENT_LENGTH"):
         app.config["MAX_CONTENT_LENGTH"] = recordings.MAX_BYTES + 5 * 1024 * 1024
@@ -75,7 +71,6 @@ def ask(slug: str):
     if form.validate_on_submit():
         chosen = next(m for m in open_meetings if str(m.id) == form.meeting.data)
         question = services.start(chosen, current_user, sessions.current())
-        db.session.commit()
         return redirect(url_for("questions.about", slug=slug, question_id=question.id))
     return render_template("questions/ask.html", form=form, meetings=open_meetings,
                            next_meeting=meetings.next_meeting(g.board), drafts=services.drafts(g.board, current_user),
@@ -104,7 +99,6 @@ def about(slug: str, question_id: int):
         kind, _dash, key = form.about.data.partition("-")
         services.set_about(question, item_id=int(key) if kind == "item" else None,
                            topic=key if kind == "topic" else None)
-        db.session.commit()
         return redirect(url_for("questions.words", slug=slug, question_id=question.id))
     return _step_page("about", question, form, 400 if form.errors else 200,
                       pictures={value: picture for value, _label, picture in options})
@@ -124,16 +118,15 @@ def words(slug: str, question_id: int):
         audio = None
         upload = form.recording.data
         if upload is not None and getattr(upload, "filename", None):
-            try:
+            with refused_into(form, "recording"):
                 audio = recordings.store(upload.stream)
-            except recordings.RecordingRefused as refusal:
-                form.recording.errors = [str(refusal)]
-        # The typed words are saved even when the recording is refused: nothing is lost.
+        # The typed words are saved even when the recording is refused (the page then answers 400):
+        # nothing is lost.
         services.set_words(question, text=form.text.data or "", audio=audio,
                            remove_audio=bool(form.remove_recording.data), sign_in=sessions.current())
+        keep_changes()
         if not form.recording.errors and services.missing(question):
             form.text.errors = [_("Type your question, or send a recording of it.")]
-        db.session.commit()
         if not form.text.errors and not form.recording.errors:
             return redirect(url_for("questions.who", slug=slug, question_id=question.id))
     return _step_page("words", question, form, 400 if request.method == "POST" else 200)
@@ -164,7 +157,6 @@ def who(slug: str, question_id: int):
     if form.validate_on_submit():
         group = next((each for each in groups if form.asker.data == f"group-{each.id}"), None) if groups else None
         services.set_who(question, show_name=form.show_name.data == "yes", group=group)
-        db.session.commit()
         return redirect(url_for("questions.check", slug=slug, question_id=question.id))
     return _step_page("who", question, form, 400 if form.errors else 200, groups=groups)
 
@@ -198,14 +190,11 @@ def send(slug: str, question_id: int):
     if (step := services.missing(question)) is not None:
         flash(_("Type your question, or send a recording of it."), "error")
         return redirect(url_for(f"questions.{step}", slug=slug, question_id=question.id))
-    try:
+    with refused_into():
         services.send(question, by=current_user)
-    except services.QuestionRefused:
-        db.session.rollback()
-        # Too late: the check page says so plainly and offers the next meeting. Nothing is lost.
-        return _check_page(question, 409)
-    db.session.commit()
-    return redirect(url_for("questions.sent", slug=slug, question_id=question.id))
+        return redirect(url_for("questions.sent", slug=slug, question_id=question.id))
+    # Too late: the check page says so plainly and offers the next meeting. Nothing is lost.
+    return _check_page(question, 409)
 
 
 @blueprint.post("/boards/<slug>/ask/<int:question_id>/move")
@@ -222,7 +211,6 @@ def move(slug: str, question_id: int):
         flash(_("Choose a meeting."), "error")
         return redirect(url_for("questions.check", slug=slug, question_id=question.id))
     services.move_to(question, next(m for m in open_meetings if str(m.id) == form.meeting.data))
-    db.session.commit()
     flash(_("Your question is now for %(meeting)s. Check it and send it.", meeting=question.meeting.title), "success")
     return redirect(url_for("questions.check", slug=slug, question_id=question.id))
 
@@ -284,16 +272,12 @@ def me_too(slug: str, question_id: int):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        services.me_too(question, current_user, sessions.current())
-    except services.QuestionRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(_("Thank you. You want to ask this too. We counted you."), "success")
-    return redirect(url_for("questions.meeting_questions", slug=slug, meeting_id=question.meeting_id,
-                            _anchor=f"question-{question.id}"))
+    back = url_for("questions.meeting_questions", slug=slug, meeting_id=question.meeting_id,
+                   _anchor=f"question-{question.id}")
+    back_to(back)  # a refusal is said beside the question
+    services.me_too(question, current_user, sessions.current())
+    flash(_("Thank you. You want to ask this too. We counted you."), "success")
+    return redirect(back)
 
 
 # ---- the secretary ------------------------------------------------------------------------------
@@ -349,7 +333,6 @@ def moderate(slug: str, question_id: int):
 
 
 def _done(question, message):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("questions.moderate", slug=g.board.slug, question_id=question.id))
 
@@ -387,13 +370,10 @@ def join(slug: str, question_id: int):
                                 + [(str(question.id), "")])  # itself: refused with a clear message below
     if not form.validate_on_submit():
         return _moderate_page(question, 400, join=form)
-    try:
+    with refused_into(form, "lead"):
         services.join(question, services.question_on(g.board, int(form.lead.data)), by=current_user)
-    except services.QuestionRefused as refusal:
-        db.session.rollback()
-        form.lead.errors = [str(refusal)]
-        return _moderate_page(question, 400, join=form)
-    return _done(question, _("The questions are joined. Everyone who asked will get the answer."))
+        return _done(question, _("The questions are joined. Everyone who asked will get the answer."))
+    return _moderate_page(question, 400, join=form)
 
 
 @blueprint.post("/boards/<slug>/questions/<int:question_id>/answer")

@@ -17,6 +17,7 @@ from coprod.forms import choices
 from coprod.models import ProposalState, Role, utcnow
 from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
+from coprod.transactions import back_to, refused_into
 from coprod.votes import services
 from coprod.votes.forms import CUSTOM_CHOICES, CastForm, ProposalForm, VoteForm, room_count_form
 
@@ -88,11 +89,10 @@ def check(slug: str, proposal_id: int):
     form = _vote_form(found)
     if not form.validate_on_submit():
         return _proposal_page(found, form)
-    try:
+    with refused_into() as refused:
         choice = services.check_vote(found, current_user, int(form.choice.data))
-    except services.VoteRefused as refusal:
-        return _proposal_page(found, form, 400, refusal=str(refusal))
-    return render_template("votes/check.html", proposal=found, choice=choice, form=FlaskForm())
+        return render_template("votes/check.html", proposal=found, choice=choice, form=FlaskForm())
+    return _proposal_page(found, form, 400, refusal=refused.message)
 
 
 @blueprint.post("/votes/<int:proposal_id>/cast")
@@ -107,20 +107,16 @@ def cast(slug: str, proposal_id: int):
     choice_id = quick.choice_id() if quick.validate_on_submit() else None
     if choice_id is not None and services.count_vote(g.board, proposal_id, current_user, choice_id,
                                                      sessions.current()):
-        db.session.commit()
         return redirect(url_for("votes.counted", slug=slug, proposal_id=proposal_id))
-    db.session.rollback()
+    db.session.rollback()  # not counted: start afresh to find out why
     found = _proposal_or_404(proposal_id)
     form = _vote_form(found)
     if not form.validate_on_submit():
         return _proposal_page(found, form, 400)
-    try:
+    with refused_into() as refused:
         services.cast_vote(found, current_user, int(form.choice.data), sessions.current())
-    except services.VoteRefused as refusal:
-        db.session.rollback()
-        return _proposal_page(found, form, 400, refusal=str(refusal))
-    db.session.commit()
-    return redirect(url_for("votes.counted", slug=slug, proposal_id=proposal_id))
+        return redirect(url_for("votes.counted", slug=slug, proposal_id=proposal_id))
+    return _proposal_page(found, form, 400, refusal=refused.message)
 
 
 @blueprint.get("/votes/<int:proposal_id>/counted")
@@ -212,7 +208,6 @@ def new_proposal(slug: str):
                 is_secret=form.secrecy.data == "secret", results_hidden=form.results.data == "hidden",
                 by=current_user)
             easyread.record_if_saved_anyway(findings, target=found, board=g.board, by=current_user)
-            db.session.commit()
             flash(_("The proposal is made."), "success")
             return redirect(url_for("votes.manage", slug=slug, proposal_id=found.id))
     return render_template("votes/new.html", form=form, custom_numbers=range(1, CUSTOM_CHOICES + 1),
@@ -239,14 +234,11 @@ def _change_state(slug: str, proposal_id: int, change, message: str):
     found = _proposal_or_404(proposal_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        change(found, by=current_user)
-    except services.VoteRefused as refusal:
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("votes.manage", slug=slug, proposal_id=proposal_id))
+    back = url_for("votes.manage", slug=slug, proposal_id=proposal_id)
+    back_to(back)  # a refusal is said on the proposal's page
+    change(found, by=current_user)
+    flash(message, "success")
+    return redirect(back)
 
 
 @blueprint.post("/proposals/<int:proposal_id>/open")
@@ -276,7 +268,6 @@ def hands(slug: str, proposal_id: int):
     if form.validate_on_submit():
         services.set_room_counts(found, {c.id: int(getattr(form, f"count_{c.id}").data) for c in found.choices},
                                  by=current_user)
-        db.session.commit()
         flash(_("The show of hands is saved."), "success")
         return redirect(url_for("votes.manage", slug=slug, proposal_id=proposal_id))
     return render_template("votes/hands.html", proposal=found, form=form)
