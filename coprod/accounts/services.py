@@ -148,25 +148,24 @@ class LinkRequestsFromHere(throttle.TooManyAttempts):
 def send_magic_link(email: str) -> None:
     """Email a sign-in link if we know this address. Says nothing either way (no account probing).
 
-    Limited per email address and per account (a few in 15 minutes, more in a day), counted
-    whether or not there is an account, so the answer and the work are the same either way."""
+    Links sent are limited per email address and per account (a few in 15 minutes, more in a day);
+    asking is limited per asking address. The answer is the same whether or not we know the
+    address, and whether or not a link was sent."""
     config = current_app.config
     wanted = email.strip().lower()
     here = throttle.key("link-address", throttle.address())
     if throttle.count_since(here, timedelta(minutes=15)) >= config["EMAIL_LINKS_PER_ADDRESS_15_MINUTES"]:
         raise LinkRequestsFromHere(timedelta(minutes=15))
-    keys = [here, throttle.key("link-email", wanted)]
+    throttle.note(here)
     user = db.session.scalar(select(User).where(func.lower(User.email) == wanted))
-    if user is not None:
-        keys.append(throttle.key("link-account", str(user.id)))
-    over_limit = any(
-        throttle.count_since(k, timedelta(minutes=15)) >= config["EMAIL_LINKS_PER_15_MINUTES"]
-        or throttle.count_since(k, timedelta(days=1)) >= config["EMAIL_LINKS_PER_DAY"]
-        for k in keys[1:]
-    )
-    throttle.note(*keys)
-    if over_limit or user is None or not user.is_active:
+    if user is None or not user.is_active:
         return
+    # Links sent, per email address and per account: a flood of asking sends a few emails, no more.
+    sent = [throttle.key("link-email", wanted), throttle.key("link-account", str(user.id))]
+    if any(throttle.count_since(k, timedelta(minutes=15)) >= config["EMAIL_LINKS_PER_15_MINUTES"]
+           or throttle.count_since(k, timedelta(days=1)) >= config["EMAIL_LINKS_PER_DAY"] for k in sent):
+        return
+    throttle.note(*sent)
     token = new_token()
     lifetime = config["MAGIC_LINK_LIFETIME"]
     db.session.add(MagicLink(user_id=user.id, token_hash=hash_secret(token), expires_dt=utcnow() + lifetime))
