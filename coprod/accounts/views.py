@@ -14,7 +14,7 @@ from coprod.accounts.forms import (AppCodeForm, CodeForm, EmailLinkForm, HelperF
                                    PasswordSignInForm, RecoveryCodeForm, SettingsForm, TurnOffAppForm)
 from coprod.extensions import db
 from coprod.forms import choices
-from coprod.permissions import ADMIN, PUBLIC, SIGNED_IN, access
+from coprod.permissions import ADMIN, PUBLIC, SIGNED_IN, access, access_for_endpoint
 from coprod.transactions import keep_changes
 from coprod.urls import safe_next
 
@@ -312,18 +312,18 @@ def change_password():
 
 # ---- my authenticator app -------------------------------------------------------------------------
 
-# What someone who must set up an authenticator app may still reach before they have.
-_ALLOWED_BEFORE_SETUP = {"accounts.two_factor_setup", "accounts.two_factor_page", "accounts.sign_out",
-                         "accounts.signed_out", "accounts.language", "accounts.settings", "static"}
+# What someone who must set up an authenticator app may still reach before they have: public
+# pages (anyone may see them signed out), the app's pages, and signing out.
+_ALLOWED_BEFORE_SETUP = {"accounts.two_factor_setup", "accounts.two_factor_page", "accounts.sign_out"}
 
 
 @blueprint.before_app_request
 def ask_staff_to_set_up_an_app():
     """Staff who must use an authenticator app (the site setting) and have not set one up can only
-    reach the set-up page, and sign out, until they do."""
+    reach the set-up page (and public pages) until they do."""
     if not current_user.is_authenticated or request.endpoint is None:
         return None
-    if request.endpoint in _ALLOWED_BEFORE_SETUP or request.endpoint.startswith("audio."):
+    if request.endpoint in _ALLOWED_BEFORE_SETUP or access_for_endpoint(request.endpoint) is PUBLIC:
         return None
     if two_factor.required_for(current_user) and not two_factor.is_on(current_user):
         return redirect(url_for("accounts.two_factor_setup"))
