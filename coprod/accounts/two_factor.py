@@ -57,15 +57,17 @@ def is_on(user: User) -> bool:
 
 # ---- setting it up ----------------------------------------------------------------------------
 
+SETUP_KEY = "app_setup"
+
+
 def setup_secret(user: User) -> str:
-    """The secret being set up (made once, kept sealed until a code confirms it)."""
-    secret = unseal(user.totp_secret) if user.totp_secret and not is_on(user) else None
+    """The secret being set up: made once, kept sealed (encrypted with the code key) in this
+    browser's session until a code from the app confirms it. Nothing is written before that."""
+    held = session.get(SETUP_KEY)
+    secret = unseal(held["secret"]) if isinstance(held, dict) and held.get("user") == user.id else None
     if secret is None:
         secret = pyotp.random_base32()
-        user.totp_secret = seal(secret)
-        user.totp_on_dt = None
-        user.totp_last_step = None
-        db.session.flush()
+        session[SETUP_KEY] = {"user": user.id, "secret": seal(secret)}
     return secret
 
 
@@ -85,8 +87,13 @@ def grouped(secret: str) -> str:
 
 def turn_on(user: User, typed: str) -> list[str] | None:
     """Confirm set-up with a code from the app. Returns the new recovery codes, or None."""
-    if is_on(user) or user.totp_secret is None or not _right_code(user, typed):
+    if is_on(user):
         return None
+    user.totp_secret, user.totp_last_step = seal(setup_secret(user)), None
+    if not _right_code(user, typed):
+        user.totp_secret = None
+        return None
+    session.pop(SETUP_KEY, None)
     user.totp_on_dt = utcnow()
     # Anyone signed in elsewhere without the app must sign in again.
     sessions.end_all(user, except_current=True)

@@ -159,8 +159,8 @@ def _second_step_page(form, template: str, status: int = 200):
 
 def _second_step(form, template: str, recovery: bool):
     if two_factor.pending() is None:
-        flash(_("Please start signing in again."), "error")
-        return redirect(url_for("accounts.sign_in"))
+        # Nobody is halfway through signing in on this browser (or it was over 10 minutes ago).
+        return render_template("accounts/start_again.html")
     if form.validate_on_submit():
         try:
             signed_in = two_factor.finish_second_step(form.code.data, recovery=recovery)
@@ -358,7 +358,6 @@ def two_factor_setup():
         codes = two_factor.turn_on(current_user, form.code.data)
         if codes is not None:
             return render_template("accounts/recovery_codes.html", codes=codes, first_time=True)
-        keep_changes()  # keep the secret being set up
         form.code.errors.append(_("Those numbers do not work. Type the 6 numbers your app shows now."))
     return render_template("accounts/two_factor_setup.html", form=form, secret=two_factor.grouped(secret),
                            qr=two_factor.qr_data_uri(two_factor.setup_uri(current_user, secret)),
@@ -405,7 +404,7 @@ def two_factor_reset(user_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     person = db.get_or_404(User, user_id)
-    if two_factor.is_on(person) or person.totp_secret:
+    if two_factor.is_on(person):
         two_factor.reset(person, by=current_user)
         flash(_("The authenticator app is reset. %(name)s sets it up again when they next sign in.",
                 name=person.name), "success")
