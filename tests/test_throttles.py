@@ -32,7 +32,7 @@ def move_attempts_back(db, minutes: float) -> None:
 def other_worker(app):
     from coprod import create_app
 
-    worker = create_app(config_for_tests(CODE_KEY=app.config["CODE_KEY"]))
+    worker = create_app(config_for_tests(CODE_KEY=app.config.get("CODE_KEY", "")))
     return Client(worker, worker.test_client())
 
 

@@ -23,8 +23,9 @@ blueprint = Blueprint("accounts", __name__)
 SOMEONE_ELSE = "someone-else"
 
 
-def _after_sign_in(signed_in=True):
-    """Where to go once the first thing was right: home (or `next`), or the second step first."""
+def _after_sign_in(signed_in):
+    """Where to go once the first thing was right: home (or `next`) if `signed_in` (a SignIn),
+    or first the second step (None: the person uses an authenticator app)."""
     next_page = safe_next(request.args.get("next"), "")
     if signed_in is None:
         return redirect(url_for("accounts.second_step", next=next_page or None))
