@@ -183,3 +183,19 @@ def test_password_attempts_are_counted_across_worker_processes(helen, client, ot
         assert _password(browser, "nope", "192.0.2.9").status_code == 200
     for browser in (client, other_worker):
         assert _password(browser, HELEN_PASSWORD, "192.0.2.9").status_code == 429
+
+
+def test_a_known_device_is_not_slowed_by_guessing_from_elsewhere(helen, make_client, app):
+    laptop = make_client()
+    assert _password(laptop, HELEN_PASSWORD, "192.0.2.5").status_code == 302
+    laptop.post("/sign-out")
+    attacker = make_client()
+    for i in range(app.config["THROTTLE_PER_ACCOUNT_ANYWHERE"]):
+        _password(attacker, f"guess {i}", f"203.0.113.{i + 1}")
+    assert _password(make_client(), HELEN_PASSWORD, "192.0.2.5").status_code == 429, "a new browser waits"
+    assert _password(laptop, HELEN_PASSWORD, "192.0.2.5").status_code == 302, "Helen's own laptop goes straight in"
+
+    # A made-up or copied cookie of another account is no known device.
+    forger = make_client()
+    forger.raw.set_cookie("coprod_device", laptop.raw.get_cookie("coprod_device").value.split(".")[0] + ".bad")
+    assert _password(forger, HELEN_PASSWORD, "192.0.2.5").status_code == 429

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, request, url_for
+from flask import after_this_request, current_app, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from coprod import audit
 from coprod.accounts import sessions, throttle, two_factor
-from coprod.accounts.tokens import (SCHEME_KEYED, SCHEME_SHA256, format_code, hash_secret, keyed, keyed_hash,
-                                    new_code, new_token, normalise_code)
+from coprod.accounts.tokens import (SCHEME_KEYED, SCHEME_SHA256, format_code, hash_secret, key_for, keyed,
+                                    keyed_hash, new_code, new_token, normalise_code)
 from coprod.extensions import db
 from coprod.mail import send_email
 from coprod.models import LoginCard, MagicLink, SignIn, User, utcnow
@@ -132,6 +134,8 @@ def complete_sign_in(user: User, method: str, *, card: LoginCard | None = None, 
     config = current_app.config
     lifetime = config["PASSWORD_SIGN_IN_LIFETIME"] if method == "password" else config["CARD_SIGN_IN_LIFETIME"]
     row = sessions.start(user, method, lifetime, card=card)
+    if user.password_hash and known_device(user) is None:
+        remember_device(user)
     what = {"card": f"card (card {card.id})" if card else "card",
             "code": f"code (card {card.id})" if card else "code",
             "email": "email link", "password": "password"}.get(method, method)
@@ -219,19 +223,55 @@ def sign_in_with_password(email: str, password: str) -> tuple[User | None, SignI
 
     Wrong passwords make the next try wait, growing: for this account from this address soon,
     for this account from everywhere later, and for this address whatever the account. The wait
-    ends, so the right password is never locked out for good."""
+    ends, so the right password is never locked out for good. A browser this person signed in on
+    before (a known device) only counts its own failures: guessing from elsewhere never slows it."""
     account = email.strip().lower()
     here = throttle.address()
-    pair = throttle.key("password-pair", account, here)
-    everywhere = throttle.key("password-account", account)
-    from_here = throttle.key("password-address", here)
-    throttle.check(("password-pair", pair), ("password-account", everywhere), ("password-address", from_here))
     user = db.session.scalar(select(User).where(func.lower(User.email) == account))
+    device = known_device(user)
+    if device is not None:
+        keys = {"password-pair": throttle.key("password-device", account, device)}
+    else:
+        keys = {"password-pair": throttle.key("password-pair", account, here),
+                "password-account": throttle.key("password-account", account),
+                "password-address": throttle.key("password-address", here)}
+    throttle.check(*((rule, key) for rule, key in keys.items()))
     if user is None or not user.is_active or not check_password(user, password):
-        throttle.note(pair, everywhere, from_here)
+        throttle.note(*keys.values())
         return None, None
-    throttle.forget(pair)
+    throttle.forget(keys["password-pair"])
     return user, first_factor_passed(user, "password")
+
+
+# ---- known devices ----------------------------------------------------------------------------
+
+DEVICE_COOKIE = "coprod_device"
+
+
+def _device_tag(user_id: int, nonce: str) -> str:
+    return key_for("device", str(user_id), nonce).split(":", 1)[1]
+
+
+def remember_device(user: User) -> None:
+    """After a full sign-in, this browser is a known device for this person (a cookie with a random
+    name and a keyed tag: it names nobody)."""
+    nonce = secrets.token_urlsafe(16)
+    value = f"{nonce}.{_device_tag(user.id, nonce)}"
+    secure = current_app.config.get("SESSION_COOKIE_SECURE", False)
+
+    @after_this_request
+    def set_cookie(response):
+        response.set_cookie(DEVICE_COOKIE, value, max_age=400 * 24 * 3600, httponly=True, samesite="Lax",
+                            secure=secure)
+        return response
+
+
+def known_device(user: User | None) -> str | None:
+    """The device's random name if this browser is a known device of `user`."""
+    nonce, _, tag = request.cookies.get(DEVICE_COOKIE, "").partition(".")
+    if user is None or not nonce or not tag or len(nonce) > 64:
+        return None
+    return nonce if hmac.compare_digest(tag, _device_tag(user.id, nonce)) else None
 
 
 # ---- someone is helping me ----------------------------------------------------------------------
