@@ -26,6 +26,7 @@ def _upgrade() -> None:
     """Migrate, then add any starter jargon buster words the site does not have yet."""
     from flask_migrate import upgrade
 
+    from coprod.accounts.services import upgrade_card_hashes
     from coprod.backup import finish_interrupted_restore
     from coprod.extensions import db
     from coprod.glossary.services import load_starter
@@ -34,6 +35,8 @@ def _upgrade() -> None:
     upgrade()
     with current_app.test_request_context():
         load_starter()
+        # Cards made before keyed hashes: key them now, so no plain SHA-256 of a code is left.
+        upgrade_card_hashes()
         db.session.commit()
 
 
@@ -48,14 +51,20 @@ def migrate_db():
 @click.option("--reset", is_flag=True, help="Empty the database first.")
 def demo_data(reset: bool):
     """Fill the database with a demo board. Prints ROLE NAME SIGN-IN-LINK for each person."""
-    from coprod.demo import load_demo
+    from coprod.demo import load_demo, load_demo_authenticators
 
     _upgrade()
     # Links are built with url_for, which needs a request context even from the command line.
     with current_app.test_request_context():
         lines = load_demo(reset=reset)
+        demo_secrets = load_demo_authenticators()
     for role, name, path in lines:
         click.echo(f"{role} {name} {path}")
+    # Staff who must use an authenticator app (COPROD_REQUIRE_2FA_FOR) have one set up: add the key
+    # to an authenticator app (or compute codes with pyotp) to sign in as them. On stderr, so the
+    # sign-in lines above stay the only lines on stdout.
+    for name, secret in demo_secrets:
+        click.echo(f"authenticator-app {name} {secret}", err=True)
 
 
 @click.command("serve")

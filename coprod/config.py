@@ -42,6 +42,11 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _roles(value: str) -> frozenset[str]:
+    words = {w.strip().lower() for w in value.split(",")}
+    return frozenset(words & {"admin", "secretary", "commissioner"})
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the Flask config for this process from the environment."""
     database_url = os.environ.get(
@@ -53,6 +58,9 @@ def load_config(instance_path: Path) -> dict:
         "SECRET_KEY": _instance_secret(instance_path, "secret_key", "COPROD_SECRET_KEY"),
         # Separate from SECRET_KEY so rotating session keys never splits anyone's ballot in two.
         "BALLOT_SECRET": _instance_secret(instance_path, "ballot_secret", "COPROD_BALLOT_SECRET"),
+        # Keys the hashes of login card codes and tokens (and seals authenticator secrets), so a copy
+        # of the database alone cannot be used to guess codes offline. Kept out of the database.
+        "CODE_KEY": _instance_secret(instance_path, "code_key", "COPROD_CODE_KEY"),
         "TIMEZONE": os.environ.get("COPROD_TIMEZONE", "Europe/London"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
@@ -84,9 +92,19 @@ def load_config(instance_path: Path) -> dict:
         "PUBLIC_URL": os.environ.get("COPROD_PUBLIC_URL", "http://localhost:5000"),
         # Login throttle: failed attempts allowed per window, counted in the database so the
         # limit holds across every worker process.
+        # Failures allowed before a wait starts; then the wait doubles with each failure, up to a
+        # few minutes. A right card or link is never refused because of other people's failures.
         "THROTTLE_WINDOW": timedelta(minutes=15),
-        "THROTTLE_PER_ACCOUNT": 5,
-        "THROTTLE_PER_ADDRESS": 30,
+        "THROTTLE_PER_ACCOUNT": 5,       # wrong passwords for one account from one address
+        "THROTTLE_PER_ACCOUNT_ANYWHERE": 20,  # ... for one account from every address together
+        "THROTTLE_PER_ADDRESS": 30,      # wrong codes (or passwords) from one address
+        # Sign-in links by email: per email address (and account), and per asking address.
+        "EMAIL_LINKS_PER_15_MINUTES": 3,
+        "EMAIL_LINKS_PER_DAY": 10,
+        "EMAIL_LINKS_PER_ADDRESS_15_MINUTES": 20,
+        # Who must use an authenticator app on top of their password or card: any of
+        # admin, secretary, commissioner (comma separated), or "none".
+        "REQUIRE_2FA_FOR": _roles(os.environ.get("COPROD_REQUIRE_2FA_FOR", "admin")),
         "MAGIC_LINK_LIFETIME": timedelta(minutes=30),
         "CARD_SIGN_IN_LIFETIME": timedelta(days=365),
         "PASSWORD_SIGN_IN_LIFETIME": timedelta(hours=12),

@@ -87,6 +87,29 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
     return lines
 
 
+def load_demo_authenticators() -> list[tuple[str, str]]:
+    """Demo staff who must use an authenticator app (the site setting, admins by default) get one,
+    so they can sign in. Returns (name, key) to print: type the key into an authenticator app."""
+    import pyotp
+
+    from coprod.accounts import two_factor
+    from coprod.accounts.tokens import seal, unseal
+    from coprod.models import utcnow
+
+    keys = []
+    for _role, name, _email, _is_admin in PEOPLE:
+        user = db.session.scalar(select(User).where(User.name == name))
+        if user is None or not two_factor.required_for(user):
+            continue
+        secret = unseal(user.totp_secret) if two_factor.is_on(user) else None
+        if secret is None:
+            secret = pyotp.random_base32()
+            user.totp_secret, user.totp_on_dt, user.totp_last_step = seal(secret), utcnow(), None
+        keys.append((name, secret))
+    db.session.commit()
+    return keys
+
+
 def _board(slug: str, name: str, picture: str, about: str) -> Board:
     board = db.session.scalar(select(Board).where(Board.slug == slug))
     if board is None:

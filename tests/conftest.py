@@ -59,6 +59,8 @@ def config_for_tests(**extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
         "QUEUE_IMMEDIATE": True,
         "PUBLIC_URL": "http://coprod.test",
+        # No one must use an authenticator app, except in tests/test_two_factor.py.
+        "REQUIRE_2FA_FOR": frozenset(),
     }
     config.update(extra)
     return config

@@ -15,7 +15,7 @@ from conftest import CSRF_RE, sign_in
 from sqlalchemy import select
 
 from coprod.models import (Action, AgendaItem, Board, Choice, GlossaryTerm, Group, Meeting, Proposal, Question,
-                           QuestionStatus, Record, RecordQuestion, RecordStatus, Role, utcnow)
+                           QuestionStatus, Record, RecordQuestion, RecordStatus, Role, User, utcnow)
 
 EXAMPLES = int(os.environ.get("COPROD_BAD_INPUT_EXAMPLES", "150"))
 
@@ -34,6 +34,10 @@ FORMS = [
                              "locale": ["en", "cy"]}, set()),
     ("member", "/helping", ["helper_name"], {"helper": ["someone-else"]}, set()),
     ("member", "/account/password", ["current_password", "password"], {}, {"current_password", "password"}),
+    # An authenticator app: set up by staff; the second step by someone halfway through signing in.
+    ("secretary", "/account/two-factor/set-up", ["code"], {}, set()),
+    ("halfway", "/sign-in/second-step", ["code"], {}, set()),
+    ("halfway", "/sign-in/recovery-code", ["code"], {}, set()),
     ("secretary", "/boards/riverside-ld/people/new", ["name", "email"], {"role": ["member", "carer"]}, set()),
     ("secretary", "/boards/riverside-ld/people/{target}/role", [], {"role": ["member", "carer"]}, set()),
     ("secretary", "/boards/riverside-ld/groups", ["name"], {}, set()),
@@ -132,6 +136,17 @@ def clients(factory, make_client, db):
               "admin": factory.person("Priya", is_admin=True, board=None)}
     made = {who: sign_in(make_client(), factory, person) for who, person in people.items()}
     made[None] = make_client()
+    # A commissioner with an authenticator app who has tapped their card: halfway through signing in.
+    halfway = factory.person("David", board=board, role=Role.COMMISSIONER)
+    with db.context() as session:
+        import pyotp
+
+        from coprod.accounts.tokens import seal
+
+        person = session.get(User, halfway.id)
+        person.totp_secret, person.totp_on_dt = seal(pyotp.random_base32()), utcnow()
+    made["halfway"] = make_client()
+    assert made["halfway"].post(factory.card(halfway)[0]).location.startswith("/sign-in/second-step")
     with db.context() as session:
         group = Group(board_id=board.id, name="People First")
         session.add(group)

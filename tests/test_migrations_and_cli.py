@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import pyotp
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -68,12 +69,21 @@ def test_demo_data_prints_a_sign_in_link_for_every_role_and_can_run_again(tmp_pa
     assert set(second.stdout.split()) & {line.split()[-1] for line in lines} == set(), "fresh cards each time"
 
     # The printed links really sign people in.
-    app = create_app(config_for_tests(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'coprod.sqlite'}"))
+    # The same code key as the demo's instance folder: card codes are hashed with it.
+    app = create_app(config_for_tests(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'coprod.sqlite'}",
+                                      CODE_KEY=(tmp_path / "code_key").read_text().strip()))
     client = app.test_client()
     path = second.stdout.strip().splitlines()[0].split()[-1]
     page = client.get(path).get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    assert client.post(path, data={"csrf_token": token}).status_code == 302
+    signed_in = client.post(path, data={"csrf_token": token})
+    assert signed_in.status_code == 302
+    # Priya is a site admin: admins must use an authenticator app, and the demo set one up for her
+    # (its key printed on stderr). Type its code, as the accessibility crawl does.
+    assert signed_in.location.startswith("/sign-in/second-step")
+    secret = re.search(r"^authenticator-app Priya Shah ([A-Z2-7]+)$", second.stderr, re.M).group(1)
+    step = client.post(signed_in.location, data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
+    assert step.status_code == 302, step.get_data(as_text=True)[:500]
     assert re.search(r"<h1[^>]*>Hello Priya Shah</h1>", client.get("/").get_data(as_text=True))
 
 

@@ -21,6 +21,8 @@ MAX_QUERIES = 10
 PAGES = [
     ("member", "/"),
     ("member", "/account"),
+    ("secretary", "/account/two-factor"),
+    ("secretary", "/account/two-factor/set-up"),
     ("member", "/helping"),
     ("member", "/settings"),
     ("member", "/boards/riverside-ld"),

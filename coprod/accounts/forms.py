@@ -74,3 +74,32 @@ class HelperForm(FlaskForm):
         filters=[strip],
         validators=[Optional(), MaxLength(120), PlainText()],
     )
+
+
+class AppCodeForm(FlaskForm):
+    """A 6-digit code from an authenticator app."""
+
+    code = StringField(
+        _l("The code from your app"),
+        description=_l("Open the authenticator app on your phone. Type the 6 numbers it shows for this site."),
+        filters=[strip],
+        validators=[required(_l("Type the 6 numbers from your app.")), MaxLength(20), PlainText()],
+    )
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(
+        _l("A recovery code"),
+        description=_l("It is one of the 10 codes you printed or wrote down. Each code works once."),
+        filters=[strip],
+        validators=[required(_l("Type one of your recovery codes.")), MaxLength(40), PlainText()],
+    )
+
+
+class TurnOffAppForm(FlaskForm):
+    code = StringField(
+        _l("The code from your app, or a recovery code"),
+        filters=[strip],
+        validators=[required(_l("Type the 6 numbers from your app, or a recovery code.")), MaxLength(40),
+                    PlainText()],
+    )

@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from coprod import audit, transactions
-from coprod.accounts import services, sessions
-from coprod.accounts.forms import (CodeForm, EmailLinkForm, HelperForm, NewPasswordForm,
-                                   PasswordSignInForm, SettingsForm)
+from coprod import audit
+from coprod.accounts import services, sessions, throttle, two_factor
+from coprod.accounts.forms import (AppCodeForm, CodeForm, EmailLinkForm, HelperForm, NewPasswordForm,
+                                   PasswordSignInForm, RecoveryCodeForm, SettingsForm, TurnOffAppForm)
+from coprod.extensions import db
 from coprod.forms import choices
-from coprod.permissions import PUBLIC, SIGNED_IN, access
+from coprod.permissions import ADMIN, PUBLIC, SIGNED_IN, access, access_for_endpoint
+from coprod.transactions import keep_changes
 from coprod.urls import safe_next
 
 blueprint = Blueprint("accounts", __name__)
@@ -21,13 +23,18 @@ blueprint = Blueprint("accounts", __name__)
 SOMEONE_ELSE = "someone-else"
 
 
-def _after_sign_in():
+def _after_sign_in(signed_in):
+    """Where to go once the first thing was right: home (or `next`) if `signed_in` (a SignIn),
+    or first the second step (None: the person uses an authenticator app)."""
+    next_page = safe_next(request.args.get("next"), "")
+    if signed_in is None:
+        return redirect(url_for("accounts.second_step", next=next_page or None))
     flash(_("You are signed in. Hello %(name)s.", name=current_user.name), "success")
-    return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+    return redirect(next_page or url_for("main.home"))
 
 
-def _throttled():
-    return render_template("errors/429.html"), 429
+def _throttled(error: services.TooManyAttempts | None = None):
+    return render_template("errors/429.html", wait=error.message if error else None), 429
 
 
 @blueprint.get("/sign-in")
@@ -46,17 +53,17 @@ def sign_in_code():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            services.check_throttle()
-        except services.TooManyAttempts:
-            return _throttled()
+            services.check_code_throttle()
+        except services.TooManyAttempts as error:
+            form.code.errors.append(throttle.too_many_message(error)
+                                    + " " + _("The square picture on your card still works."))
+            return render_template("accounts/code.html", form=form), 429
         card = services.card_by_code(form.code.data)
-        if card is None:
-            services.note_failure()
-            transactions.keep_changes()  # the failed attempt counts towards the throttle, whatever the answer
-            form.code.errors.append(_("That code does not work. Check the letters and numbers on your card. Ask your board secretary if it still does not work."))
-        else:
-            services.sign_in_with_card(card, "code")
-            return _after_sign_in()
+        if card is not None:
+            return _after_sign_in(services.sign_in_with_card(card, "code"))
+        services.note_code_failure()
+        keep_changes()  # the failure is counted although the form is shown again
+        form.code.errors.append(_("That code does not work. Check the letters and numbers on your card. Ask your board secretary if it still does not work."))
     return render_template("accounts/code.html", form=form)
 
 
@@ -73,34 +80,34 @@ def card(token: str):
 @blueprint.post("/card/<token>")
 @access(PUBLIC)
 def card_sign_in(token: str):
-    """Sign in with a login card. A tap (POST) is needed so that link previews cannot sign anyone in."""
+    """Sign in with a login card. A tap (POST) is needed so that link previews cannot sign anyone in.
+    A right card always works, however many wrong tries others made from the same address."""
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.check_throttle()
-    except services.TooManyAttempts:
-        return _throttled()
     found = services.card_by_token(token)
-    if found is None:
-        services.note_failure()
-        transactions.keep_changes()  # the failed attempt counts towards the throttle
-        return render_template("accounts/card_not_working.html"), 404
-    services.sign_in_with_card(found, "card")
-    return _after_sign_in()
+    if found is not None:
+        return _after_sign_in(services.sign_in_with_card(found, "card"))
+    try:
+        services.check_code_throttle()
+    except services.TooManyAttempts as error:
+        return _throttled(error)
+    services.note_code_failure()
+    keep_changes()
+    return render_template("accounts/card_not_working.html"), 404
 
 
 @blueprint.route("/sign-in/email", methods=["GET", "POST"])
 @access(PUBLIC)
 def sign_in_email():
-    """Ask for a sign-in link by email."""
+    """Ask for a sign-in link by email. The answer is the same whether or not we know the address,
+    and whether or not it had too many links lately."""
     form = EmailLinkForm()
     if form.validate_on_submit():
         try:
-            services.check_throttle(form.email.data.lower())
-        except services.TooManyAttempts:
-            return _throttled()
-        services.send_magic_link(form.email.data)
+            services.send_magic_link(form.email.data)
+        except services.TooManyAttempts as error:
+            return _throttled(error)
         return render_template("accounts/email_sent.html", email=form.email.data)
     return render_template("accounts/email.html", form=form)
 
@@ -125,8 +132,7 @@ def magic_link_sign_in(token: str):
     link = services.magic_link_by_token(token)
     if link is None:
         return render_template("accounts/link_not_working.html"), 404
-    services.sign_in_with_magic_link(link)
-    return _after_sign_in()
+    return _after_sign_in(services.sign_in_with_magic_link(link))
 
 
 @blueprint.route("/sign-in/password", methods=["GET", "POST"])
@@ -136,14 +142,53 @@ def sign_in_password():
     form = PasswordSignInForm()
     if form.validate_on_submit():
         try:
-            user = services.sign_in_with_password(form.email.data, form.password.data)
-        except services.TooManyAttempts:
-            return _throttled()
+            user, signed_in = services.sign_in_with_password(form.email.data, form.password.data)
+        except services.TooManyAttempts as error:
+            return _throttled(error)
         if user is not None:
-            return _after_sign_in()
-        transactions.keep_changes()  # the failed attempt counts towards the throttle, whatever the answer
+            return _after_sign_in(signed_in)
+        keep_changes()  # the wrong try is counted
         form.password.errors.append(_("The email address or password is not right. Check them and try again."))
     return render_template("accounts/password.html", form=form)
+
+
+# ---- the second step: an authenticator app ------------------------------------------------------
+
+def _second_step_page(form, template: str, status: int = 200):
+    return render_template(template, form=form, next=safe_next(request.args.get("next"), "")), status
+
+
+def _second_step(form, template: str, recovery: bool):
+    if two_factor.pending() is None:
+        # Nobody is halfway through signing in on this browser (or it was over 10 minutes ago).
+        return render_template("accounts/start_again.html")
+    if form.validate_on_submit():
+        try:
+            signed_in = two_factor.finish_second_step(form.code.data, recovery=recovery)
+        except services.TooManyAttempts as error:
+            form.code.errors.append(throttle.too_many_message(error))
+            return _second_step_page(form, template, 429)
+        if signed_in is not None:
+            return _after_sign_in(signed_in)
+        keep_changes()  # the wrong code is counted
+        form.code.errors.append(
+            _("That recovery code does not work. Check it, or try another one.") if recovery
+            else _("Those numbers do not work. Type the 6 numbers your app shows now."))
+    return _second_step_page(form, template)
+
+
+@blueprint.route("/sign-in/second-step", methods=["GET", "POST"])
+@access(PUBLIC)
+def second_step():
+    """Staff who use an authenticator app type its code after their password, card or link."""
+    return _second_step(AppCodeForm(), "accounts/second_step.html", recovery=False)
+
+
+@blueprint.route("/sign-in/recovery-code", methods=["GET", "POST"])
+@access(PUBLIC)
+def recovery_code():
+    """No phone? A recovery code instead (each works once)."""
+    return _second_step(RecoveryCodeForm(), "accounts/recovery_code.html", recovery=True)
 
 
 @blueprint.post("/sign-out")
@@ -258,3 +303,104 @@ def change_password():
             flash(_("Your new password is saved. Other devices are signed out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)
+
+
+# ---- my authenticator app -------------------------------------------------------------------------
+
+# What someone who must set up an authenticator app may still reach before they have: public
+# pages (anyone may see them signed out), the app's pages, and signing out.
+_ALLOWED_BEFORE_SETUP = {"accounts.two_factor_setup", "accounts.two_factor_page", "accounts.sign_out"}
+
+
+@blueprint.before_app_request
+def ask_staff_to_set_up_an_app():
+    """Staff who must use an authenticator app (the site setting) and have not set one up can only
+    reach the set-up page (and public pages) until they do."""
+    if not current_user.is_authenticated or request.endpoint is None:
+        return None
+    if request.endpoint in _ALLOWED_BEFORE_SETUP or access_for_endpoint(request.endpoint) is PUBLIC:
+        return None
+    if two_factor.required_for(current_user) and not two_factor.is_on(current_user):
+        return redirect(url_for("accounts.two_factor_setup"))
+    return None
+
+
+def _may_use_an_app():
+    if not two_factor.may_use(current_user):
+        abort(404)
+
+
+@blueprint.get("/account/two-factor")
+@access(SIGNED_IN)
+def two_factor_page():
+    """My authenticator app: on or off, recovery codes, turning it off."""
+    _may_use_an_app()
+    return render_template("accounts/two_factor.html", is_on=two_factor.is_on(current_user),
+                           required=two_factor.required_for(current_user),
+                           codes_left=two_factor.recovery_codes_left(current_user), form=FlaskForm())
+
+
+@blueprint.route("/account/two-factor/set-up", methods=["GET", "POST"])
+@access(SIGNED_IN)
+def two_factor_setup():
+    """Set up an authenticator app: scan the square picture (or type the key), then type a code."""
+    _may_use_an_app()
+    if two_factor.is_on(current_user):
+        return redirect(url_for("accounts.two_factor_page"))
+    form = AppCodeForm()
+    secret = two_factor.setup_secret(current_user)
+    if form.validate_on_submit():
+        codes = two_factor.turn_on(current_user, form.code.data)
+        if codes is not None:
+            return render_template("accounts/recovery_codes.html", codes=codes, first_time=True)
+        form.code.errors.append(_("Those numbers do not work. Type the 6 numbers your app shows now."))
+    return render_template("accounts/two_factor_setup.html", form=form, secret=two_factor.grouped(secret),
+                           qr=two_factor.qr_data_uri(two_factor.setup_uri(current_user, secret)),
+                           required=two_factor.required_for(current_user))
+
+
+@blueprint.post("/account/two-factor/recovery-codes")
+@access(SIGNED_IN)
+def two_factor_new_codes():
+    """Make 10 new recovery codes; the old ones stop working. Shown once."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if not two_factor.is_on(current_user):
+        abort(404)
+    return render_template("accounts/recovery_codes.html", codes=two_factor.new_recovery_codes(current_user),
+                           first_time=False)
+
+
+@blueprint.route("/account/two-factor/turn-off", methods=["GET", "POST"])
+@access(SIGNED_IN)
+def two_factor_off():
+    """Turn the authenticator app off (for a new phone: then set it up again)."""
+    if not two_factor.is_on(current_user):
+        return redirect(url_for("accounts.two_factor_page"))
+    form = TurnOffAppForm()
+    if form.validate_on_submit():
+        if two_factor.turn_off(current_user, form.code.data):
+            flash(_("The authenticator app is turned off."), "success")
+            if two_factor.required_for(current_user):
+                return redirect(url_for("accounts.two_factor_setup"))
+            return redirect(url_for("accounts.two_factor_page"))
+        keep_changes()
+        form.code.errors.append(_("That code does not work. Type the 6 numbers your app shows now, or a recovery code."))
+    return render_template("accounts/two_factor_off.html", form=form,
+                           required=two_factor.required_for(current_user))
+
+
+@blueprint.post("/admin/people/<int:user_id>/two-factor/reset")
+@access(ADMIN)
+def two_factor_reset(user_id: int):
+    """An admin clears someone's authenticator app (a lost phone). It is in the audit log."""
+    from coprod.models import User
+
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    person = db.get_or_404(User, user_id)
+    if two_factor.is_on(person):
+        two_factor.reset(person, by=current_user)
+        flash(_("The authenticator app is reset. %(name)s sets it up again when they next sign in.",
+                name=person.name), "success")
+    return redirect(url_for("admin.person", user_id=user_id))

@@ -2,7 +2,7 @@
 
 from coprod.models.audio import AudioClip, ClipStatus
 from coprod.models.audit import AuditEvent
-from coprod.models.auth import LoginAttempt, LoginCard, MagicLink, SignIn
+from coprod.models.auth import LoginAttempt, LoginCard, MagicLink, RecoveryCode, SignIn
 from coprod.models.base import Base, utcnow
 from coprod.models.board import Board, Membership, Role
 from coprod.models.content import ContentLanguage
@@ -19,5 +19,5 @@ __all__ = [
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",
     "AgendaItem", "AudioClip", "ContentLanguage", "ClipStatus", "AuditEvent", "Ballot", "Base", "Board", "Choice", "Proposal", "ProposalState", "RoomCount", "Vote", "GlossaryTerm", "Group", "GroupMember", "LoginAttempt", "LoginCard",
-    "MagicLink", "MeToo", "Meeting", "MeetingStatus", "Membership", "Picture", "Question", "QuestionStatus", "Role", "SignIn", "User", "utcnow",
+    "MagicLink", "MeToo", "Meeting", "MeetingStatus", "Membership", "Picture", "Question", "QuestionStatus", "RecoveryCode", "Role", "SignIn", "User", "utcnow",
 ]

@@ -1,6 +1,7 @@
 """Ways of signing in, and the sign-ins themselves.
 
-Every secret is stored only as a SHA-256 hash: a copy of the database cannot sign anyone in.
+Every secret is stored only as a hash: a copy of the database cannot sign anyone in. Login card
+codes (short) are keyed hashes, see accounts/tokens.py.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ class LoginCard(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # "hmac-sha256" (keyed, see accounts/tokens.py); "sha256" only for cards made before keys, which
+    # are upgraded the first time they are used (or by `coprod upgrade-card-hashes`).
+    hash_scheme: Mapped[str] = mapped_column(String(20), default="hmac-sha256", server_default="sha256")
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     revoked_dt: Mapped[datetime | None]
@@ -93,8 +97,22 @@ def helped_by(sign_in: SignIn | None) -> dict:
     return sign_in.helped_by() if sign_in is not None else {"helper_id": None, "helper_name": None}
 
 
+class RecoveryCode(Base):
+    """One of a person's 10 single-use codes for when their authenticator app is lost.
+    Stored as a keyed hash; shown once when made."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    used_dt: Mapped[datetime | None]
+
+
 class LoginAttempt(Base):
-    """A failed sign-in attempt, kept briefly to throttle guessing across all workers."""
+    """A failed sign-in attempt (or a sign-in link sent), kept a day to throttle guessing across
+    all workers. The key names no email or address: see accounts/throttle.py."""
 
     __tablename__ = "login_attempt"
 

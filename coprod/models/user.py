@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coprod.models.base import Base, utcnow
@@ -23,6 +23,11 @@ class User(Base):
     # Email is optional: many members have none.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # An authenticator app (TOTP) as a second factor: the secret sealed with the code key (see
+    # accounts/tokens.py), when it was turned on (None while being set up), the last time step used.
+    totp_secret: Mapped[str | None] = mapped_column(String(120))
+    totp_on_dt: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     picture: Mapped[str] = mapped_column(String(60), default="person")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled_dt: Mapped[datetime | None]
