@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coprod import i18n, pictures
 from coprod.extensions import babel, csrf, db, login_manager, migrate
-from coprod.permissions import enforce_access
+from coprod.permissions import enforce_access, may_give_way_in
 from coprod.security import add_security_headers
 from coprod.paths import PROJECT_ROOT
 
@@ -19,6 +19,9 @@ from coprod.paths import PROJECT_ROOT
 def init_web(app: Flask) -> None:
     if app.config.get("PROXY_COUNT"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=1)
+    from coprod.converters import init_converters
+
+    init_converters(app)
     db.init_app(app)
     # Batch mode lets later migrations alter tables on SQLite too.
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "coprod" / "migrations"), render_as_batch=True,
@@ -112,6 +115,7 @@ def _register_template_helpers(app: Flask) -> None:
     # A global (not a context value) so that imported macros can use it too.
     app.jinja_env.globals["picture_url"] = pictures.picture_url
     app.jinja_env.globals["picture_alt"] = pictures.picture_alt
+    app.jinja_env.globals["may_give_way_in"] = may_give_way_in
 
     @app.context_processor
     def shell_values():

@@ -11,11 +11,12 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from coprod import audit
-from coprod.accounts import sessions
+from coprod.accounts import sessions, way_in
 from coprod.accounts.tokens import format_code, hash_secret, new_code, new_token, normalise_code
 from coprod.extensions import db
 from coprod.mail import send_email
-from coprod.models import LoginAttempt, LoginCard, MagicLink, SignIn, User, utcnow
+from coprod.models import LoginAttempt, LoginCard, MagicLink, NoticeKind, SignIn, User, utcnow
+from coprod.permissions import check_may_give_way_in
 
 password_hasher = PasswordHasher()
 
@@ -71,21 +72,33 @@ class IssuedCard:
 
 
 def issue_card(user: User, *, by: User | None, board=None) -> IssuedCard:
-    """Make a new card for `user`. Older cards keep working until revoked."""
+    """Make a new card for `user`. Older cards keep working until revoked.
+    Only someone who may give a way in to this person (permissions.may_give_way_in) can; else 403."""
+    if by is not None:
+        check_may_give_way_in(by, user)
+
     token, code = new_token(), new_code()
     card = LoginCard(user_id=user.id, token_hash=hash_secret(token), code_hash=hash_secret(code),
                      created_by_id=by.id if by else None)
     db.session.add(card)
     db.session.flush()
-    audit.record("card.issue", target=user, board=board, detail=f"card {card.id}", actor=by)
+    audit.record("card.issue", target=user, board=board, detail=f"card {card.id}; {way_in.grounds(by, user)}",
+                 actor=by)
+    way_in.tell(user, NoticeKind.CARD_MADE, by=by, board=board)
     return IssuedCard(card, token, code)
 
 
 def revoke_card(card: LoginCard, *, by: User | None, board=None) -> None:
+    """Stop a card (it signs nobody in any more). The same rule as making one (else 403)."""
+    if by is not None:
+        check_may_give_way_in(by, card.user)
+
     if card.revoked_dt is None:
         card.revoked_dt = utcnow()
         sessions.end_for_card(card)
-        audit.record("card.revoke", target=card.user, board=board, detail=f"card {card.id}", actor=by)
+        audit.record("card.revoke", target=card.user, board=board,
+                     detail=f"card {card.id}; {way_in.grounds(by, card.user)}", actor=by)
+        way_in.tell(card.user, NoticeKind.CARD_STOPPED, by=by, board=board)
         db.session.flush()
 
 

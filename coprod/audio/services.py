@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 
 from flask import current_app, render_template, url_for
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import undefer
 
@@ -40,6 +42,9 @@ class ClipSpec:
     voices: tuple[str, ...] = ()
     # The `lang` of each sentence (None: the page's), kept with the clip to make it again.
     languages: tuple[str | None, ...] = ()
+    # Asked for by a public page (signed out, open to anyone): the clip may be served to anyone.
+    # Not part of the key: the same words make the same file, public once any public page says them.
+    public: bool = False
 
     def as_job(self) -> dict:
         return {**asdict(self), "sentences": list(self.sentences), "voices": list(self.voices),
@@ -48,7 +53,7 @@ class ClipSpec:
     @classmethod
     def from_job(cls, job: dict) -> ClipSpec:
         return cls(**{**job, "sentences": tuple(job["sentences"]), "voices": tuple(job.get("voices", ())),
-                      "languages": tuple(job.get("languages", ()))})
+                      "languages": tuple(job.get("languages", ())), "public": bool(job.get("public", False))})
 
     def stored_sentences(self) -> str:
         """What the clip row keeps: the sentences, with their languages when they differ."""
@@ -132,20 +137,64 @@ def _send(task, *args) -> bool:
         return False
 
 
-def listen_control(html: str, locale: str, collect: list | None = None) -> str:
+# ---- who may fetch a clip --------------------------------------------------------------------
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="coprod.audio.private-clip")
+
+
+def _reader_id() -> int:
+    """Who the signed URL is bound to: the signed-in person, or 0 for a signed-out reader."""
+    return current_user.id if current_user.is_authenticated else 0
+
+
+def private_token(key: str) -> str:
+    return _signer().dumps([key, _reader_id()])
+
+
+def token_allows(token: str | None, key: str) -> bool:
+    """A signed URL for this clip, made for this reader, not older than AUDIO_PRIVATE_URL_MAX_AGE."""
+    if not token:
+        return False
+    try:
+        signed_key, reader = _signer().loads(token, max_age=current_app.config["AUDIO_PRIVATE_URL_MAX_AGE"])
+    except (BadSignature, ValueError, TypeError):
+        return False
+    return signed_key == key and reader == _reader_id()
+
+
+def clip_url(key: str, private: bool, endpoint: str = "audio.clip") -> str:
+    if private:
+        return url_for(endpoint, key=key, t=private_token(key))
+    return url_for(endpoint, key=key)
+
+
+def _make_public(keys: list[str]) -> None:
+    """The same words were on a public page: anyone may have their audio."""
+    db.session.execute(update(AudioClip).where(AudioClip.key.in_(keys), AudioClip.is_private.is_(True))
+                       .values(is_private=False))
+
+
+def listen_control(html: str, locale: str, collect: list | None = None, public: bool = False) -> str:
     """`html` with its Listen control filled in, and jobs queued for clips that are missing.
 
     `collect`: when a worker renders a page to make its audio ahead of time, the clips it needs
-    are added to this list instead of being queued."""
+    are added to this list instead of being queued. `public`: the page is one anyone may see
+    (signed out, open to all); otherwise its clips are private (signed, short-lived URLs)."""
     from coprod.audio import tasks
 
     spoken = read_page(html)
     if not spoken.sentences:
         return html
-    specs = specs_for(spoken.sentences, locale, spoken.languages)
+    specs = {speed: replace(spec, public=public)
+             for speed, spec in specs_for(spoken.sentences, locale, spoken.languages).items()}
     clips = {clip.key: clip for clip in db.session.scalars(
         select(AudioClip).where(AudioClip.key.in_([s.key for s in specs.values()])))}
     now = utcnow()
+    if public and any(clip.is_private for clip in clips.values()):
+        _make_public([clip.key for clip in clips.values() if clip.is_private])
+        for clip in clips.values():
+            clip.is_private = False
     ready: dict[str, AudioClip] = {}
     for speed in SPEEDS:
         spec, clip = specs[speed], clips.get(specs[speed].key)
@@ -157,9 +206,10 @@ def listen_control(html: str, locale: str, collect: list | None = None) -> str:
             collect.append(spec)
         elif clip is not None and clip.is_ready or _needs_job(clip, now):  # ready but its file is lost, or missing
             _send(tasks.make_audio_clip, spec.as_job())
-    tracks = {speed: {"src": url_for("audio.clip", key=specs[speed].key), "starts": clip.timings_json or "[]"}
+    tracks = {speed: {"src": clip_url(specs[speed].key, clip.is_private), "starts": clip.timings_json or "[]"}
               for speed, clip in ready.items()}
-    wait = {speed: url_for("audio.clip_status", key=spec.key) for speed, spec in specs.items() if speed not in ready}
+    wait = {speed: clip_url(spec.key, not public, "audio.clip_status")
+            for speed, spec in specs.items() if speed not in ready}
     control = render_template("audio/_listen.html", normal=tracks.get("normal"), slow=tracks.get("slow"), wait=wait,
                               sentences=json.dumps(spoken.sentences, ensure_ascii=False))
     return html.replace(SLOT, SLOT.replace("></div>", f">{control}</div>"), 1)
@@ -171,7 +221,7 @@ def listen_control(html: str, locale: str, collect: list | None = None) -> str:
 
 def _insert_if_missing(spec: ClipSpec) -> None:
     values = dict(key=spec.key, language=spec.language, voice=spec.voice, speed=spec.speed,
-                  status=ClipStatus.PENDING.value, attempts=0,
+                  status=ClipStatus.PENDING.value, attempts=0, is_private=not spec.public,
                   sentences_json=spec.stored_sentences(),
                   created_dt=utcnow(), updated_dt=utcnow(), last_used_dt=utcnow())
     if db.engine.dialect.name == "postgresql":
@@ -179,6 +229,8 @@ def _insert_if_missing(spec: ClipSpec) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert
     db.session.execute(insert(AudioClip).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+    if spec.public:
+        _make_public([spec.key])
     db.session.commit()
 
 
@@ -193,11 +245,11 @@ def _claim(key: str) -> bool:
     return result.rowcount == 1
 
 
-def clip_status(key: str) -> dict:
+def clip_status(key: str, clip: AudioClip | None) -> dict:
     """What the Listen control asks while it waits: is the clip ready (or failed) yet?"""
-    clip = db.session.scalar(select(AudioClip).where(AudioClip.key == key))
     if clip is not None and clip.is_ready and store().exists(key):
-        return {"ready": True, "src": url_for("audio.clip", key=key), "starts": json.loads(clip.timings_json or "[]")}
+        return {"ready": True, "src": clip_url(key, clip.is_private),
+                "starts": json.loads(clip.timings_json or "[]")}
     return {"ready": False, "failed": clip is not None and clip.status == ClipStatus.FAILED}
 
 
@@ -327,7 +379,7 @@ def all_specs(only_not_ready: bool = False) -> list[ClipSpec]:
     for clip in db.session.scalars(query):
         if clip.speed not in SPEEDS or (only_not_ready and clip.is_ready and store().exists(clip.key)):
             continue
-        spec = specs_from_stored(clip.sentences_json, clip.language)[clip.speed]
+        spec = replace(specs_from_stored(clip.sentences_json, clip.language)[clip.speed], public=not clip.is_private)
         specs[spec.key] = spec
     return sorted(specs.values(), key=lambda s: SPEEDS.index(s.speed))
 

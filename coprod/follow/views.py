@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from coprod.accounts import sessions
+from coprod.accounts import sessions, way_in
 from coprod.content import services as content
 from coprod.extensions import db
 from coprod.follow import queries, services
@@ -139,12 +139,21 @@ def records_json(slug: str):
     return _download(body, "application/json", f"{slug}-you-said-we-did.json")
 
 
+# A cell starting with one of these can run as a formula in a spreadsheet (tab and carriage return
+# too: some spreadsheets drop them and read the = after them; OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """The value, with a ' in front if a spreadsheet could take it for a formula."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
+
+
 def _csv(rows: list[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
 
 
@@ -207,7 +216,10 @@ def updates():
     """What changed for me: answers to my questions, and news on records I follow."""
     updates = queries.person_updates(current_user)
     content.load(*(update.record for update in updates))
-    return render_template("follow/updates.html", updates=updates)
+    notices = [(notice, way_in.notice_words(notice.kind, notice.board.name if notice.board else None)[1])
+               for notice in way_in.notices_for(current_user)]
+    return render_template("follow/updates.html", updates=updates, notices=notices,
+                           if_not_you=way_in.if_not_you())
 
 
 @blueprint.post(BASE + "/<int:record_id>/follow")

@@ -166,24 +166,24 @@ def _vote_statements(dialect: str) -> tuple:
     else:
         allowed = allowed.subquery("allowed")
 
+    # The ballot has no time and no id of its own: nothing in it lines up with the vote row.
     ballot = insert(Ballot.__table__).from_select(
-        ["proposal_id", "voter_key", "choice_id", "updated_dt"],
+        ["proposal_id", "voter_key", "choice_id"],
         select(bindparam("proposal_id", type_=Integer()), bindparam("voter_key", type_=String()),
-               allowed.c.choice_id, now).where(true()))
+               allowed.c.choice_id).where(true()))
     ballot = ballot.on_conflict_do_update(
-        index_elements=["proposal_id", "voter_key"],
-        set_={"choice_id": ballot.excluded.choice_id, "updated_dt": ballot.excluded.updated_dt})
+        index_elements=["proposal_id", "voter_key"], set_={"choice_id": ballot.excluded.choice_id})
     vote = insert(Vote.__table__).from_select(
-        ["proposal_id", "user_id", "open_choice_id", "helper_id", "helper_name", "cast_dt", "updated_dt"],
+        ["proposal_id", "user_id", "open_choice_id", "helper_id", "helper_name", "cast_dt"],
         select(bindparam("proposal_id", type_=Integer()), bindparam("user_id", type_=Integer()),
                # Only an open vote says who chose what.
                case((allowed.c.is_secret, null()), else_=allowed.c.choice_id),
-               bindparam("helper_id", type_=Integer()), bindparam("helper_name", type_=String()), now, now)
+               bindparam("helper_id", type_=Integer()), bindparam("helper_name", type_=String()), now)
         .where(true()))
-    # cast_dt is left as it was: when the person first voted.
+    # cast_dt is left as it was: when the person first voted. No "changed" time is kept.
     vote = vote.on_conflict_do_update(
         index_elements=["proposal_id", "user_id"],
-        set_={c: vote.excluded[c] for c in ("open_choice_id", "helper_id", "helper_name", "updated_dt")},
+        set_={c: vote.excluded[c] for c in ("open_choice_id", "helper_id", "helper_name")},
     ).returning(Vote.__table__.c.id)
     if dialect == "postgresql":
         return (vote.add_cte(ballot.cte("ballot_upsert")),)
