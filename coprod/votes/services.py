@@ -15,8 +15,8 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import (DateTime, Integer, String, Table, bindparam, case, func, literal, null, or_, select,
-                        true)
+from sqlalchemy import (DateTime, Integer, String, Table, bindparam, case, delete, func, literal, null, or_,
+                        select, true)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -91,6 +91,22 @@ def close_voting(proposal: Proposal, *, by: User) -> None:
     proposal.closed_dt = utcnow()
     audit.record("proposal.close", target=proposal, board=proposal.board, actor=by)
     db.session.flush()
+    reorder_ballots(proposal.id)
+
+
+def reorder_ballots(proposal_id: int) -> None:
+    """Write the proposal's ballots again, in the order of their keys, all in this transaction.
+
+    On PostgreSQL a table's rows lie in the order they were written (a dump lists them so, and
+    each row's xmin names its transaction). Written again at the close, the ballots lie in key
+    order, with one transaction for all of them: neither lines up with the votes any more. (The
+    old row versions stay in the file until PostgreSQL's vacuum clears them; see README "Voting".)"""
+    table = Ballot.__table__
+    rows = [dict(row) for row in db.session.execute(
+        delete(table).where(table.c.proposal_id == proposal_id)
+        .returning(table.c.proposal_id, table.c.voter_key, table.c.choice_id)).mappings()]
+    if rows:
+        db.session.execute(table.insert(), sorted(rows, key=lambda row: row["voter_key"]))
 
 
 # ---- voting -------------------------------------------------------------------------------------
