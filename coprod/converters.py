@@ -4,13 +4,14 @@
   "integer out of range") is no page, so 404 - never a server error.
 - `string` (the default, e.g. `<slug>`, `<word>`, `<token>`): no NUL or other control characters
   (PostgreSQL refuses NUL in text; no slug, word or token has them).
+- A NUL in the query string is dropped before any view reads it.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Flask, abort, request
+from flask import Flask, request
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 MAX_ID = 2**31 - 1
@@ -33,11 +34,16 @@ class PlainStringConverter(UnicodeConverter):
         return value
 
 
-def _no_control_characters_in_query():
-    """A NUL in the query string (?q=%00) is no page either (a search box can hold a tab or a
-    new line, harmless; PostgreSQL refuses NUL in any text)."""
-    if any("\x00" in value for values in request.args.listvalues() for value in values):
-        abort(404)
+def _no_nul_in_query():
+    """A NUL in the query string (?q=%00) is dropped before anything reads it: PostgreSQL refuses NUL
+    in any text, and no search, filter or page number needs one. (A tab or a new line is harmless.)"""
+    query = request.environ.get("QUERY_STRING", "")
+    if "%00" in query or "\x00" in query:
+        request.environ["QUERY_STRING"] = _NUL_IN_QUERY.sub("", query)
+        request.__dict__.pop("args", None)  # parsed again from the cleaned string when first read
+
+
+_NUL_IN_QUERY = re.compile(r"%00|\x00", re.IGNORECASE)
 
 
 def init_converters(app: Flask) -> None:
@@ -45,4 +51,4 @@ def init_converters(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.url_map.converters["default"] = PlainStringConverter
     app.url_map.converters["string"] = PlainStringConverter
-    app.before_request(_no_control_characters_in_query)
+    app.before_request(_no_nul_in_query)
