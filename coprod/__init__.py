@@ -25,4 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from coprod.web import init_web
 
     init_web(app)
+
+    import logging
+
+    from coprod import logs
+
+    logs.install(app.logger, logging.getLogger("werkzeug"), logging.getLogger("coprod"))
     return app

@@ -80,7 +80,8 @@ def serve(port: int, host: str, workers: int, with_worker: bool):
     env = dict(os.environ, COPROD_INSTANCE_PATH=current_app.instance_path)
     web = subprocess.Popen([
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
-        "--access-logfile", "-", "coprod.wsgi:app",
+        # The access log goes through coprod.logs: no card or sign-in link token in it.
+        "--access-logfile", "-", "--logger-class", "coprod.logs.RedactingGunicornLogger", "coprod.wsgi:app",
     ], env=env)
     children = [web]
     if with_worker:

@@ -83,6 +83,9 @@ def load_config(instance_path: Path) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "LANGUAGES": LANGUAGES,
         "MAIL_BACKEND": os.environ.get("COPROD_MAIL_BACKEND", "smtp" if mail_server else "log"),
+        # The demo (scripts/demo) writes emails it cannot send - sign-in links too - to the log, so
+        # people trying it can sign in. Anywhere else the log gets only that an email was not sent.
+        "DEMO": _flag("COPROD_DEMO"),
         "MAIL_SERVER": mail_server or "localhost",
         "MAIL_PORT": int(os.environ.get("COPROD_MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("COPROD_MAIL_USERNAME", ""),
@@ -132,6 +135,8 @@ def audio_settings(instance_path: Path) -> dict:
         "AUDIO_STALE_AFTER": timedelta(minutes=2),
         "AUDIO_RETRY_FAILED_AFTER": timedelta(hours=1),
         "AUDIO_TOUCH_AFTER": timedelta(days=1),
+        # How long a private clip's signed URL works (the page was shown to the person that long ago).
+        "AUDIO_PRIVATE_URL_MAX_AGE": int(env("COPROD_AUDIO_PRIVATE_URL_MAX_AGE", str(4 * 3600))),
     }
 
 

@@ -18,6 +18,7 @@ from typing import Callable
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import Forbidden
 
 from coprod.extensions import db
 from coprod.models import Board, Role
@@ -57,6 +58,48 @@ SECRETARY_ANYWHERE = Access("secretary of any board", any_board=frozenset({Role.
 
 def board_roles(*roles: Role) -> Access:
     return Access("board: " + ", ".join(r.value for r in roles), roles=frozenset(roles))
+
+
+# ---- who may give someone a way in ----------------------------------------------------------------
+
+class NotEntitled(Forbidden):
+    """Someone tried to make or stop a way in (a login card, a sign-in link) they are not entitled to
+    (answered 403)."""
+
+
+def may_give_way_in(actor, person) -> bool:
+    """May `actor` make or stop a way in to `person`'s account: a login card (with its QR link and
+    code) or a sign-in link?
+
+    A way in opens the whole account - every role on every board - so it may only be given by
+    someone entitled on *every* board the person belongs to:
+
+    - a site admin: always;
+    - a board's secretary: only when every one of the person's roles is on a board they are
+      secretary of. So never for a site admin, never for someone with no role (only an admin can
+      reach them), and never for someone who also has a role on another board - least of all staff
+      (a secretary or commissioner) there: a secretary of board B must not be able to sign in as
+      board A's secretary.
+    - nobody else.
+
+    This is the one place the rule lives: `accounts.services.issue_card` and `revoke_card` apply it
+    to whoever asks (every route that makes or stops a card goes through them), and templates use
+    it to offer the buttons only to people who may press them.
+    """
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.is_admin:
+        return True
+    if person.is_admin or not person.memberships:
+        return False
+    runs = {m.board_id for m in actor.memberships if m.role == Role.SECRETARY}
+    return all(m.board_id in runs for m in person.memberships)
+
+
+def check_may_give_way_in(actor, person) -> None:
+    """Raise NotEntitled (403) unless `actor` may make or stop a way in to `person`'s account."""
+    if not may_give_way_in(actor, person):
+        raise NotEntitled()
 
 
 def access(rule: Access) -> Callable:

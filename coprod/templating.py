@@ -17,6 +17,7 @@ from coprod.content import services as content
 from coprod.follow.forms import FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS, STATUS_PICTURES
 from coprod.glossary import matcher
 from coprod.glossary.services import page_language
+from coprod.permissions import may_give_way_in
 
 
 def or_list(words) -> str:
@@ -34,6 +35,8 @@ FILTERS = {
 
 GLOBALS = {
     "lang_attrs": i18n.lang_attrs,
+    "text_direction": i18n.text_direction,
+    "may_give_way_in": may_give_way_in,
     "listen_selectors": browser_selectors(),
     "picture_url": pictures.picture_url,
     "picture_alt": pictures.picture_alt,

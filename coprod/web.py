@@ -17,6 +17,9 @@ from coprod.paths import PROJECT_ROOT
 def init_web(app: Flask) -> None:
     if app.config.get("PROXY_COUNT"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=1)
+    from coprod.converters import init_converters
+
+    init_converters(app)
     db.init_app(app)
     # Batch mode lets later migrations alter tables on SQLite too.
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "coprod" / "migrations"), render_as_batch=True,

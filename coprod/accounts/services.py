@@ -13,12 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from coprod import audit
-from coprod.accounts import sessions, throttle, two_factor
+from coprod.accounts import sessions, throttle, two_factor, way_in
 from coprod.accounts.tokens import (SCHEME_KEYED, SCHEME_SHA256, format_code, hash_secret, key_for, keyed,
                                     keyed_hash, new_code, new_token, normalise_code)
 from coprod.extensions import db
 from coprod.mail import send_email
-from coprod.models import LoginCard, MagicLink, SignIn, User, utcnow
+from coprod.models import LoginCard, MagicLink, NoticeKind, SignIn, User, utcnow
+from coprod.permissions import check_may_give_way_in
 
 password_hasher = PasswordHasher()
 
@@ -43,21 +44,33 @@ class IssuedCard:
 
 
 def issue_card(user: User, *, by: User | None, board=None) -> IssuedCard:
-    """Make a new card for `user`. Older cards keep working until revoked."""
+    """Make a new card for `user`. Older cards keep working until revoked.
+    Only someone who may give a way in to this person (permissions.may_give_way_in) can; else 403."""
+    if by is not None:
+        check_may_give_way_in(by, user)
+
     token, code = new_token(), new_code()
     card = LoginCard(user_id=user.id, token_hash=keyed_hash(token), code_hash=keyed_hash(code),
                      hash_scheme=SCHEME_KEYED, created_by_id=by.id if by else None)
     db.session.add(card)
     db.session.flush()
-    audit.record("card.issue", target=user, board=board, detail=f"card {card.id}", actor=by)
+    audit.record("card.issue", target=user, board=board, detail=f"card {card.id}; {way_in.grounds(by, user)}",
+                 actor=by)
+    way_in.tell(user, NoticeKind.CARD_MADE, by=by, board=board)
     return IssuedCard(card, token, code)
 
 
 def revoke_card(card: LoginCard, *, by: User | None, board=None) -> None:
+    """Stop a card (it signs nobody in any more). The same rule as making one (else 403)."""
+    if by is not None:
+        check_may_give_way_in(by, card.user)
+
     if card.revoked_dt is None:
         card.revoked_dt = utcnow()
         sessions.end_for_card(card)
-        audit.record("card.revoke", target=card.user, board=board, detail=f"card {card.id}", actor=by)
+        audit.record("card.revoke", target=card.user, board=board,
+                     detail=f"card {card.id}; {way_in.grounds(by, card.user)}", actor=by)
+        way_in.tell(card.user, NoticeKind.CARD_STOPPED, by=by, board=board)
         db.session.flush()
 
 

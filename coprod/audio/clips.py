@@ -33,6 +33,9 @@ class ClipSpec:
     voices: tuple[str, ...] = ()
     # The `lang` of each sentence (None: the page's), kept with the clip to make it again.
     languages: tuple[str | None, ...] = ()
+    # Asked for by a public page (signed out, open to anyone): the clip may be served to anyone.
+    # Not part of the key: the same words make the same file, public once any public page says them.
+    public: bool = False
 
     def as_job(self) -> dict:
         return {**asdict(self), "sentences": list(self.sentences), "voices": list(self.voices),
@@ -41,7 +44,7 @@ class ClipSpec:
     @classmethod
     def from_job(cls, job: dict) -> ClipSpec:
         return cls(**{**job, "sentences": tuple(job["sentences"]), "voices": tuple(job.get("voices", ())),
-                      "languages": tuple(job.get("languages", ()))})
+                      "languages": tuple(job.get("languages", ())), "public": bool(job.get("public", False))})
 
     def stored_sentences(self) -> str:
         """What the clip row keeps: the sentences, with their languages when they differ."""
@@ -49,6 +52,17 @@ class ClipSpec:
             return json.dumps(list(self.sentences), ensure_ascii=False)
         return json.dumps({"sentences": list(self.sentences), "languages": list(self.languages)},
                           ensure_ascii=False)
+
+
+def make_public(keys: list[str]) -> None:
+    """The same words were on a public page: anyone may have their audio."""
+    from sqlalchemy import update
+
+    from coprod.extensions import db
+    from coprod.models import AudioClip
+
+    db.session.execute(update(AudioClip).where(AudioClip.key.in_(keys), AudioClip.is_private.is_(True))
+                       .values(is_private=False))
 
 
 def store() -> AudioStore:

@@ -7,11 +7,14 @@ Requests only read (one query per page) and ask for jobs; speech is made by a wo
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from flask import current_app, render_template, url_for
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from coprod.audio.clips import SPEEDS, queue_after_request, specs_for, store
+from coprod.audio.clips import SPEEDS, make_public, queue_after_request, specs_for, store
 from coprod.audio.text import SLOT, read_page
 from coprod.extensions import db
 from coprod.models import AudioClip, ClipStatus, utcnow
@@ -30,20 +33,58 @@ def _needs_job(clip: AudioClip | None, now) -> bool:
     return (clip.claimed_dt or clip.updated_dt) < stale
 
 
-def listen_control(html: str, locale: str, collect: list | None = None) -> str:
+# ---- who may fetch a clip --------------------------------------------------------------------
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="coprod.audio.private-clip")
+
+
+def _reader_id() -> int:
+    """Who the signed URL is bound to: the signed-in person, or 0 for a signed-out reader."""
+    return current_user.id if current_user.is_authenticated else 0
+
+
+def private_token(key: str) -> str:
+    return _signer().dumps([key, _reader_id()])
+
+
+def token_allows(token: str | None, key: str) -> bool:
+    """A signed URL for this clip, made for this reader, not older than AUDIO_PRIVATE_URL_MAX_AGE."""
+    if not token:
+        return False
+    try:
+        signed_key, reader = _signer().loads(token, max_age=current_app.config["AUDIO_PRIVATE_URL_MAX_AGE"])
+    except (BadSignature, ValueError, TypeError):
+        return False
+    return signed_key == key and reader == _reader_id()
+
+
+def clip_url(key: str, private: bool, endpoint: str = "audio.clip") -> str:
+    if private:
+        return url_for(endpoint, key=key, t=private_token(key))
+    return url_for(endpoint, key=key)
+
+
+def listen_control(html: str, locale: str, collect: list | None = None, public: bool = False) -> str:
     """`html` with its Listen control filled in, and jobs queued for clips that are missing.
 
     `collect`: when a worker renders a page to make its audio ahead of time, the clips it needs
-    are added to this list instead of being queued."""
+    are added to this list instead of being queued. `public`: the page is one anyone may see
+    (signed out, open to all); otherwise its clips are private (signed, short-lived URLs)."""
     from coprod.audio import tasks
 
     spoken = read_page(html)
     if not spoken.sentences:
         return html
-    specs = specs_for(spoken.sentences, locale, spoken.languages)
+    specs = {speed: replace(spec, public=public)
+             for speed, spec in specs_for(spoken.sentences, locale, spoken.languages).items()}
     clips = {clip.key: clip for clip in db.session.scalars(
         select(AudioClip).where(AudioClip.key.in_([s.key for s in specs.values()])))}
     now = utcnow()
+    if public and any(clip.is_private for clip in clips.values()):
+        make_public([clip.key for clip in clips.values() if clip.is_private])
+        for clip in clips.values():
+            clip.is_private = False
     ready: dict[str, AudioClip] = {}
     for speed in SPEEDS:
         spec, clip = specs[speed], clips.get(specs[speed].key)
@@ -55,17 +96,18 @@ def listen_control(html: str, locale: str, collect: list | None = None) -> str:
             collect.append(spec)
         elif clip is not None and clip.is_ready or _needs_job(clip, now):  # ready but its file is lost, or missing
             queue_after_request(tasks.make_audio_clip, spec.as_job())
-    tracks = {speed: {"src": url_for("audio.clip", key=specs[speed].key), "starts": clip.timings_json or "[]"}
+    tracks = {speed: {"src": clip_url(specs[speed].key, clip.is_private), "starts": clip.timings_json or "[]"}
               for speed, clip in ready.items()}
-    wait = {speed: url_for("audio.clip_status", key=spec.key) for speed, spec in specs.items() if speed not in ready}
+    wait = {speed: clip_url(spec.key, not public, "audio.clip_status")
+            for speed, spec in specs.items() if speed not in ready}
     control = render_template("audio/_listen.html", normal=tracks.get("normal"), slow=tracks.get("slow"), wait=wait,
                               sentences=json.dumps(spoken.sentences, ensure_ascii=False))
     return html.replace(SLOT, SLOT.replace("></div>", f">{control}</div>"), 1)
 
 
-def clip_status(key: str) -> dict:
+def clip_status(key: str, clip: AudioClip | None) -> dict:
     """What the Listen control asks while it waits: is the clip ready (or failed) yet?"""
-    clip = db.session.scalar(select(AudioClip).where(AudioClip.key == key))
     if clip is not None and clip.is_ready and store().exists(key):
-        return {"ready": True, "src": url_for("audio.clip", key=key), "starts": json.loads(clip.timings_json or "[]")}
+        return {"ready": True, "src": clip_url(key, clip.is_private),
+                "starts": json.loads(clip.timings_json or "[]")}
     return {"ready": False, "failed": clip is not None and clip.status == ClipStatus.FAILED}

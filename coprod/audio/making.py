@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import current_app
@@ -16,7 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import undefer
 
 from coprod.audio import engine
-from coprod.audio.clips import SPEEDS, ClipSpec, specs_from_stored, store
+from coprod.audio.clips import SPEEDS, ClipSpec, make_public, specs_from_stored, store
 from coprod.extensions import db
 from coprod.models import AudioClip, ClipStatus, utcnow
 from coprod.models.upsert import upsert
@@ -28,10 +29,12 @@ class AudioNotMade(Exception):
 
 def _insert_if_missing(spec: ClipSpec) -> None:
     values = dict(key=spec.key, language=spec.language, voice=spec.voice, speed=spec.speed,
-                  status=ClipStatus.PENDING.value, attempts=0,
+                  status=ClipStatus.PENDING.value, attempts=0, is_private=not spec.public,
                   sentences_json=spec.stored_sentences(),
                   created_dt=utcnow(), updated_dt=utcnow(), last_used_dt=utcnow())
     upsert(db.session, AudioClip, values, keys=["key"])
+    if spec.public:
+        make_public([spec.key])
     db.session.commit()
 
 
@@ -170,7 +173,7 @@ def all_specs(only_not_ready: bool = False) -> list[ClipSpec]:
     for clip in db.session.scalars(query):
         if clip.speed not in SPEEDS or (only_not_ready and clip.is_ready and store().exists(clip.key)):
             continue
-        spec = specs_from_stored(clip.sentences_json, clip.language)[clip.speed]
+        spec = replace(specs_from_stored(clip.sentences_json, clip.language)[clip.speed], public=not clip.is_private)
         specs[spec.key] = spec
     return sorted(specs.values(), key=lambda s: SPEEDS.index(s.speed))
 

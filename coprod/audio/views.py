@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, send_file
 from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import select
 
 from coprod.audio import clips, listen
 from coprod.audio.store import KEY
 from coprod.audio.text import SLOT
-from coprod.permissions import PUBLIC, access
+from coprod.extensions import db
+from coprod.models import AudioClip
+from coprod.permissions import PUBLIC, access, access_for_endpoint
 
 blueprint = Blueprint("audio", __name__)
 
@@ -37,7 +41,7 @@ def _fill_listen_slot(response: Response) -> Response:
         return response
     try:
         html = listen.listen_control(html, str(get_locale() or "en"),
-                                       collect=request.environ.get("coprod.audio.collect"))
+                                     collect=request.environ.get("coprod.audio.collect"), public=_is_public_page())
     except Exception:
         current_app.logger.exception("audio: the Listen control failed on %s", request.path)
         from flask import render_template
@@ -51,19 +55,41 @@ def _fill_listen_slot(response: Response) -> Response:
     return response
 
 
+def _is_public_page() -> bool:
+    """A page anyone may see, the same for everyone: a GET, signed out, of a view open to all,
+    with no secret in its URL (a card's or sign-in link's token)."""
+    return (request.method in ("GET", "HEAD") and not current_user.is_authenticated
+            and access_for_endpoint(request.endpoint) is PUBLIC
+            and not any(name in (request.view_args or {}) for name in ("token",)))
+
+
+def _clip_or_404(key: str) -> AudioClip:
+    """The clip, if this reader may have it: a public clip to anyone; a private clip only through a
+    signed URL made for this reader (signed in as the same person) that has not run out."""
+    if not KEY.match(key):
+        abort(404)
+    clip = db.session.scalar(select(AudioClip).where(AudioClip.key == key))
+    if clip is None or clip.is_private and not listen.token_allows(request.args.get("t"), key):
+        abort(404)
+    return clip
+
+
 @blueprint.get("/audio/<key>.mp3")
 @access(PUBLIC)
 def clip(key: str):
-    """A clip's MP3. Anyone holding the key may have it: the key is a 256-bit hash of words
-    they were shown. Private long caching (the words may be personal); byte ranges for Safari."""
-    if not KEY.match(key):
-        abort(404)
+    """A clip's MP3. A public page's audio: anyone, cached publicly for a year (the key is a hash of
+    its words, so it never changes). A private page's audio: only through its signed, short-lived
+    URL, for the person it was shown to, never stored by any cache. Byte ranges for Safari."""
+    found = _clip_or_404(key)
     path = clips.store().path_for(key)
     if not path.is_file():
         abort(404)
+    if found.is_private:
+        response = send_file(path, mimetype="audio/mpeg", conditional=True, etag=key, max_age=0)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
     response = send_file(path, mimetype="audio/mpeg", conditional=True, etag=key, max_age=ONE_YEAR)
-    response.cache_control.public = False
-    response.cache_control.private = True
+    response.cache_control.public = True
     response.cache_control.immutable = True
     return response
 
@@ -71,9 +97,14 @@ def clip(key: str):
 @blueprint.get("/audio/<key>.json")
 @access(PUBLIC)
 def clip_status(key: str):
-    """Whether a clip is ready yet: the Listen control asks while the page says "not ready yet"."""
+    """Whether a clip is ready yet: the Listen control asks while the page says "not ready yet".
+    A private page's status URL is signed like its audio (a clip not made yet counts as private)."""
     if not KEY.match(key):
         abort(404)
-    response = jsonify(listen.clip_status(key))
+    found = db.session.scalar(select(AudioClip).where(AudioClip.key == key))
+    if found is not None and found.is_private and not listen.token_allows(request.args.get("t"), key):
+        abort(404)
+    response = jsonify(listen.clip_status(key, found))
     response.headers["Cache-Control"] = "no-store"
     return response
+

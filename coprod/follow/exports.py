@@ -15,12 +15,21 @@ def records_json(slug: str, records: list[dict]) -> str:
     return json.dumps({"board": slug, "records": records}, ensure_ascii=False, indent=2)
 
 
+# A cell starting with one of these can run as a formula in a spreadsheet (tab and carriage return
+# too: some spreadsheets drop them and read the = after them; OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """The value, with a ' in front if a spreadsheet could take it for a formula."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
+
+
 def _csv(rows: list[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from coprod import topics
-from coprod.accounts import sessions
+from coprod.accounts import sessions, way_in
 from coprod.content import services as content
 from coprod.extensions import db
 from coprod.follow import exports, queries, services
@@ -174,7 +174,10 @@ def updates():
     """What changed for me: answers to my questions, and news on records I follow."""
     updates = queries.person_updates(current_user)
     content.load(*(update.record for update in updates))
-    return render_template("follow/updates.html", updates=updates)
+    notices = [(notice, way_in.notice_words(notice.kind, notice.board.name if notice.board else None)[1])
+               for notice in way_in.notices_for(current_user)]
+    return render_template("follow/updates.html", updates=updates, notices=notices,
+                           if_not_you=way_in.if_not_you())
 
 
 @blueprint.post(BASE + "/<int:record_id>/follow")

@@ -9,6 +9,7 @@ from coprod.models.content import ContentLanguage
 from coprod.models.follow import (Action, ActionStatus, ActionUpdate, Feedback, Feeling, Follower, PersonUpdate,
                                   Record, RecordQuestion, RecordStatus, UpdateKind)
 from coprod.models.glossary import GlossaryTerm
+from coprod.models.notice import AccountNotice, NoticeKind
 from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
 from coprod.models.picture import Picture
 from coprod.models.question import MeToo, Question, QuestionStatus
@@ -16,6 +17,7 @@ from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, Room
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
+    "AccountNotice", "NoticeKind",
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",
     "AgendaItem", "AudioClip", "ContentLanguage", "ClipStatus", "AuditEvent", "Ballot", "Base", "Board", "Choice", "Proposal", "ProposalState", "RoomCount", "Vote", "GlossaryTerm", "Group", "GroupMember", "LoginAttempt", "LoginCard",

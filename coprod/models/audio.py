@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, String, Text
+from sqlalchemy import Boolean, Float, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coprod.models.base import Base, enum_type, utcnow
@@ -45,6 +45,10 @@ class AudioClip(Base):
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Made from a page only some people may see (signed in, or a page with a secret in its URL):
+    # served only through a signed, short-lived URL bound to the person, never cached. It becomes
+    # public once a public page (signed out, open to anyone) speaks the same words.
+    is_private: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     @property
     def is_ready(self) -> bool:

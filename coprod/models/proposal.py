@@ -4,6 +4,11 @@ A vote is kept in two parts. `Vote` says that a person voted (and who helped the
 holds the choice under a key made with a server secret from (proposal, person). Tallies count
 ballots. In a secret vote the app never stores the choice beside the person, so no page, export
 or admin screen can show how someone voted - only whether they did.
+
+Nor can the database alone: a ballot has no id, no timestamp and no order of its own. Its key is
+(proposal, HMAC of proposal and person), so listed by key, ballots come in an order no one can
+line up with the votes; on SQLite it is a WITHOUT ROWID table (no hidden insertion-order rowid).
+A vote has no "changed" time, so changing a vote leaves no trail either.
 """
 
 from __future__ import annotations
@@ -101,21 +106,23 @@ class Vote(Base):
     open_choice_id: Mapped[int | None] = mapped_column(ForeignKey("choice.id"), index=True)
     helper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     helper_name: Mapped[str | None] = mapped_column(String(120))
+    # When the person first voted. Deliberately no "changed" time: nothing says a vote was changed.
     cast_dt: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Ballot(Base):
-    """The choice that counts, under a key only the server can make from (proposal, person)."""
+    """The choice that counts, under a key only the server can make from (proposal, person).
+
+    No id and no timestamp: the primary key is (proposal, voter_key), an HMAC, so no column or key
+    order joins a ballot to a vote (see the module docstring and README "Voting")."""
 
     __tablename__ = "ballot"
-    __table_args__ = (UniqueConstraint("proposal_id", "voter_key"),)
+    # SQLite would otherwise keep a hidden rowid in insertion order.
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"))
-    voter_key: Mapped[str] = mapped_column(String(64))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), primary_key=True)
+    voter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     choice_id: Mapped[int] = mapped_column(ForeignKey("choice.id"), index=True)
-    updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RoomCount(Base):

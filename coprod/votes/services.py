@@ -15,7 +15,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import DateTime, Integer, String, bindparam, case, func, literal, null, or_, select, true
+from sqlalchemy import DateTime, Integer, String, bindparam, case, delete, func, literal, null, or_, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coprod.errors import Refused
@@ -90,6 +90,22 @@ def close_voting(proposal: Proposal, *, by: User) -> None:
     proposal.closed_dt = utcnow()
     audit.record("proposal.close", target=proposal, board=proposal.board, actor=by)
     db.session.flush()
+    reorder_ballots(proposal.id)
+
+
+def reorder_ballots(proposal_id: int) -> None:
+    """Write the proposal's ballots again, in the order of their keys, all in this transaction.
+
+    On PostgreSQL a table's rows lie in the order they were written (a dump lists them so, and
+    each row's xmin names its transaction). Written again at the close, the ballots lie in key
+    order, with one transaction for all of them: neither lines up with the votes any more. (The
+    old row versions stay in the file until PostgreSQL's vacuum clears them; see README "Voting".)"""
+    table = Ballot.__table__
+    rows = [dict(row) for row in db.session.execute(
+        delete(table).where(table.c.proposal_id == proposal_id)
+        .returning(table.c.proposal_id, table.c.voter_key, table.c.choice_id)).mappings()]
+    if rows:
+        db.session.execute(table.insert(), sorted(rows, key=lambda row: row["voter_key"]))
 
 
 # ---- voting -------------------------------------------------------------------------------------
@@ -151,21 +167,22 @@ def _vote_statements(dialect: str) -> tuple:
     else:
         allowed = allowed.subquery("allowed")
 
+    # The ballot has no time and no id of its own: nothing in it lines up with the vote row.
     ballot = insert(dialect, Ballot.__table__).from_select(
-        ["proposal_id", "voter_key", "choice_id", "updated_dt"],
+        ["proposal_id", "voter_key", "choice_id"],
         select(bindparam("proposal_id", type_=Integer()), bindparam("voter_key", type_=String()),
-               allowed.c.choice_id, now).where(true()))
-    ballot = on_conflict(ballot, ["proposal_id", "voter_key"], update=["choice_id", "updated_dt"])
+               allowed.c.choice_id).where(true()))
+    ballot = on_conflict(ballot, ["proposal_id", "voter_key"], update=["choice_id"])
     vote = insert(dialect, Vote.__table__).from_select(
-        ["proposal_id", "user_id", "open_choice_id", "helper_id", "helper_name", "cast_dt", "updated_dt"],
+        ["proposal_id", "user_id", "open_choice_id", "helper_id", "helper_name", "cast_dt"],
         select(bindparam("proposal_id", type_=Integer()), bindparam("user_id", type_=Integer()),
                # Only an open vote says who chose what.
                case((allowed.c.is_secret, null()), else_=allowed.c.choice_id),
-               bindparam("helper_id", type_=Integer()), bindparam("helper_name", type_=String()), now, now)
+               bindparam("helper_id", type_=Integer()), bindparam("helper_name", type_=String()), now)
         .where(true()))
-    # cast_dt is left as it was: when the person first voted.
+    # cast_dt is left as it was: when the person first voted. No "changed" time is kept.
     vote = on_conflict(vote, ["proposal_id", "user_id"],
-                       update=["open_choice_id", "helper_id", "helper_name", "updated_dt"]).returning(Vote.__table__.c.id)
+                       update=["open_choice_id", "helper_id", "helper_name"]).returning(Vote.__table__.c.id)
     if dialect == "postgresql":
         return (vote.add_cte(ballot.cte("ballot_upsert")),)
     return ballot, vote
