@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from coprod.models import (AgendaItem, AuditEvent, Ballot, Board, Choice, LoginCard, Meeting, MeetingStatus,
                            Membership, MeToo, GlossaryTerm, Picture, ContentLanguage, Proposal, Question, QuestionStatus, Role, User, Vote, utcnow)
-from coprod.query_count import count_queries
+from query_count import count_queries
 
 MAX_QUERIES = 10
 

@@ -1,4 +1,4 @@
-"""Self-test for tests/browser_support.py against tiny pages with a strict CSP."""
+"""Self-test for tests/browser/browser_support.py against tiny pages with a strict CSP."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ import threading
 
 import pytest
 
-try:
-    import browser_support as bs
-except ImportError:  # tests/ turned into a package
-    from tests import browser_support as bs
-
-pytestmark = pytest.mark.browser
-
-# A missing browser is a failure, not a skip: scripts/test installs Debian's chromium.
-assert bs.find_chromium(), "Chromium is missing: run scripts/test (it installs it) or apt-get install chromium"
-
-from playwright import sync_api  # noqa: E402
+from . import browser_support as bs
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
 
@@ -113,16 +103,6 @@ def base_url():
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        b = bs.launch_browser(pw)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture
