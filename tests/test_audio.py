@@ -20,7 +20,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from conftest import DATABASE_URL, sign_in
+from conftest import DATABASE_URL
 from coprod.audio import engine, services
 from coprod.audio import store as store_module
 from coprod.audio.text import read_page, split_sentences

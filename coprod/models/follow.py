@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from coprod.models.question import Question
 
 
-def _enum(kind):
+def _enum(kind: type[enum.Enum]) -> Enum:
     return Enum(kind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 

@@ -38,7 +38,7 @@ MODERATED = frozenset({QuestionStatus.ON_AGENDA, QuestionStatus.JOINED, Question
 SHOWN = frozenset({QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED})
 
 
-def _enum(kind):
+def _enum(kind: type[enum.Enum]) -> Enum:
     return Enum(kind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 

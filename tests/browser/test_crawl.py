@@ -13,6 +13,7 @@ Run:  .venv/bin/python -m pytest -q tests/browser/test_crawl.py -s
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -31,6 +32,11 @@ REPORT_FILE = ARTIFACTS / "a11y-report.json"
 
 SIGNED_OUT = "signed-out"
 MAX_PER_PATTERN = 2
+# Each role's pages are all checked at 768x1024 (tablet-portrait, with the skip link and Listen checks);
+# the first page of each address pattern (/boards/x/people/{id}) also at 1024x768 and 320x640. That is
+# every page, every pattern at every width, for a third of the checks. COPROD_CRAWL_EVERY_WIDTH=1 checks
+# every page at every width (about three times as long).
+EVERY_WIDTH_EVERY_PAGE = os.environ.get("COPROD_CRAWL_EVERY_WIDTH") == "1"
 SKIP_LINK_VIEWPORT = "tablet-portrait"
 SCREENSHOT_VIEWPORT = "tablet-portrait"  # 768x1024
 
@@ -298,6 +304,7 @@ def crawl(page, site: Site, role: str, viewports: list[str], expect_lang=None,
     per_pattern = Counter({pattern_of(start): 1})
     checked_finals: set[str] = set()
     shot_patterns: set[str] = set()
+    widths_done: set[str] = set()
 
     while queue:
         url = queue.popleft()
@@ -328,11 +335,14 @@ def crawl(page, site: Site, role: str, viewports: list[str], expect_lang=None,
             per_pattern[key] += 1
             queue.append(link)
 
-        for viewport in viewports:
+        # Every page at the first width; the first page of each pattern at every width too.
+        key = pattern_of(final)
+        widths = viewports if EVERY_WIDTH_EVERY_PAGE or key not in widths_done else viewports[:1]
+        widths_done.add(key)
+        for viewport in widths:
             if viewport != viewports[0]:
                 set_viewport(page, viewport)
             if screenshots and viewport == SCREENSHOT_VIEWPORT:
-                key = pattern_of(final)
                 if key not in shot_patterns:
                     shot_patterns.add(key)
                     result.patterns.append(key)
