@@ -295,3 +295,52 @@ def smtp_inbox(app):
     yield inbox
     app.config.update(saved)
     controller.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# Audio: the fake speech engine and a real queue, with a worker the test runs by hand
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def audio(app, tmp_path, monkeypatch):
+    """Audio files in a fresh folder, the fake engine, and a real (SQLite) queue, not immediate mode:
+    jobs wait in the queue until the test calls `run_worker(audio)`."""
+    from coprod.tasks import huey
+
+    monkeypatch.setitem(app.config, "AUDIO_DIR", str(tmp_path / "audio"))
+    monkeypatch.setitem(app.config, "AUDIO_ENGINE", "fake")
+    huey.immediate = False
+    huey.flush()
+    try:
+        yield app
+    finally:
+        huey.flush()
+        huey.immediate = True
+
+
+def run_worker(app, *, now_offset: float = 0) -> list:
+    """Run every queued (and retry-scheduled) job, as `coprod worker` would."""
+    from datetime import timedelta
+
+    from coprod.tasks import huey
+
+    results = []
+    with app.app_context():
+        for _round in range(20):
+            tasks = []
+            while (task := huey.dequeue()) is not None:
+                tasks.append(task)
+            later = huey._get_timestamp() + timedelta(seconds=3600 + now_offset)
+            tasks += huey.read_schedule(later)
+            if not tasks:
+                return results
+            for task in tasks:
+                results.append(huey.execute(task, timestamp=later))
+    raise AssertionError("jobs kept coming")
+
+
+def queued_names() -> list[str]:
+    """The names of the jobs waiting in the queue."""
+    from coprod.tasks import huey
+
+    return [task.name for task in huey.pending()]
