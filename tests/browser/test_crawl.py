@@ -33,10 +33,12 @@ REPORT_FILE = ARTIFACTS / "a11y-report.json"
 SIGNED_OUT = "signed-out"
 MAX_PER_PATTERN = 2
 # Each role's pages are all checked at 768x1024 (tablet-portrait, with the skip link and Listen checks);
-# the first page of each address pattern (/boards/x/people/{id}) also at 1024x768 and 320x640. That is
-# every page, every pattern at every width, for a third of the checks. COPROD_CRAWL_EVERY_WIDTH=1 checks
-# every page at every width (about three times as long).
+# the first page of each address pattern (/boards/x/people/{id}) also at 1024x768 and 320x640: every
+# page, and every pattern at every width. COPROD_CRAWL_EVERY_WIDTH=1 checks every page at every width.
 EVERY_WIDTH_EVERY_PAGE = os.environ.get("COPROD_CRAWL_EVERY_WIDTH") == "1"
+# A screenshot of each role's first page of each pattern, for people to look through
+# (test-artifacts/screenshots/); COPROD_CRAWL_SCREENSHOTS=0 leaves them out (.ci/run does: they are not checks).
+CRAWL_SCREENSHOTS = os.environ.get("COPROD_CRAWL_SCREENSHOTS", "1") != "0"
 SKIP_LINK_VIEWPORT = "tablet-portrait"
 SCREENSHOT_VIEWPORT = "tablet-portrait"  # 768x1024
 
@@ -342,7 +344,7 @@ def crawl(page, site: Site, role: str, viewports: list[str], expect_lang=None,
         for viewport in widths:
             if viewport != viewports[0]:
                 set_viewport(page, viewport)
-            if screenshots and viewport == SCREENSHOT_VIEWPORT:
+            if screenshots and CRAWL_SCREENSHOTS and viewport == SCREENSHOT_VIEWPORT:
                 if key not in shot_patterns:
                     shot_patterns.add(key)
                     result.patterns.append(key)
