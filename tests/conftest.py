@@ -3,6 +3,7 @@ COPROD_TEST_DATABASE_URL is given), a fresh database per test, and helpers to ac
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import tempfile
@@ -22,6 +23,23 @@ from coprod import create_app  # noqa: E402
 from coprod.accounts.services import issue_card  # noqa: E402
 from coprod.extensions import db as _db  # noqa: E402
 from coprod.models import Base, Board, Membership, Role, User  # noqa: E402
+
+
+if importlib.util.find_spec("xdist"):
+    def pytest_xdist_make_scheduler(config, log):
+        """With `-n N --dist loadgroup` (scripts/test): the tests in tests/browser/ all go to one worker, in
+        order (one demo site, one browser); every other test goes to whichever worker is free.
+        (pytest-xdist's own xdist_group marks do not group anything under pytest 9.)"""
+        if config.getoption("dist") != "loadgroup":
+            return None
+        from xdist.scheduler import LoadScopeScheduling
+
+        class BrowserTestsTogether(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                return "tests/browser/" if nodeid.startswith("tests/browser/") else nodeid
+
+        return BrowserTestsTogether(config, log)
+
 
 def _schema_url(base_url: str, schema: str) -> str:
     """The same PostgreSQL database, but tables live in `schema` (made empty first)."""

@@ -36,15 +36,12 @@ from playwright import sync_api  # noqa: E402
 HERE = Path(__file__).resolve().parent
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
+def pytest_itemcollected(item):
     """Every test in this folder needs Chromium: mark it `browser` (so `-m "not browser"` leaves it out).
-    With pytest-xdist (`-n 2 --dist loadgroup`, as scripts/test runs) they all go to one worker, in
-    order, sharing one site and one browser, while the other worker runs the rest of the suite."""
-    for item in items:
-        if HERE in Path(str(item.fspath)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
+    With pytest-xdist they all go to one worker, in order, sharing one site and one browser, while the
+    other workers run the rest of the suite (see pytest_xdist_make_scheduler in tests/conftest.py)."""
+    if HERE in Path(str(item.fspath)).resolve().parents:
+        item.add_marker(pytest.mark.browser)
 
 
 def _free_port() -> int:
