@@ -229,7 +229,7 @@ def main() -> int:
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("the server did not start")
+                    raise SystemExit("the server did not start") from None
                 time.sleep(0.2)
 
         print("Signing everyone in and opening the vote ...", flush=True)

@@ -212,7 +212,9 @@ def main() -> int:
             counts = {"confirmed": 0, "failed": 0, "other": 0}
             round_confirmed: set[str] = set()
 
-            def writer(index: int):
+            # This round's state is bound as defaults (the threads are joined before the next round).
+            def writer(index: int, number=number, stop=stop, killed=killed, lock=lock, counts=counts,
+                       round_confirmed=round_confirmed):
                 sequence = 0
                 while not stop.is_set():
                     sequence += 1

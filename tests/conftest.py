@@ -3,10 +3,12 @@ COPROD_TEST_DATABASE_URL is given), a fresh database per test, and helpers to ac
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,23 @@ from coprod import create_app  # noqa: E402
 from coprod.accounts.services import issue_card  # noqa: E402
 from coprod.extensions import db as _db  # noqa: E402
 from coprod.models import Base, Board, Membership, Role, User  # noqa: E402
+
+
+if importlib.util.find_spec("xdist"):
+    def pytest_xdist_make_scheduler(config, log):
+        """With `-n N --dist loadgroup` (scripts/test): the tests in tests/browser/ all go to one worker, in
+        order (one demo site, one browser); every other test goes to whichever worker is free.
+        (pytest-xdist's own xdist_group marks do not group anything under pytest 9.)"""
+        if config.getoption("dist") != "loadgroup":
+            return None
+        from xdist.scheduler import LoadScopeScheduling
+
+        class BrowserTestsTogether(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                return "tests/browser/" if nodeid.startswith("tests/browser/") else nodeid
+
+        return BrowserTestsTogether(config, log)
+
 
 def _schema_url(base_url: str, schema: str) -> str:
     """The same PostgreSQL database, but tables live in `schema` (made empty first)."""
@@ -219,3 +238,129 @@ def sign_in(client: Client, factory: Factory, user: User):
 def signed_in(factory, make_client):
     """signed_in(user) -> a client signed in as that person with a login card."""
     return lambda user: sign_in(make_client(), factory, user)
+
+
+# ---------------------------------------------------------------------------------------------
+# The cast: the same named people in every test that needs a board with people on it
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Cast:
+    """The Riverside board (`riverside-ld`) with one person in each role, and another board.
+
+    Tests add the extra people they need with `factory.person(..., board=cast.board)`."""
+
+    board: Board
+    other_board: Board      # `other-board`, for "not your board" checks
+    secretary: User         # Helen Carter: runs the board's meetings, votes and records
+    member: User            # Sam Taylor
+    carer: User             # Margaret Jones (margaret@example.org)
+    supporter: User         # Chris Morgan: helps members
+    commissioner: User      # David Okafor: pays for services, answers questions
+    admin: User             # Ravi Patel: runs the whole site, on no board
+    outsider: User          # Olly Other: a member of the other board only
+
+
+@pytest.fixture
+def cast(factory) -> Cast:
+    board = factory.board()
+    other = factory.board("other-board", "Other board")
+    return Cast(
+        board=board,
+        other_board=other,
+        secretary=factory.person("Helen Carter", board=board, role=Role.SECRETARY),
+        member=factory.person("Sam Taylor", board=board, role=Role.MEMBER),
+        carer=factory.person("Margaret Jones", board=board, role=Role.CARER, email="margaret@example.org"),
+        supporter=factory.person("Chris Morgan", board=board, role=Role.SUPPORTER),
+        commissioner=factory.person("David Okafor", board=board, role=Role.COMMISSIONER),
+        admin=factory.person("Ravi Patel", is_admin=True, board=None),
+        outsider=factory.person("Olly Other", board=other, role=Role.MEMBER),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Email: a real SMTP server on loopback
+# ---------------------------------------------------------------------------------------------
+
+class Inbox:
+    """What the SMTP server received: a list of (recipients, message text)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (so parallel test workers never share one)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_inbox(app):
+    """The app sends its emails by SMTP to a real server on loopback; `smtp_inbox.messages` holds them."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield inbox
+    app.config.update(saved)
+    controller.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# Audio: the fake speech engine and a real queue, with a worker the test runs by hand
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def audio(app, tmp_path, monkeypatch):
+    """Audio files in a fresh folder, the fake engine, and a real (SQLite) queue, not immediate mode:
+    jobs wait in the queue until the test calls `run_worker(audio)`."""
+    from coprod.tasks import huey
+
+    monkeypatch.setitem(app.config, "AUDIO_DIR", str(tmp_path / "audio"))
+    monkeypatch.setitem(app.config, "AUDIO_ENGINE", "fake")
+    huey.immediate = False
+    huey.flush()
+    try:
+        yield app
+    finally:
+        huey.flush()
+        huey.immediate = True
+
+
+def run_worker(app, *, now_offset: float = 0) -> list:
+    """Run every queued (and retry-scheduled) job, as `coprod worker` would."""
+    from datetime import timedelta
+
+    from coprod.tasks import huey
+
+    results = []
+    with app.app_context():
+        for _round in range(20):
+            tasks = []
+            while (task := huey.dequeue()) is not None:
+                tasks.append(task)
+            later = huey._get_timestamp() + timedelta(seconds=3600 + now_offset)
+            tasks += huey.read_schedule(later)
+            if not tasks:
+                return results
+            for task in tasks:
+                results.append(huey.execute(task, timestamp=later))
+    raise AssertionError("jobs kept coming")
+
+
+def queued_names() -> list[str]:
+    """The names of the jobs waiting in the queue."""
+    from coprod.tasks import huey
+
+    return [task.name for task in huey.pending()]

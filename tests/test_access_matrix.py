@@ -209,9 +209,8 @@ def test_every_route_declares_the_intended_permission(app):
 
 
 @pytest.fixture
-def people(factory, make_client, db):
-    board = factory.board()
-    other = factory.board("other-board", "Other board")
+def people(cast, factory, make_client, db):
+    board, other = cast.board, cast.other_board
     target = factory.person("Target Person", board=board)
     factory.card(target)
     card_id = db.scalar(select(LoginCard).where(LoginCard.user_id == target.id)).id
@@ -255,13 +254,13 @@ def people(factory, make_client, db):
         session.flush()
         picture_id = picture.id
     users = {
-        "member": factory.person("A Member", board=board, role=Role.MEMBER),
-        "carer": factory.person("A Carer", board=board, role=Role.CARER),
-        "supporter": factory.person("A Supporter", board=board, role=Role.SUPPORTER),
-        "commissioner": factory.person("A Commissioner", board=board, role=Role.COMMISSIONER),
-        "secretary": factory.person("A Secretary", board=board, role=Role.SECRETARY),
+        "member": cast.member,
+        "carer": cast.carer,
+        "supporter": cast.supporter,
+        "commissioner": cast.commissioner,
+        "secretary": cast.secretary,
         "secretary of another board": factory.person("Other Secretary", board=other, role=Role.SECRETARY),
-        "admin": factory.person("An Admin", board=None, is_admin=True),
+        "admin": cast.admin,
     }
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
               "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,

@@ -20,7 +20,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from conftest import DATABASE_URL, sign_in
+from conftest import DATABASE_URL, queued_names, run_worker
 from coprod.audio import clips, engine, listen, making
 from coprod.audio import store as store_module
 from coprod.audio.text import read_page, split_sentences
@@ -31,41 +31,6 @@ from coprod.tasks import huey
 AUDIO_SRC = re.compile(r'data-normal-src="(/audio/[0-9a-f]{64}\.mp3)"')
 SLOW_SRC = re.compile(r'data-slow-src="(/audio/[0-9a-f]{64}\.mp3)"')
 NOT_READY = "Listen: the audio for this page is not ready yet."
-
-
-@pytest.fixture
-def audio(app, tmp_path, monkeypatch):
-    """Audio files in a fresh folder, the fake engine, and a real (SQLite) queue, not immediate mode."""
-    monkeypatch.setitem(app.config, "AUDIO_DIR", str(tmp_path / "audio"))
-    monkeypatch.setitem(app.config, "AUDIO_ENGINE", "fake")
-    huey.immediate = False
-    huey.flush()
-    try:
-        yield app
-    finally:
-        huey.flush()
-        huey.immediate = True
-
-
-def run_worker(app, *, now_offset: float = 0) -> list:
-    """Run every queued (and retry-scheduled) job, as `coprod worker` would."""
-    results = []
-    with app.app_context():
-        for _round in range(20):
-            tasks = []
-            while (task := huey.dequeue()) is not None:
-                tasks.append(task)
-            later = huey._get_timestamp() + timedelta(seconds=3600 + now_offset)
-            tasks += huey.read_schedule(later)
-            if not tasks:
-                return results
-            for task in tasks:
-                results.append(huey.execute(task, timestamp=later))
-    raise AssertionError("jobs kept coming")
-
-
-def queued_names() -> list[str]:
-    return [task.name for task in huey.pending()]
 
 
 def is_mp3(data: bytes) -> bool:
@@ -504,6 +469,7 @@ def test_a_clip_in_use_is_kept(audio, client, db):
     assert all(c.last_used_dt > utcnow() - timedelta(minutes=1) for c in db.scalars(select(AudioClip)))
 
 
+@pytest.mark.slow  # makes the audio of every page
 def test_the_audio_command_remakes_and_reports(audio, client):
     client.get("/help")
     client.get("/about")

@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CSRF_RE, sign_in
-from sqlalchemy import select
 
 from coprod.models import (Action, AgendaItem, Board, Choice, GlossaryTerm, Group, Meeting, Proposal, Question,
                            QuestionStatus, Record, RecordQuestion, RecordStatus, Role, User, utcnow)
@@ -127,13 +126,10 @@ class FieldValues(HTMLParser):
 
 
 @pytest.fixture
-def clients(factory, make_client, db):
-    board = factory.board()
-    factory.board("second", "Second board")
+def clients(cast, factory, make_client, db):
+    board = cast.board
     target = factory.person("Target Person", board=board)
-    people = {"member": factory.person("Sam", board=board),
-              "secretary": factory.person("Helen", board=board, role=Role.SECRETARY),
-              "admin": factory.person("Priya", is_admin=True, board=None)}
+    people = {"member": cast.member, "secretary": cast.secretary, "admin": cast.admin}
     made = {who: sign_in(make_client(), factory, person) for who, person in people.items()}
     made[None] = make_client()
     # A commissioner with an authenticator app who has tapped their card: halfway through signing in.
@@ -176,7 +172,7 @@ def clients(factory, make_client, db):
         question_ids = [question.id for question in asked]
         session.add(GlossaryTerm(language="en", term="Commissioner", slug="commissioner", meaning="A person who pays.",
                                  picture="commissioner"))
-        other_board = session.scalar(select(Board).where(Board.slug == "second"))
+        other_board = session.get(Board, cast.other_board.id)
         other_meeting = Meeting(board_id=other_board.id, title="Other", starts_dt=utcnow(), place="Hall")
         session.add(other_meeting)
         session.flush()

@@ -21,14 +21,13 @@ WELSH_SUMMARY = "Mae teuluoedd angen gorffwys."
 
 
 @pytest.fixture
-def world(factory, db, signed_in):
-    board = factory.board()
-    other = factory.board("other-board", "Other board")
+def world(cast, factory, db, signed_in):
+    board, other = cast.board, cast.other_board
     people = {
-        "secretary": factory.person("Helen Carter", board=board, role=Role.SECRETARY),
-        "commissioner": factory.person("David Okafor", board=board, role=Role.COMMISSIONER),
-        "member": factory.person("Sam Taylor", board=board, role=Role.MEMBER),
-        "carer": factory.person("Margaret Jones", board=board, role=Role.CARER),
+        "secretary": cast.secretary,
+        "commissioner": cast.commissioner,
+        "member": cast.member,
+        "carer": cast.carer,
         "other secretary": factory.person("Olga Other", board=other, role=Role.SECRETARY),
     }
     with db.context() as session:

@@ -56,15 +56,15 @@ def test_welsh_sentences_are_checked_where_we_can(app):
 
 
 @pytest.fixture
-def office(factory, signed_in, db):
-    board = factory.board()
+def office(cast, signed_in, db):
+    """A client signed in as the cast's secretary, and a meeting of her board."""
     with db.context() as session:
-        meeting = Meeting(board_id=board.id, title="Board meeting", place="Library",
+        meeting = Meeting(board_id=cast.board.id, title="Board meeting", place="Library",
                           starts_dt=utcnow() + timedelta(days=9))
         session.add(meeting)
         session.flush()
         meeting_id = meeting.id
-    return signed_in(factory.person("Helen Carter", board=board, role=Role.SECRETARY)), meeting_id
+    return signed_in(cast.secretary), meeting_id
 
 
 def test_an_agenda_item_shows_the_check_before_saving_and_saving_anyway_is_recorded(office, db):

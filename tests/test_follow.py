@@ -13,9 +13,7 @@ from sqlalchemy import func, select
 
 from coprod.models import (Action, ActionStatus, ActionUpdate, AgendaItem, AuditEvent, Ballot, Choice, Feedback,
                            Meeting, MeetingStatus, PersonUpdate, Proposal, Question, QuestionStatus, Record,
-                           RecordStatus, Role, utcnow)
-
-from test_magic_link import smtp_inbox  # noqa: F401,E402  (a real SMTP server on loopback)
+                           RecordStatus, utcnow)
 
 BASE = "/boards/riverside-ld/said-did"
 PRIVATE_TEXT = "My neighbour Kevin hurts me at night"
@@ -32,17 +30,16 @@ def _question(session, board_id, meeting_id, asker_id, text, **fields):
 
 
 @pytest.fixture
-def board_world(factory, db, signed_in):
-    board = factory.board()
-    other = factory.board("other-board", "Other board")
+def board_world(cast, factory, db, signed_in):
+    board, other = cast.board, cast.other_board
     people = {
-        "commissioner": factory.person("David Okafor", board=board, role=Role.COMMISSIONER),
-        "secretary": factory.person("Helen Carter", board=board, role=Role.SECRETARY),
+        "commissioner": cast.commissioner,
+        "secretary": cast.secretary,
         "asker": factory.person("Aisha Begum", board=board, email="aisha@example.org"),
         "joiner": factory.person("Tom Evans", board=board),
         "private": factory.person("Pat Private", board=board),
-        "member": factory.person("Sam Taylor", board=board),
-        "outsider": factory.person("Olly Other", board=other),
+        "member": cast.member,
+        "outsider": cast.outsider,
     }
     with db.context() as session:
         held = Meeting(board_id=board.id, title="Autumn meeting", place="Library", status=MeetingStatus.HELD,
@@ -92,7 +89,7 @@ def _step(client, record_id, action_id, status, **extra):
     return client.post(f"{BASE}/{record_id}/actions/{action_id}", {"status": status, **extra})
 
 
-def test_the_whole_loop(board_world, signed_in, make_client, db, smtp_inbox):  # noqa: F811
+def test_the_whole_loop(board_world, signed_in, make_client, db, smtp_inbox):
     board, people, ids = board_world
     commissioner = signed_in(people["commissioner"])
 

@@ -7,24 +7,12 @@ import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from coprod.models import AgendaItem, AuditEvent, Choice, Meeting, MeetingStatus, Proposal, Role, utcnow
 
 BOARD = "/boards/riverside-ld"
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture
-def board_people(factory):
-    board = factory.board()
-    people = {
-        "helen": factory.person("Helen Carter", board=board, role=Role.SECRETARY),
-        "sam": factory.person("Sam Taylor", board=board),
-        "margaret": factory.person("Margaret Jones", board=board, role=Role.CARER),
-    }
-    return board, people
 
 
 def _local(days: int, hour: int, minute: int = 0) -> datetime:
@@ -68,9 +56,8 @@ def _titles_in_order(html: str, titles) -> list[str]:
     return sorted(titles, key=html.index)
 
 
-def test_the_whole_meeting(board_people, signed_in, db):
-    board, people = board_people
-    office = signed_in(people["helen"])
+def test_the_whole_meeting(cast, signed_in, db):
+    office = signed_in(cast.secretary)
     meeting_id = _plan(office)
     meeting = db.get(Meeting, meeting_id)
     assert meeting.status == MeetingStatus.PLANNED
@@ -78,7 +65,7 @@ def test_the_whole_meeting(board_people, signed_in, db):
     assert meeting.starts_dt == _local(30, 14).replace(tzinfo=LONDON).astimezone(timezone.utc)
 
     with db.context() as session:
-        proposal = Proposal(board_id=board.id, title="Should we ask the council to keep the short breaks house open?")
+        proposal = Proposal(board_id=cast.board.id, title="Should we ask the council to keep the short breaks house open?")
         session.add(proposal)
         session.flush()
         session.add(Choice(proposal_id=proposal.id, label="Yes"))
@@ -93,7 +80,7 @@ def test_the_whole_meeting(board_people, signed_in, db):
     assert list(items) == ["Short breaks for families", "Moving out of hospital", "Feeling safe in town"]
 
     # Draft: members and the public cannot see the agenda yet.
-    sam = signed_in(people["sam"])
+    sam = signed_in(cast.member)
     assert sam.get(manage).status_code == 404
     assert "Board meeting in spring" not in _text(sam.get(f"{BOARD}/meetings"))
     assert "This agenda is a draft" in _text(office.get(manage))
@@ -113,7 +100,7 @@ def test_the_whole_meeting(board_people, signed_in, db):
     assert re.search(r"\w+day \d{1,2} \w+ \d{4}, 5pm", next_page), "deadline in easy read, local time"
     assert office.post(f"{manage}/status", {"status": "agenda_published"}).status_code == 302
 
-    for reader in (sam, signed_in(people["margaret"]), office.__class__(office.app, office.app.test_client())):
+    for reader in (sam, signed_in(cast.carer), office.__class__(office.app, office.app.test_client())):
         page = reader.get(manage)
         assert page.status_code == 200
         html = _text(page)
@@ -152,7 +139,7 @@ def test_the_whole_meeting(board_people, signed_in, db):
     assert "Read the minutes" in _text(sam.get(f"{BOARD}/meetings"))
     assert "There is no meeting planned yet" in _text(sam.get(f"{BOARD}/meetings/next"))
 
-    actions = [e.action for e in db.scalars(select(AuditEvent).where(AuditEvent.board_id == board.id)
+    actions = [e.action for e in db.scalars(select(AuditEvent).where(AuditEvent.board_id == cast.board.id)
                                            .order_by(AuditEvent.id))]
     assert actions.count("agenda-item.add") == 3 and actions.count("agenda-item.move") == 3
     for action in ("meeting.create", "meeting.take-questions", "meeting.publish-agenda", "meeting.minutes",
@@ -160,11 +147,11 @@ def test_the_whole_meeting(board_people, signed_in, db):
         assert action in actions
     published = db.scalar(select(AuditEvent).where(AuditEvent.action == "meeting.publish-agenda"))
     assert published.detail == "taking_questions -> agenda_published"
-    assert published.actor_id == people["helen"].id and published.target_id == meeting_id
+    assert published.actor_id == cast.secretary.id and published.target_id == meeting_id
 
 
-def test_bad_meetings_get_clear_messages_and_keep_what_was_typed(board_people, signed_in, db):
-    office = signed_in(board_people[1]["helen"])
+def test_bad_meetings_get_clear_messages_and_keep_what_was_typed(cast, signed_in, db):
+    office = signed_in(cast.secretary)
     cases = [
         ({"title": "", "place": "  "}, ["Type a name for the meeting.", "Type where the meeting is."]),
         ({"title": "x" * 201}, ["This is too long. Use 200 letters or fewer. You used 201."]),
@@ -189,8 +176,8 @@ def test_bad_meetings_get_clear_messages_and_keep_what_was_typed(board_people, s
     assert db.scalar(select(Meeting)) is None
 
 
-def test_bad_items_and_moves(board_people, signed_in, db):
-    office = signed_in(board_people[1]["helen"])
+def test_bad_items_and_moves(cast, signed_in, db):
+    office = signed_in(cast.secretary)
     meeting_id = _plan(office)
     manage = f"{BOARD}/meetings/{meeting_id}"
     early = _text(office.post(f"{manage}/items/new", _item_data(starts="13:00")))
@@ -226,18 +213,17 @@ def test_bad_items_and_moves(board_people, signed_in, db):
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "agenda-item.remove"))
 
 
-def test_an_empty_agenda_cannot_be_published(board_people, signed_in, db):
-    office = signed_in(board_people[1]["helen"])
+def test_an_empty_agenda_cannot_be_published(cast, signed_in, db):
+    office = signed_in(cast.secretary)
     meeting_id = _plan(office)
     refused = office.post(f"{BOARD}/meetings/{meeting_id}/status", {"status": "agenda_published"})
     assert "Add an item to the agenda first." in _text(office.get(refused.location))
     assert db.get(Meeting, meeting_id).status == MeetingStatus.PLANNED
 
 
-def test_other_boards_meetings_and_items_are_not_found(board_people, factory, signed_in, db):
-    board, people = board_people
+def test_other_boards_meetings_and_items_are_not_found(cast, factory, signed_in, db):
     other = factory.board("riverside-autism", "Riverside Autism Partnership Board")
-    helen = signed_in(people["helen"])
+    helen = signed_in(cast.secretary)
     theirs = signed_in(factory.person("Other Secretary", board=other, role=Role.SECRETARY))
     mine = _plan(helen)
     helen.post(f"{BOARD}/meetings/{mine}/items/new", _item_data())
@@ -269,8 +255,8 @@ def test_other_boards_meetings_and_items_are_not_found(board_people, factory, si
     assert db.get(Proposal, their_proposal).agenda_item_id is None
 
 
-def test_editing_keeps_the_past_date_of_a_meeting_that_happened(board_people, signed_in, db):
-    office = signed_in(board_people[1]["helen"])
+def test_editing_keeps_the_past_date_of_a_meeting_that_happened(cast, signed_in, db):
+    office = signed_in(cast.secretary)
     meeting_id = _plan(office)
     with db.context() as session:
         session.get(Meeting, meeting_id).starts_dt = utcnow() - timedelta(days=7)

@@ -54,6 +54,7 @@ def _run_coprod(*args, instance, env_extra=None):
                           text=True, timeout=120)
 
 
+@pytest.mark.slow  # loads the whole demo twice
 def test_demo_data_prints_a_sign_in_link_for_every_role_and_can_run_again(tmp_path):
     first = _run_coprod("demo-data", instance=tmp_path)
     assert first.returncode == 0, first.stderr

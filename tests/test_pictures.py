@@ -48,10 +48,9 @@ def png_bomb(width=50_000, height=50_000) -> bytes:
 
 
 @pytest.fixture
-def office(factory, signed_in):
-    board = factory.board()
-    helen = factory.person("Helen Carter", board=board, role=Role.SECRETARY)
-    return board, helen, signed_in(helen)
+def office(cast, signed_in):
+    """The cast's board, its secretary, and a client signed in as her."""
+    return cast.board, cast.secretary, signed_in(cast.secretary)
 
 
 def upload(client, data: bytes | None, name="picture.png", **fields):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from conftest import sign_in
 from coprod.models import AudioClip, Role
-from test_audio import audio, run_worker  # noqa: F401  (fake engine, real queue)
+from conftest import run_worker  # the `audio` fixture (fake engine, real queue) is in conftest.py
 
 SRC = re.compile(r'data-normal-src="(/audio/[0-9a-f]{64}\.mp3[^"]*)"')
 WAIT = re.compile(r'data-listen-wait-normal="(/audio/[0-9a-f]{64}\.json[^"]*)"')

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from coprod.models import (AgendaItem, AuditEvent, Ballot, Board, Choice, LoginCard, Meeting, MeetingStatus,
                            Membership, MeToo, GlossaryTerm, Picture, ContentLanguage, Proposal, Question, QuestionStatus, Role, User, Vote, utcnow)
-from coprod.query_count import count_queries
+from query_count import count_queries
 
 MAX_QUERIES = 10
 
@@ -227,12 +227,10 @@ def engine(app):
         return _db.engine
 
 
-def test_pages_make_few_queries_and_do_not_grow_with_data(app, factory, make_client, db, engine):
-    board = factory.board()
+def test_pages_make_few_queries_and_do_not_grow_with_data(app, cast, factory, make_client, db, engine):
+    board = cast.board
     target = factory.person("Target", board=board)
-    people = {"member": factory.person("Sam", board=board),
-              "secretary": factory.person("Helen", board=board, role=Role.SECRETARY),
-              "admin": factory.person("Priya", is_admin=True, board=None)}
+    people = {"member": cast.member, "secretary": cast.secretary, "admin": cast.admin}
     clients = {who: sign_in(make_client(), factory, person) for who, person in people.items()}
     clients[None] = make_client()
 

@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from coprod.models import (AgendaItem, AuditEvent, Group, GroupMember, Meeting, MeetingStatus, MeToo, Question,
                            QuestionStatus, Role, utcnow)
-from test_magic_link import smtp_inbox  # noqa: F401  (a real SMTP server on loopback)
 
 BOARD = "/boards/riverside-ld"
 
@@ -55,13 +54,13 @@ def webm_bytes(seconds: float = 2.0) -> bytes:
 
 
 @pytest.fixture
-def meeting_setup(factory, db, signed_in):
-    """A board with a meeting taking questions and two agenda items, and the people who ask."""
-    board = factory.board()
+def meeting_setup(cast, factory, db, signed_in):
+    """The cast's board with a meeting taking questions and two agenda items, and more people who ask."""
+    board = cast.board
     people = {
-        "helen": factory.person("Helen Carter", board=board, role=Role.SECRETARY),
-        "sam": factory.person("Sam Taylor", board=board),
-        "margaret": factory.person("Margaret Jones", board=board, role=Role.CARER, email="margaret@example.org"),
+        "helen": cast.secretary,
+        "sam": cast.member,
+        "margaret": cast.carer,
         "priya": factory.person("Priya Shah", board=board),
         "jo": factory.person("Jo Evans", board=board),
         "alex": factory.person("Alex Brown", board=board),
@@ -113,7 +112,7 @@ def ask(client, ids, *, about, text="", recording=None, asker="me", show_name="y
     return question_id
 
 
-def test_the_whole_flow(meeting_setup, db, smtp_inbox, make_client):  # noqa: F811
+def test_the_whole_flow(meeting_setup, db, smtp_inbox, make_client):
     ids, people, clients = meeting_setup
     item1, item2 = f"item-{ids['item1']}", f"item-{ids['item2']}"
 
@@ -344,7 +343,7 @@ def test_a_redacted_question_shows_the_secretarys_words_to_others_and_keeps_the_
     assert db.get(Question, question_id).text.startswith("My mum Jane Smith")
 
 
-def test_opening_a_meeting_for_questions_tells_the_board_by_email(factory, db, signed_in, smtp_inbox):  # noqa: F811
+def test_opening_a_meeting_for_questions_tells_the_board_by_email(factory, db, signed_in, smtp_inbox):
     board = factory.board()
     office = signed_in(factory.person("Helen Carter", board=board, role=Role.SECRETARY))
     factory.person("Margaret Jones", board=board, role=Role.CARER, email="margaret@example.org")

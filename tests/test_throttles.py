@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from test_magic_link import smtp_inbox  # noqa: F401  (a real SMTP server on loopback)
 
 from coprod.models import LoginAttempt, Role
 from conftest import Client, config_for_tests

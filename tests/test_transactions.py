@@ -6,11 +6,9 @@ SMTP server on loopback and jobs to the real (SQLite) queue."""
 from __future__ import annotations
 
 import re
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -23,33 +21,7 @@ BOARD = "/boards/riverside-ld"
 SORRY = "Sorry. Something went wrong on our side."
 
 
-# A real SMTP server, as in test_magic_link.py (copied, not imported: fixtures are not shared between
-# test modules; it can move to conftest.py).
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_inbox(app):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    saved = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield inbox
-    app.config.update(saved)
-    controller.stop()
+# `smtp_inbox` (a real SMTP server on loopback) is in conftest.py.
 
 
 @pytest.fixture

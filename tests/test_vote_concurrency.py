@@ -10,12 +10,15 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import create_engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from coprod.extensions import db as _db
 from coprod.models import Ballot, Board, Choice, Membership, Proposal, Role, User, Vote, utcnow
 from coprod.votes.services import record_vote
+
+pytestmark = pytest.mark.slow  # 10,000 attempts in 24 threads
 
 PEOPLE = 2_000
 ATTEMPTS = 10_000

@@ -4,25 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from coprod.models import AuditEvent, Ballot, Choice, Proposal, Role, Vote
-
-
-@pytest.fixture
-def board_people(factory, signed_in):
-    board = factory.board()
-    people = {
-        "helen": factory.person("Helen Carter", board=board, role=Role.SECRETARY),
-        "sam": factory.person("Sam Taylor", board=board),
-        "aisha": factory.person("Aisha Begum", board=board),
-        "tom": factory.person("Tom Evans", board=board),
-        "margaret": factory.person("Margaret Jones", board=board, role=Role.CARER),
-        "chris": factory.person("Chris Morgan", board=board, role=Role.SUPPORTER),
-        "david": factory.person("David Okafor", board=board, role=Role.COMMISSIONER),
-    }
-    return board, people
 
 
 def _new_proposal(office, **overrides):
@@ -42,15 +26,16 @@ def _vote(client, proposal_id, choice_id):
     return client.post(f"/boards/riverside-ld/votes/{proposal_id}/cast", {"choice": str(choice_id)})
 
 
-def test_the_whole_vote(board_people, signed_in, db):
-    board, people = board_people
-    office = signed_in(people["helen"])
+def test_the_whole_vote(cast, signed_in, factory, db):
+    aisha_begum = factory.person("Aisha Begum", board=cast.board)
+    tom_evans = factory.person("Tom Evans", board=cast.board)
+    office = signed_in(cast.secretary)
     assert _new_proposal(office).status_code == 302
     proposal = db.scalar(select(Proposal))
     choices = {c.label: c.id for c in db.scalars(select(Choice).order_by(Choice.position))}
     assert list(choices) == ["Riverside Voices", "Speak Up Riverside", "Our Say"]
 
-    sam = signed_in(people["sam"])
+    sam = signed_in(cast.member)
     assert "Voting has not started yet" in sam.get(f"/boards/riverside-ld/votes/{proposal.id}").get_data(as_text=True)
     early = sam.post(f"/boards/riverside-ld/votes/{proposal.id}/check", {"choice": str(choices["Our Say"])})
     assert early.status_code == 400 and "Voting has not started yet" in early.get_data(as_text=True)
@@ -66,14 +51,14 @@ def test_the_whole_vote(board_people, signed_in, db):
     _vote(sam, proposal.id, choices["Riverside Voices"])
 
     # Aisha votes with Chris helping her.
-    aisha = signed_in(people["aisha"])
-    aisha.post("/helping", {"helper": str(people["chris"].id)})
+    aisha = signed_in(aisha_begum)
+    aisha.post("/helping", {"helper": str(cast.supporter.id)})
     _vote(aisha, proposal.id, choices["Riverside Voices"])
     assert "Chris Morgan helped you vote" in aisha.get(
         f"/boards/riverside-ld/votes/{proposal.id}/counted").get_data(as_text=True)
 
-    _vote(signed_in(people["margaret"]), proposal.id, choices["Speak Up Riverside"])
-    _vote(signed_in(people["tom"]), proposal.id, choices["Our Say"])
+    _vote(signed_in(cast.carer), proposal.id, choices["Speak Up Riverside"])
+    _vote(signed_in(tom_evans), proposal.id, choices["Our Say"])
 
     # Results are hidden until voting closes, for everyone.
     hidden = office.get(f"/boards/riverside-ld/votes/{proposal.id}/results").get_data(as_text=True)
@@ -98,14 +83,14 @@ def test_the_whole_vote(board_people, signed_in, db):
     assert rows == [("Riverside Voices", "2", "2", "4", "36"), ("Speak Up Riverside", "1", "5", "6", "55"),
                     ("Our Say", "1", "0", "1", "9"), ("Total", "4", "7", "11", "100")]
     assert 'role="img"' in results and "<svg" in results
-    screen = signed_in(people["david"]).get(f"/boards/riverside-ld/votes/{proposal.id}/screen").get_data(as_text=True)
+    screen = signed_in(cast.commissioner).get(f"/boards/riverside-ld/votes/{proposal.id}/screen").get_data(as_text=True)
     assert "Most people chose Speak Up Riverside." in screen
 
     # One vote per person, and the secret vote keeps choices away from names.
     assert len(db.scalars(select(Vote))) == 4 and len(db.scalars(select(Ballot))) == 4
     assert all(v.open_choice_id is None for v in db.scalars(select(Vote)))
-    helped = db.scalar(select(Vote).where(Vote.user_id == people["aisha"].id))
-    assert helped.helper_id == people["chris"].id
+    helped = db.scalar(select(Vote).where(Vote.user_id == aisha_begum.id))
+    assert helped.helper_id == cast.supporter.id
     actions = [e.action for e in db.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert {"proposal.create", "proposal.open", "proposal.room-count", "proposal.close"} <= set(actions)
 
@@ -114,46 +99,42 @@ def test_the_whole_vote(board_people, signed_in, db):
     assert late.status_code == 400 and "Voting has finished" in late.get_data(as_text=True)
 
 
-def test_a_secret_vote_cannot_be_seen_by_anyone(board_people, signed_in, factory, db):
-    board, people = board_people
-    office = signed_in(people["helen"])
+def test_a_secret_vote_cannot_be_seen_by_anyone(cast, signed_in, db):
+    office = signed_in(cast.secretary)
     _new_proposal(office, kind="standard")
     proposal = db.scalar(select(Proposal))
     yes = db.scalar(select(Choice).where(Choice.label == "Yes"))
     office.post(f"/boards/riverside-ld/proposals/{proposal.id}/open")
-    _vote(signed_in(people["sam"]), proposal.id, yes.id)
+    _vote(signed_in(cast.member), proposal.id, yes.id)
     office.post(f"/boards/riverside-ld/proposals/{proposal.id}/close")
 
-    admin = signed_in(factory.person("Priya Shah", is_admin=True, board=None))
+    admin = signed_in(cast.admin)
     for viewer in (office, admin):
         for url in (f"/boards/riverside-ld/proposals/{proposal.id}", f"/boards/riverside-ld/votes/{proposal.id}/results",
                     f"/boards/riverside-ld/votes/{proposal.id}/screen", "/admin/audit"):
             html = viewer.get(url).get_data(as_text=True)
             assert not re.search(r"Sam Taylor[^<]{0,40}Yes", html), f"{url} shows how Sam voted"
     # Sam alone sees his own choice.
-    assert "You chose Yes" in signed_in(people["sam"]).get(f"/boards/riverside-ld/votes/{proposal.id}").get_data(as_text=True)
+    assert "You chose Yes" in signed_in(cast.member).get(f"/boards/riverside-ld/votes/{proposal.id}").get_data(as_text=True)
 
 
-def test_an_open_vote_shows_who_chose_what_after_closing(board_people, signed_in, db):
-    board, people = board_people
-    office = signed_in(people["helen"])
+def test_an_open_vote_shows_who_chose_what_after_closing(cast, signed_in, db):
+    office = signed_in(cast.secretary)
     _new_proposal(office, kind="standard", secrecy="open")
     proposal = db.scalar(select(Proposal))
     no = db.scalar(select(Choice).where(Choice.label == "No"))
     office.post(f"/boards/riverside-ld/proposals/{proposal.id}/open")
-    _vote(signed_in(people["sam"]), proposal.id, no.id)
+    _vote(signed_in(cast.member), proposal.id, no.id)
     office.post(f"/boards/riverside-ld/proposals/{proposal.id}/close")
     assert "Sam Taylor: No" in office.get(f"/boards/riverside-ld/votes/{proposal.id}/results").get_data(as_text=True)
 
 
-def test_bad_votes_are_refused_clearly_and_change_nothing(board_people, signed_in, factory, db):
-    board, people = board_people
-    office = signed_in(people["helen"])
+def test_bad_votes_are_refused_clearly_and_change_nothing(cast, signed_in, db):
+    office = signed_in(cast.secretary)
     _new_proposal(office, kind="standard", voters="member")
     proposal = db.scalar(select(Proposal))
-    other_board = factory.board("other", "Other board")
-    stranger = factory.person("Stranger", board=other_board)
-    sam = signed_in(people["sam"])
+    other_board, stranger = cast.other_board, cast.outsider
+    sam = signed_in(cast.member)
     yes = db.scalar(select(Choice).where(Choice.label == "Yes"))
 
     future = sam.post(f"/boards/riverside-ld/votes/{proposal.id}/cast", {"choice": str(yes.id)})
@@ -172,10 +153,10 @@ def test_bad_votes_are_refused_clearly_and_change_nothing(board_people, signed_i
     wrong_choice = sam.post(f"/boards/riverside-ld/votes/{proposal.id}/cast", {"choice": str(foreign_choice_id)})
     assert wrong_choice.status_code == 400 and "Choose one of the answers" in wrong_choice.get_data(as_text=True)
     assert sam.get(f"/boards/riverside-ld/votes/{elsewhere_id}").status_code == 404
-    assert sam.get(f"/boards/other/votes/{elsewhere_id}").status_code == 403
+    assert sam.get(f"/boards/other-board/votes/{elsewhere_id}").status_code == 403
     assert signed_in(stranger).get(f"/boards/riverside-ld/votes/{proposal.id}").status_code == 403
 
-    carer = signed_in(people["margaret"])
+    carer = signed_in(cast.carer)
     not_theirs = carer.post(f"/boards/riverside-ld/votes/{proposal.id}/cast", {"choice": str(yes.id)})
     assert not_theirs.status_code == 400 and "This vote is for other people" in not_theirs.get_data(as_text=True)
 
@@ -195,9 +176,8 @@ def test_bad_votes_are_refused_clearly_and_change_nothing(board_people, signed_i
     assert db.scalar(select(Ballot)).choice_id == yes.id
 
 
-def test_proposal_form_explains_mistakes_and_keeps_what_was_typed(board_people, signed_in):
-    board, people = board_people
-    office = signed_in(people["helen"])
+def test_proposal_form_explains_mistakes_and_keeps_what_was_typed(cast, signed_in):
+    office = signed_in(cast.secretary)
     one_answer = _new_proposal(office, choice_2="", choice_3="")
     html = one_answer.get_data(as_text=True)
     assert "Write at least 2 answers." in html and 'value="Riverside Voices"' in html
@@ -210,9 +190,8 @@ def test_proposal_form_explains_mistakes_and_keeps_what_was_typed(board_people, 
     assert hands.status_code == 404
 
 
-def test_show_of_hands_takes_only_plain_numbers(board_people, signed_in, db):
-    board, people = board_people
-    office = signed_in(people["helen"])
+def test_show_of_hands_takes_only_plain_numbers(cast, signed_in, db):
+    office = signed_in(cast.secretary)
     _new_proposal(office, kind="standard")
     proposal = db.scalar(select(Proposal))
     choice_ids = [c.id for c in db.scalars(select(Choice).order_by(Choice.position))]
@@ -225,12 +204,11 @@ def test_show_of_hands_takes_only_plain_numbers(board_people, signed_in, db):
         assert "Type a number from 0 to 10000" in html and f'value="{typed}"' in html
 
 
-def test_the_live_page_reports_the_state(board_people, signed_in, db):
-    board, people = board_people
-    office = signed_in(people["helen"])
+def test_the_live_page_reports_the_state(cast, signed_in, db):
+    office = signed_in(cast.secretary)
     _new_proposal(office, kind="standard")
     proposal = db.scalar(select(Proposal))
-    sam = signed_in(people["sam"])
+    sam = signed_in(cast.member)
     url = f"/boards/riverside-ld/votes/{proposal.id}/status.json"
     assert sam.get(url).get_json() == {"state": "coming"}
     live = sam.get(f"/boards/riverside-ld/votes/{proposal.id}/live").get_data(as_text=True)
@@ -239,7 +217,7 @@ def test_the_live_page_reports_the_state(board_people, signed_in, db):
     assert sam.get(url).get_json() == {"state": "open"}
 
 
-def test_the_database_applies_the_voting_rules_in_the_statement_that_counts(board_people, app, db):
+def test_the_database_applies_the_voting_rules_in_the_statement_that_counts(cast, app, db):
     """The quick path used in meetings checks the rules in SQL: test them there, at exact moments."""
     from datetime import timedelta
 
@@ -247,17 +225,16 @@ def test_the_database_applies_the_voting_rules_in_the_statement_that_counts(boar
     from coprod.models import utcnow
     from coprod.votes.services import record_vote
 
-    board, people = board_people
     opened = utcnow() - timedelta(hours=1)
     with db.context() as session:
-        proposal = Proposal(board_id=board.id, title="Meet in the library?", opened_dt=opened,
+        proposal = Proposal(board_id=cast.board.id, title="Meet in the library?", opened_dt=opened,
                             closes_dt=opened + timedelta(minutes=30), voter_roles="carer,member")
         session.add(proposal)
         session.flush()
         yes = Choice(proposal_id=proposal.id, label="Yes")
         session.add(yes)
         session.flush()
-        ids = proposal.id, yes.id, board.id, people["sam"].id
+        ids = proposal.id, yes.id, cast.board.id, cast.member.id
 
     def attempt(at, *, role=Role.MEMBER, board_id=None, choice_id=None):
         proposal_id, yes_id, own_board, sam = ids

@@ -14,7 +14,6 @@ from email import policy
 from sqlalchemy import select
 
 from coprod.models import AuditEvent, LoginCard, Membership, Role
-from test_magic_link import smtp_inbox  # noqa: F401  (a real SMTP server on loopback)
 
 
 def _two_boards(factory, db):

@@ -7,7 +7,7 @@ codes (short) are keyed hashes, see accounts/tokens.py.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -85,14 +85,14 @@ class SignIn(Base):
             return self.helper.name
         return self.helper_name
 
-    def helped_by(self) -> dict:
+    def helped_by(self) -> dict[str, Any]:
         """{"helper_id", "helper_name"} to store with something done now: who is helping, or Nones."""
         helping = self.helping_since_dt is not None
         return {"helper_id": self.helper_id if helping else None,
                 "helper_name": self.helper_display_name if helping else None}
 
 
-def helped_by(sign_in: SignIn | None) -> dict:
+def helped_by(sign_in: SignIn | None) -> dict[str, Any]:
     """The same for a request that may have no sign-in (tests and scripts call services directly)."""
     return sign_in.helped_by() if sign_in is not None else {"helper_id": None, "helper_name": None}
 

@@ -35,7 +35,7 @@ class ContentLanguage(Base):
     language: Mapped[str] = mapped_column(String(10))
     # The version: {field name: text}, the fields the kind names (title, summary; choice_12 for an
     # answer). None: no version (the original's own language, with only a check).
-    texts: Mapped[dict | None] = mapped_column(JSON)
+    texts: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     updated_dt: Mapped[datetime | None]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def insert(dialect: str, table: Table):
+def insert(dialect: str, table: Table) -> Any:
     """An INSERT into `table` that can say ON CONFLICT, for this dialect ("sqlite" or "postgresql")."""
     try:
         return _INSERTS[dialect](table)
@@ -25,7 +26,7 @@ def insert(dialect: str, table: Table):
         raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}") from None
 
 
-def on_conflict(statement, keys: Iterable[str], update: Iterable[str] = ()):
+def on_conflict(statement: Any, keys: Iterable[str], update: Iterable[str] = ()) -> Any:
     """ON CONFLICT (keys): set each column in `update` to the new row's value, or, with nothing to
     update, DO NOTHING (the row that is there stays as it is)."""
     update = tuple(update)
@@ -36,13 +37,13 @@ def on_conflict(statement, keys: Iterable[str], update: Iterable[str] = ()):
 
 
 @functools.cache
-def upsert_statement(dialect: str, table: Table, keys: tuple[str, ...], update: tuple[str, ...] = ()):
+def upsert_statement(dialect: str, table: Table, keys: tuple[str, ...], update: tuple[str, ...] = ()) -> Any:
     """Built once per (dialect, table, keys, update) and run with new values as parameters."""
     return on_conflict(insert(dialect, table), keys, update)
 
 
-def upsert(session: Session, model, values: dict, *, keys: Iterable[str], update: Iterable[str] = (),
-           returning=None):
+def upsert(session: Session, model: Any, values: dict[str, Any], *, keys: Iterable[str],
+           update: Iterable[str] = (), returning: Any = None) -> Any:
     """Insert `values` as a row of `model` (a mapped class or a Table); if its unique `keys` already
     exist, update the `update` columns instead (none: leave the row as it is). With `returning`
     (a column), the value from the row inserted or updated, or None when nothing was written."""

@@ -4,33 +4,22 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from test_accessibility import (ALL_VIEWPORTS, SCREENSHOTS, bs, browser, new_context, set_viewport,  # noqa: F401
-                                sign_in, site)
-
-pytestmark = pytest.mark.browser
+from . import browser_support as bs
+from .pages import ALL_VIEWPORTS, SCREENSHOTS, assert_page_ok, new_context, set_viewport, sign_in
 
 
-def _assert_page_ok(page, what: str) -> None:
-    violations = bs.run_axe(page)
-    assert not violations, f"{what}: " + bs.format_violations(violations)
-    small = [t for t in bs.small_targets(page) if not t["disabled"]]
-    assert not small, f"{what}: small targets {small}"
-
-
-def test_member_votes_by_tapping_a_picture_card_and_checks_it(site, browser):  # noqa: F811
+def test_member_votes_by_tapping_a_picture_card_and_checks_it(site, browser):
     member = site.person("member")
     context = new_context(browser)
     try:
         page = context.new_page()
         sign_in(page, site, member)
         page.goto(site.base_url + "/boards/riverside-ld/votes")
-        _assert_page_ok(page, "votes for you")
+        assert_page_ok(page, "votes for you", screenshot=False)
         page.get_by_role("link", name=re.compile("short breaks house")).click()
         for viewport in ALL_VIEWPORTS:
             set_viewport(page, viewport)
-            _assert_page_ok(page, f"proposal page {viewport}")
+            assert_page_ok(page, f"proposal page {viewport}", screenshot=False)
         set_viewport(page, "tablet-portrait")
 
         # The whole card is the touch target: tap the picture, not a tiny radio.
@@ -40,18 +29,18 @@ def test_member_votes_by_tapping_a_picture_card_and_checks_it(site, browser):  #
             page.get_by_role("button", name="Next").click()
         assert page.get_by_role("heading", level=1).inner_text() == "Is that right?"
         assert "You chose No." in page.locator("main").inner_text()
-        _assert_page_ok(page, "check page")
+        assert_page_ok(page, "check page", screenshot=False)
         bs.screenshot(page, SCREENSHOTS / "journey__vote-check.png")
         with page.expect_navigation():
             page.get_by_role("button", name="Yes, count my vote").click()
         assert page.get_by_role("heading", level=1).inner_text() == "Your vote is counted"
-        _assert_page_ok(page, "vote counted")
+        assert_page_ok(page, "vote counted", screenshot=False)
         bs.screenshot(page, SCREENSHOTS / "journey__vote-counted.png")
     finally:
         context.close()
 
 
-def test_results_and_room_screen_are_accessible(site, browser):  # noqa: F811
+def test_results_and_room_screen_are_accessible(site, browser):
     context = new_context(browser)
     try:
         page = context.new_page()
@@ -64,12 +53,12 @@ def test_results_and_room_screen_are_accessible(site, browser):  # noqa: F811
         assert "9 people chose Feeling safe." in text
         for viewport in ALL_VIEWPORTS:
             set_viewport(page, viewport)
-            _assert_page_ok(page, f"results {viewport}")
+            assert_page_ok(page, f"results {viewport}", screenshot=False)
         set_viewport(page, "tablet-landscape")
         bs.screenshot(page, SCREENSHOTS / "journey__results.png")
         page.goto(page.url.replace("/results", "/screen"))
         set_viewport(page, "tablet-landscape")
-        _assert_page_ok(page, "room screen")
+        assert_page_ok(page, "room screen", screenshot=False)
         bs.screenshot(page, SCREENSHOTS / "journey__room-screen.png")
     finally:
         context.close()

@@ -19,8 +19,8 @@ Public API
 
 How axe-core is injected, and why it works under a strict CSP
 -------------------------------------------------------------
-``axe_playwright_python.sync_playwright.Axe.run`` injects axe with
-``page.evaluate(axe_source)`` and then runs ``page.evaluate("axe.run(...)")``.
+``run_axe`` injects axe as ``axe_playwright_python.sync_playwright.Axe.run`` does, with
+``page.evaluate(axe_source)`` (once per document), and then runs ``page.evaluate("axe.run(...)")``.
 ``page.evaluate`` goes through the DevTools protocol (Runtime.evaluate /
 callFunctionOn), which Chromium does *not* subject to the page's
 Content-Security-Policy, and axe-core itself uses no ``eval``/``new Function``.
@@ -144,6 +144,8 @@ def new_page(browser, viewport: str | tuple[int, int] = "tablet-portrait",
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 _AXE = Axe()  # reads the bundled axe.min.js once
+_AXE_READY_JS = "() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"
+_AXE_RUN_JS = "options => axe.run(document, options).then(results => ({violations: results.violations}))"
 
 
 def _trim(text, limit: int = 300) -> str:
@@ -162,9 +164,13 @@ def run_axe(page, tags: list[str] | None = None) -> list[dict]:
         "runOnly": {"type": "tag", "values": list(tags or AXE_TAGS)},
         "resultTypes": ["violations"],
     }
-    results = _AXE.run(page, options=options)
+    # Injected once per document (a page checked at three widths keeps it), and only the
+    # violations come back: the same answer as Axe.run, for less work in the browser.
+    if not page.evaluate(_AXE_READY_JS):
+        page.evaluate(_AXE.axe_script)
+    response = page.evaluate(_AXE_RUN_JS, options)
     violations = []
-    for v in results.response.get("violations", []):
+    for v in response.get("violations", []):
         violations.append({
             "id": v.get("id"),
             "impact": v.get("impact"),

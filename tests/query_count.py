@@ -1,4 +1,4 @@
-"""Counting SQL statements, for the query guard in tests and for benchmarks."""
+"""Counting SQL statements, for the query guard test (tests/test_query_guard.py)."""
 
 from __future__ import annotations
 
