@@ -85,15 +85,24 @@ def back_to_english(page, site: Site) -> None:
             english.click()
 
 
-def check_audio_served(base_url: str, sources: dict[str, str]) -> list[str]:
-    """Each audio file a page points to answers 200 audio/mpeg, and 206 to a byte range (Safari needs it)."""
+def cookie_header(context) -> str:
+    """The browser context's cookies as one Cookie header: audio of signed-in pages is private and
+    its signed address works only for the person it was made for."""
+    return "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
+
+
+def check_audio_served(base_url: str, sources: dict[str, str], cookie: str = "") -> list[str]:
+    """Each audio file a page points to answers 200 audio/mpeg, and 206 to a byte range (Safari needs it).
+    `cookie`: the reader's cookies, for the private audio of the pages they were shown."""
     problems = []
+    headers = {"Cookie": cookie} if cookie else {}
     for src, page_url in sources.items():
         try:
-            with urllib.request.urlopen(base_url + src, timeout=10) as response:
+            with urllib.request.urlopen(urllib.request.Request(base_url + src, headers=headers),
+                                        timeout=10) as response:
                 body = response.read()
                 whole = (response.status, response.headers.get_content_type())
-            request = urllib.request.Request(base_url + src, headers={"Range": "bytes=0-99"})
+            request = urllib.request.Request(base_url + src, headers={**headers, "Range": "bytes=0-99"})
             with urllib.request.urlopen(request, timeout=10) as response:
                 part = (response.status, len(response.read()))
         except (urllib.error.URLError, OSError) as error:
