@@ -255,6 +255,21 @@ def _pictures(uploader: User) -> dict[str, str]:
     return made
 
 
+# The demo's meetings, in days from today: one held (with minutes), the next (agenda published) and a
+# later one (taking questions). Each is named after its month, so "in March" is in March.
+PAST_MEETING_DAYS, NEXT_MEETING_DAYS, LATER_MEETING_DAYS = -56, 10, 98
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def meeting_title(days_from_today: int) -> str:
+    from datetime import timedelta
+
+    from coprod.models import utcnow
+
+    return f"Board meeting in {MONTHS[(utcnow().date() + timedelta(days=days_from_today)).month - 1]}"
+
+
 def _meetings(board: Board, people: dict, own_pictures: dict[str, str]) -> None:
     """A past meeting with its minutes, one with a published agenda, and one taking questions soon."""
     from datetime import datetime, time, timedelta
@@ -299,7 +314,7 @@ def _meetings(board: Board, people: dict, own_pictures: dict[str, str]) -> None:
             proposal.agenda_item_id = item.id
 
     past = meeting(
-        "Board meeting in the autumn", "We talk about jobs.\nWe talk about feeling safe in town.", -56,
+        meeting_title(PAST_MEETING_DAYS), "We talk about jobs.\nWe talk about feeling safe in town.", PAST_MEETING_DAYS,
         MeetingStatus.MINUTES_PUBLISHED, -70, [
             ("Jobs: getting paid work",
              "Many of us want a paid job.\nThe council has a plan to help people find work.",
@@ -317,8 +332,9 @@ def _meetings(board: Board, people: dict, own_pictures: dict[str, str]) -> None:
     decide_under(past[2], "What should our next meeting be about?")
 
     coming = meeting(
-        "Board meeting in the spring",
-        "We talk about moving out of hospital.\nWe talk about homes, short breaks and help for families.", 10,
+        meeting_title(NEXT_MEETING_DAYS),
+        "We talk about moving out of hospital.\nWe talk about homes, short breaks and help for families.",
+        NEXT_MEETING_DAYS,
         MeetingStatus.AGENDA_PUBLISHED, 3, [
             ("Moving out of hospital",
              "Some people live in hospital far from home.\nThey should live in the community.\n"
@@ -337,7 +353,8 @@ def _meetings(board: Board, people: dict, own_pictures: dict[str, str]) -> None:
     decide_under(coming[2], "Should we ask the council to keep the short breaks house open?")
 
     summer = meeting(
-        "Board meeting in the summer", "We talk about feeling safe.\nYou chose this topic in our vote.", 98,
+        meeting_title(LATER_MEETING_DAYS), "We talk about feeling safe.\nYou chose this topic in our vote.",
+        LATER_MEETING_DAYS,
         MeetingStatus.TAKING_QUESTIONS, 84, [
             ("Feeling safe on the bus",
              "Some people feel scared on the bus.\nThe bus company will come to talk to us.",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from coprod.demo import LATER_MEETING_DAYS, NEXT_MEETING_DAYS, meeting_title
+
 from . import browser_support as bs
 from .pages import (ALL_VIEWPORTS, SCREENSHOTS, Site, assert_page_ok, back_to_english, new_context, set_viewport,
                     sign_in)
@@ -169,7 +171,7 @@ def test_a_jargon_word_opens_its_meaning_in_place(site, browser):
         sign_in(page, site, member)
         page.goto(site.base_url + "/boards/riverside-ld/meetings")
         with page.expect_navigation():
-            page.get_by_role("link", name=re.compile("Board meeting in the spring")).first.click()
+            page.get_by_role("link", name=re.compile(meeting_title(NEXT_MEETING_DAYS))).first.click()
         word = page.locator("main a.jargon").first
         assert word.count() == 1, "the demo agenda uses jargon words"
         name = word.inner_text()
@@ -200,7 +202,7 @@ def test_a_jargon_word_opens_its_urdu_meaning_right_to_left(site, browser):
         try:
             page.goto(site.base_url + "/boards/riverside-ld/meetings")
             with page.expect_navigation():
-                page.get_by_role("link", name=re.compile("Board meeting in the spring")).first.click()
+                page.get_by_role("link", name=re.compile(meeting_title(NEXT_MEETING_DAYS))).first.click()
             word = page.locator("main a.jargon", has_text="NHS").first
             assert word.count() == 1, "the Urdu jargon buster explains NHS on the demo agenda"
             word.click()
@@ -233,7 +235,7 @@ SEED_SUMMARY = ("Having an overview of the capacity and availability of a number
 def _new_agenda_item(page, site: Site) -> None:
     page.goto(site.base_url + "/boards/riverside-ld/meetings/manage")
     with page.expect_navigation():
-        page.get_by_role("link", name=re.compile("Board meeting in the summer")).first.click()
+        page.get_by_role("link", name=re.compile(meeting_title(LATER_MEETING_DAYS))).first.click()
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("^Add an item to the agenda")).click()
 
