@@ -15,6 +15,11 @@ import pytest
 
 # Before coprod is imported: everything this run writes goes to a temporary folder.
 _TMP = Path(tempfile.mkdtemp(prefix="coprod-tests-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each xdist worker has its own folder and queue: the ones set by the controller's conftest are
+    # inherited, and a shared queue lets one worker's test run another's jobs.
+    os.environ["COPROD_INSTANCE_PATH"] = str(_TMP / "instance")
+    os.environ["COPROD_QUEUE_URL"] = f"sqlite:///{_TMP / 'queue.sqlite'}"
 os.environ.setdefault("COPROD_INSTANCE_PATH", str(_TMP / "instance"))
 os.environ.setdefault("COPROD_QUEUE_URL", f"sqlite:///{_TMP / 'queue.sqlite'}")
 
