@@ -17,6 +17,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(worker)
     app.cli.add_command(migrate_db)
+    app.cli.add_command(retention_command)
     from coprod import backup
 
     backup.register(app)
@@ -45,6 +46,25 @@ def migrate_db():
     """Bring the database up to date (safe to run again)."""
     _upgrade()
     click.echo("Database is up to date.")
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed; change nothing.")
+def retention_command(dry_run: bool):
+    """Remove personal data past its time now (the worker does it every day), and say how much."""
+    from coprod.extensions import db
+    from coprod.privacy import retention
+
+    removed = retention.run(dry_run=dry_run)
+    retention.report(removed, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "would remove" if dry_run else "removed"
+    for kind, counts in removed.items():
+        click.echo(f"{kind}: " + ", ".join(f"{name.replace('_', ' ')} {number}" for name, number in counts.items()))
+    click.echo(f"{verb} {retention.total(removed)} in all")
 
 
 @click.command("demo-data")
