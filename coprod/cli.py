@@ -9,7 +9,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 
 def register_cli(app: Flask) -> None:
@@ -50,6 +50,7 @@ def migrate_db():
 
 @click.command("retention")
 @click.option("--dry-run", is_flag=True, help="Only count what would be removed; change nothing.")
+@with_appcontext
 def retention_command(dry_run: bool):
     """Remove personal data past its time now (the worker does it every day), and say how much."""
     from coprod.extensions import db
@@ -63,7 +64,7 @@ def retention_command(dry_run: bool):
         db.session.commit()
     verb = "would remove" if dry_run else "removed"
     for kind, counts in removed.items():
-        click.echo(f"{kind}: " + ", ".join(f"{name.replace('_', ' ')} {number}" for name, number in counts.items()))
+        click.echo(f"{kind.replace('_', ' ')}: " + ", ".join(f"{name.replace('_', ' ')} {number}" for name, number in counts.items()))
     click.echo(f"{verb} {retention.total(removed)} in all")
 
 

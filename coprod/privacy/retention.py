@@ -260,6 +260,44 @@ def total(removed: dict[str, Counts]) -> int:
     return sum(number for kind in removed.values() for name, number in kind.items() if name != "kept_unwritten")
 
 
+def periods() -> dict[str, str]:
+    """How long each kind is kept, in words for the privacy page ("30 days", "1 year"), read from
+    the same settings the daily job uses, so the page never promises what the site does not do."""
+    from flask_babel import ngettext
+
+    def words(days: int) -> str:
+        if days % 365 == 0:
+            return ngettext("%(num)d year", "%(num)d years", days // 365)
+        return ngettext("%(num)d day", "%(num)d days", days)
+
+    config = current_app.config
+    return {kind: words(config[setting]) for kind, setting in (
+        ("drafts", "KEEP_DRAFT_DAYS"), ("sign_ins", "KEEP_SIGN_IN_DAYS"),
+        ("recordings", "KEEP_ANSWERED_RECORDING_DAYS"), ("audit", "KEEP_AUDIT_DAYS"),
+        ("exports", "KEEP_EXPORT_DAYS"), ("audio", "AUDIO_KEEP_DAYS"))}
+
+
+def labels() -> dict[str, str]:
+    """Words for the admin's page, one per count."""
+    from flask_babel import gettext as _
+
+    return {
+        "drafts.questions": _("Questions never sent"),
+        "drafts.recordings": _("Recordings of questions never sent"),
+        "drafts.unused_recordings": _("Recordings no question uses"),
+        "answered_recordings.recordings": _("Recordings of answered questions (their words are kept)"),
+        "answered_recordings.kept_unwritten": _("Recordings kept, because nobody wrote down what was said"),
+        "sign_ins.sign_ins": _("Sign-ins that ended"),
+        "sign_ins.sign_in_links": _("Sign-in links"),
+        "sign_ins.failed_attempts": _("Wrong sign-in tries"),
+        "sign_ins.audit_entries": _("Sign-ins in the log"),
+        "audit_log.entries": _("Other entries in the log"),
+        "audio_cache.clips": _("Listen audio no page used"),
+        "audio_cache.unused_files": _("Listen audio files no page uses"),
+        "exports.files": _("\"My data\" downloads"),
+    }
+
+
 def reports(limit: int = 30) -> list[tuple[datetime, dict[str, Counts]]]:
     """The latest runs, newest first, for the admin's page."""
     rows = db.session.execute(select(AuditEvent.created_dt, AuditEvent.detail)
