@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import run_worker
-from coprod.extensions import db as _db
 from coprod.models import (AudioClip, AuditEvent, Base, ClipStatus, LoginAttempt, Meeting, MeetingStatus, Question,
                            QuestionStatus, SignIn, utcnow)
 
