@@ -295,3 +295,21 @@ def test_the_privacy_page_says_what_the_settings_say(client, app, monkeypatch, c
     urdu = client.get("/privacy?lang=ur").get_data(as_text=True)
     assert 'lang="cy"' in welsh and 'lang="ur"' in urdu
     assert "Your information" not in welsh and "Your information" not in urdu
+
+
+def test_files_go_only_after_the_commit(app, db, folders):
+    """A run that is rolled back (the database said no, the worker died) leaves every file."""
+    from coprod.extensions import db as database
+    from coprod.privacy import retention
+
+    clip = _clip(db, folders / "audio", "c" * 64, last_used=utcnow() - timedelta(days=31))
+    with app.app_context():
+        removed = retention.run(utcnow())
+        assert removed["audio_cache"]["clips"] == 1
+        database.session.rollback()
+    assert clip.is_file() and db.scalar(select(AudioClip).where(AudioClip.key == "c" * 64)) is not None
+    with app.app_context():
+        retention.run(utcnow())
+        assert clip.is_file(), "not before the commit"
+        database.session.commit()
+    assert not clip.exists()
