@@ -126,7 +126,10 @@ def serve(port: int, host: str, workers: int, with_worker: bool):
 
 @click.command("worker")
 @click.option("--threads", default=2, show_default=True, type=int)
-def worker(threads: int):
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Also start the daily jobs (removing data past its time). With several workers, "
+                   "leave them on for one worker only.")
+def worker(threads: int, periodic: bool):
     """Run background jobs (email now, audio later). Run several at scale with a Redis queue."""
     from huey.consumer import Consumer
 
@@ -134,7 +137,7 @@ def worker(threads: int):
 
     # Poll an idle SQLite queue four times a second, so audio is ready soon after a change
     # (Redis blocks on its queue instead of polling).
-    Consumer(huey, workers=threads, worker_type="thread", max_delay=0.25).run()
+    Consumer(huey, workers=threads, worker_type="thread", max_delay=0.25, periodic=periodic).run()
 
 
 def main() -> None:
