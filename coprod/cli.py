@@ -9,7 +9,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 
 def register_cli(app: Flask) -> None:
@@ -17,6 +17,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(worker)
     app.cli.add_command(migrate_db)
+    app.cli.add_command(retention_command)
     from coprod import backup
 
     backup.register(app)
@@ -45,6 +46,26 @@ def migrate_db():
     """Bring the database up to date (safe to run again)."""
     _upgrade()
     click.echo("Database is up to date.")
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed; change nothing.")
+@with_appcontext
+def retention_command(dry_run: bool):
+    """Remove personal data past its time now (the worker does it every day), and say how much."""
+    from coprod.extensions import db
+    from coprod.privacy import retention
+
+    removed = retention.run(dry_run=dry_run)
+    retention.report(removed, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "would remove" if dry_run else "removed"
+    for kind, counts in removed.items():
+        click.echo(f"{kind.replace('_', ' ')}: " + ", ".join(f"{name.replace('_', ' ')} {number}" for name, number in counts.items()))
+    click.echo(f"{verb} {retention.total(removed)} in all")
 
 
 @click.command("demo-data")
@@ -105,7 +126,10 @@ def serve(port: int, host: str, workers: int, with_worker: bool):
 
 @click.command("worker")
 @click.option("--threads", default=2, show_default=True, type=int)
-def worker(threads: int):
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Also start the daily jobs (removing data past its time). With several workers, "
+                   "leave them on for one worker only.")
+def worker(threads: int, periodic: bool):
     """Run background jobs (email now, audio later). Run several at scale with a Redis queue."""
     from huey.consumer import Consumer
 
@@ -113,7 +137,7 @@ def worker(threads: int):
 
     # Poll an idle SQLite queue four times a second, so audio is ready soon after a change
     # (Redis blocks on its queue instead of polling).
-    Consumer(huey, workers=threads, worker_type="thread", max_delay=0.25).run()
+    Consumer(huey, workers=threads, worker_type="thread", max_delay=0.25, periodic=periodic).run()
 
 
 def main() -> None:

@@ -115,6 +115,37 @@ def load_config(instance_path: Path) -> dict:
         "PICTURE_DIR": os.environ.get("COPROD_PICTURE_DIR") or str(instance_path / "pictures"),
         "QUESTION_AUDIO_DIR": os.environ.get("COPROD_QUESTION_AUDIO_DIR") or str(instance_path / "question-audio"),
         **audio_settings(instance_path),
+        **retention_settings(),
+    }
+
+
+def _days(name: str, default: int) -> int:
+    """A number of days from the environment; a value that is not a whole number of at least 1
+    falls back to the safe default (0 or less would remove things the moment they are made)."""
+    try:
+        value = int(os.environ.get(name, str(default)))
+    except ValueError:
+        return default
+    return value if value >= 1 else default
+
+
+def retention_settings() -> dict:
+    """How long personal data is kept (UK GDPR art. 5(1)(e)). The worker's daily job
+    (coprod/privacy/retention.py) removes what is older; the privacy page reads these same numbers."""
+    return {
+        # Questions never sent (still drafts), counted from when they were started.
+        "KEEP_DRAFT_DAYS": _days("COPROD_KEEP_DRAFT_DAYS", 30),
+        # Sign-ins that ended or ran out, used or expired sign-in links, and "signed in" entries of the
+        # audit log. Failed attempts are kept only the day the throttle needs (accounts/throttle.py).
+        "KEEP_SIGN_IN_DAYS": _days("COPROD_KEEP_SIGN_IN_DAYS", 90),
+        # The recording of a spoken question, counted from when it was answered (in writing, at the
+        # meeting, or not taken). The words (what the person typed, or what the secretary wrote down)
+        # stay; a recording nobody has written down is kept.
+        "KEEP_ANSWERED_RECORDING_DAYS": _days("COPROD_KEEP_ANSWERED_RECORDING_DAYS", 365),
+        # Every other entry of the audit log (who changed what).
+        "KEEP_AUDIT_DAYS": _days("COPROD_KEEP_AUDIT_DAYS", 730),
+        # "My data" downloads, once made.
+        "KEEP_EXPORT_DAYS": _days("COPROD_KEEP_EXPORT_DAYS", 7),
     }
 
 
@@ -149,6 +180,8 @@ def queue_settings() -> dict:
         # Making one clip: tries after the first, and seconds between them.
         "AUDIO_RETRIES": int(os.environ.get("COPROD_AUDIO_RETRIES", "2")),
         "AUDIO_RETRY_DELAY": int(os.environ.get("COPROD_AUDIO_RETRY_DELAY", "10")),
+        # The hour (UTC) the worker removes what is past its time (coprod/privacy/retention.py).
+        "RETENTION_HOUR": int(os.environ.get("COPROD_RETENTION_HOUR", "3")) % 24,
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from flask import current_app, has_app_context
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 
 from coprod.config import queue_settings
 from coprod.paths import instance_path
@@ -54,3 +54,17 @@ def deliver_email(to: str, subject: str, body: str) -> None:
 
     with app_context():
         deliver(to, subject, body)
+
+
+@huey.periodic_task(crontab(minute="30", hour=str(queue_settings()["RETENTION_HOUR"])), retries=2, retry_delay=600)
+def remove_old_data() -> dict:
+    """Once a day (COPROD_RETENTION_HOUR, UTC): remove personal data past its time, then log the
+    counts and keep them in the audit log for the admin's "What was removed" page."""
+    from coprod.extensions import db
+    from coprod.privacy import retention
+
+    with app_context():
+        removed = retention.run()
+        retention.report(removed)
+        db.session.commit()  # files of removed rows go now, after the commit (coprod/outbox.py)
+    return removed

@@ -25,6 +25,7 @@ INTENDED = {
     "main.home": ANYONE,
     "main.help": ANYONE,
     "main.about": ANYONE,
+    "main.privacy": ANYONE,
     "pictures.picture": ANYONE,
     # The picture library is public (its pictures are on public pages anyway); our own pictures
     # are added and removed by any board's secretary, like the jargon buster's words.
@@ -170,6 +171,7 @@ INTENDED = {
     "admin.toggle_admin": ADMIN,
     "admin.toggle_disabled": ADMIN,
     "admin.audit_log": ADMIN,
+    "admin.removed": ADMIN,
 }
 
 ROLES = ["signed out", "member", "carer", "supporter", "commissioner", "secretary",

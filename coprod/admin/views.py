@@ -126,3 +126,12 @@ def audit_log():
     """Who did what and when: sign-ins, roles, cards, help."""
     page = _page()
     return render_template("admin/audit.html", events=services.audit_page(page=page), page=page)
+
+
+@blueprint.get("/removed")
+@access(ADMIN)
+def removed():
+    """What was removed: the counts of each daily run that removed personal data past its time."""
+    from coprod.privacy import retention
+
+    return render_template("admin/removed.html", runs=retention.reports(), labels=retention.labels())

@@ -35,6 +35,16 @@ def help():
     return render_template("main/help.html")
 
 
+@blueprint.get("/privacy")
+@access(PUBLIC)
+def privacy():
+    """Your information: what is kept, why, for how long (from the real settings), who sees it, and
+    how to get it or have it deleted. In easy read."""
+    from coprod.privacy.retention import periods
+
+    return render_template("main/privacy.html", keep=periods())
+
+
 @blueprint.get("/about")
 @access(PUBLIC)
 def about():

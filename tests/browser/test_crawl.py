@@ -31,6 +31,9 @@ from .pages import (ALL_VIEWPORTS, ARTIFACTS, PROJECT, ROLES, SCREENSHOTS, Site,
 REPORT_FILE = ARTIFACTS / "a11y-report.json"
 
 SIGNED_OUT = "signed-out"
+# Pages every role must reach from the footer (and so have checked): the privacy page tells people
+# what is kept about them (issue 13).
+MUST_REACH = ["/privacy", "/help"]
 MAX_PER_PATTERN = 2
 # Every page at all three widths. COPROD_CRAWL_EVERY_WIDTH=0: every page at 768x1024 (with the skip link
 # and Listen checks) and only the first page of each address pattern at 1024x768 and 320x640 too (on
@@ -373,6 +376,8 @@ def test_every_page_passes_axe_for_every_role(site, browser, report):
         finally:
             context.close()
         assert result.pages, f"{role}: nothing was crawled"
+        missing = [path for path in MUST_REACH if path not in result.pages]
+        assert not missing, f"{role}: the crawl never reached {missing} (a page every footer links to)"
         pages_per_role[role] = result.pages
         total_checks += result.checks
         failures.extend(result.failures)
@@ -526,3 +531,28 @@ def test_other_language_pages_pass_axe(site, browser, report, language, button):
                        "total_page_checks": result.checks,
                        "failures": [f.as_dict() for f in result.failures]}})
     assert not result.failures, failure_report(result.failures, site.base_url)
+
+
+# ---------------------------------------------------------------------------
+# The privacy page, alone (quick to run on its own)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["en", "cy", "ur"])
+def test_the_privacy_page_passes_axe_in_every_language(site, browser, language):
+    """Signed out, at every width: axe-core, 44 px targets, the Listen place, its own language."""
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        for viewport in ALL_VIEWPORTS:
+            set_viewport(page, viewport)
+            response = page.goto(f"{site.base_url}/privacy?lang={language}", wait_until="load")
+            assert response is not None and response.status == 200
+            assert page.evaluate("document.documentElement.lang") == language
+            assert page.locator("[data-listen-slot]").count() == 1
+            assert page.locator(".easy-read img").count() >= 10, "a picture beside each point"
+            violations = bs.run_axe(page)
+            assert not violations, f"{language} {viewport}: " + bs.format_violations(violations)
+            small = [t for t in bs.small_targets(page) if not t["disabled"]]
+            assert not small, f"{language} {viewport}: targets under 44x44 px {small}"
+    finally:
+        context.close()
