@@ -22,7 +22,8 @@ from coprod import audit, times
 from coprod.extensions import db
 from coprod.models.auth import helped_by
 from coprod.mail import send_email
-from coprod.models import (AgendaItem, Board, Group, GroupMember, Meeting, MeetingStatus, Membership, MeToo, Question,
+from coprod.meetings.services import takes_questions, takes_questions_sql
+from coprod.models import (AgendaItem, Board, Group, GroupMember, Meeting, Membership, MeToo, Question,
                            QuestionStatus, SignIn, User, utcnow)
 from coprod.models.question import MODERATED
 from coprod.models.upsert import upsert
@@ -47,18 +48,16 @@ class TooLate(QuestionRefused):
 # ---- reading ------------------------------------------------------------------------------------
 
 def taking_questions(meeting: Meeting, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return (meeting.status == MeetingStatus.TAKING_QUESTIONS and meeting.starts_dt > now
-            and (meeting.question_deadline_dt is None or meeting.question_deadline_dt > now))
+    """The one rule (coprod.meetings.services.takes_questions)."""
+    return takes_questions(meeting, now)
 
 
 def meetings_taking_questions(board: Board, now: datetime | None = None) -> list[Meeting]:
     now = now or utcnow()
     found = db.session.scalars(
-        select(Meeting).where(Meeting.board_id == board.id, Meeting.status == MeetingStatus.TAKING_QUESTIONS,
-                              Meeting.starts_dt > now).options(selectinload(Meeting.items))
-        .order_by(Meeting.starts_dt))
-    return [meeting for meeting in found if taking_questions(meeting, now)]
+        select(Meeting).where(Meeting.board_id == board.id, takes_questions_sql(now))
+        .options(selectinload(Meeting.items)).order_by(Meeting.starts_dt))
+    return [meeting for meeting in found if takes_questions(meeting, now)]
 
 
 def question_on(board: Board, question_id: int) -> Question | None:
