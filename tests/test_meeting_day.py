@@ -1,0 +1,130 @@
+"""Ready for a real meeting (issue 14): questions open and close by the deadline whatever else the
+secretary does, stopping them early is its own checked step, a meeting moved back a step is never
+hidden, the secretary's "to do", private questions kept out of public counts, and "My questions"
+newest first by meeting with drafts that can be thrown away. All through HTTP."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from coprod.models import AuditEvent, Meeting, MeetingStatus, Question, QuestionStatus, utcnow
+from tests.test_questions import ask, meeting_setup  # noqa: F401 (a fixture)
+
+BOARD = "/boards/riverside-ld"
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _status(client, meeting_id: int, status: str):
+    response = client.post(f"{BOARD}/meetings/{meeting_id}/status", {"status": status})
+    assert response.status_code == 302, _text(response)[:2000]
+    return response
+
+
+def test_publishing_the_agenda_does_not_close_questions(meeting_setup, db):
+    ids, people, clients = meeting_setup
+    helen, sam = clients["helen"], clients["sam"]
+    _status(helen, ids["meeting"], "agenda_published")
+    assert db.get(Meeting, ids["meeting"]).status == MeetingStatus.AGENDA_PUBLISHED
+
+    # /ask still offers the meeting, and a question can be sent all the way through.
+    ask_page = _text(sam.get(f"{BOARD}/ask"))
+    assert "No meeting is taking questions now." not in ask_page
+    assert "Board meeting in spring" in ask_page
+    ask(sam, ids, about=f"item-{ids['item1']}", text="Can the short breaks house open at weekends?")
+
+    # Every page that talks about the meeting says the same: send questions by the deadline.
+    deadline_words = "Send your questions by"
+    next_page = _text(sam.get(f"{BOARD}/meetings/next"))
+    assert deadline_words in next_page and f"{BOARD}/ask" in next_page
+    meeting_page = _text(sam.get(f"{BOARD}/meetings/{ids['meeting']}"))
+    assert deadline_words in meeting_page and "You can send questions for this meeting now." in meeting_page
+    questions_page = _text(sam.get(f"{BOARD}/meetings/{ids['meeting']}/questions"))
+    assert f"{BOARD}/ask" in questions_page
+
+
+def test_the_deadline_closes_questions_on_every_page(meeting_setup, db):
+    ids, people, clients = meeting_setup
+    sam = clients["sam"]
+    _status(clients["helen"], ids["meeting"], "agenda_published")
+    with db.context() as session:
+        session.get(Meeting, ids["meeting"]).question_deadline_dt = utcnow() - timedelta(minutes=1)
+        session.commit()
+    assert "No meeting is taking questions now." in _text(sam.get(f"{BOARD}/ask"))
+    next_page = _text(sam.get(f"{BOARD}/meetings/next"))
+    assert "The time to send questions has passed." in next_page
+    assert "Send your questions by" not in next_page
+    assert "You can send questions for this meeting now." not in _text(sam.get(f"{BOARD}/meetings/{ids['meeting']}"))
+
+
+def test_moving_a_meeting_back_a_step_never_hides_it(meeting_setup, db):
+    ids, people, clients = meeting_setup
+    helen, sam = clients["helen"], clients["sam"]
+    _status(helen, ids["meeting"], "agenda_published")
+    page = f"{BOARD}/meetings/{ids['meeting']}"
+    assert sam.get(page).status_code == 200
+    _status(helen, ids["meeting"], "taking_questions")
+    response = sam.get(page)
+    assert response.status_code == 200  # it was a 404
+    assert "The secretary is changing this agenda." in _text(response)
+    assert "Short breaks for families" in _text(response)
+    assert page in _text(sam.get(f"{BOARD}/meetings"))
+    assert f"{page}\"" in _text(sam.get(f"{BOARD}/meetings/next"))  # "Read the agenda"
+    # Anybody, signed in or not, who kept the link still gets the page and its pack.
+    assert sam.get(f"{page}/pack").status_code == 200
+
+
+def test_stopping_questions_early_is_its_own_checked_step(meeting_setup, db, make_client):
+    ids, people, clients = meeting_setup
+    helen, sam, margaret = clients["helen"], clients["sam"], clients["margaret"]
+    first = ask(sam, ids, about=f"item-{ids['item1']}", text="Can the buses run later?")
+    ask(margaret, ids, about=f"item-{ids['item2']}", text="Can my son get a job coach?")
+    # One of them is private (safeguarding): still counted for the secretary.
+    assert helen.post(f"{BOARD}/questions/{first}/private", {"note": "Talk to Sam"}).status_code == 302
+
+    manage = _text(helen.get(f"{BOARD}/meetings/{ids['meeting']}/manage"))
+    stop = f"{BOARD}/meetings/{ids['meeting']}/stop-questions"
+    assert stop in manage and "People can send questions now." in manage
+    check = helen.get(stop)
+    assert check.status_code == 200
+    check_text = _text(check)
+    assert "2 questions are still waiting for you." in check_text
+    assert "1 of them is private." in check_text
+    assert "<script" not in check_text.split("<main", 1)[1].split("</main>", 1)[0]  # no JavaScript needed
+    assert db.get(Meeting, ids["meeting"]).questions_stopped_dt is None  # looking changes nothing
+
+    # Without the form's key nothing happens; members cannot do it.
+    assert helen.post(stop, {}, csrf=False).status_code == 400
+    assert sam.post(stop).status_code in (403, 404)
+    assert db.get(Meeting, ids["meeting"]).questions_stopped_dt is None
+
+    response = helen.post(stop)
+    assert response.status_code == 302
+    assert db.get(Meeting, ids["meeting"]).questions_stopped_dt is not None
+    assert "No meeting is taking questions now." in _text(sam.get(f"{BOARD}/ask"))
+    assert "The secretary stopped taking questions for this meeting." in _text(sam.get(f"{BOARD}/meetings/next"))
+    assert db.scalar(select(AuditEvent).where(AuditEvent.action == "meeting.stop-questions")) is not None
+    # A question started before the stop cannot be sent after it; the words are kept.
+    with db.context() as session:
+        assert session.scalar(select(Question).where(Question.id == first)).status == QuestionStatus.SENT
+
+    # Undone: questions open again until the deadline.
+    response = helen.post(f"{BOARD}/meetings/{ids['meeting']}/reopen-questions")
+    assert response.status_code == 302
+    assert db.get(Meeting, ids["meeting"]).questions_stopped_dt is None
+    assert "No meeting is taking questions now." not in _text(sam.get(f"{BOARD}/ask"))
+
+
+def test_moving_to_taking_questions_opens_them_again(meeting_setup, db):
+    ids, people, clients = meeting_setup
+    helen = clients["helen"]
+    assert helen.post(f"{BOARD}/meetings/{ids['meeting']}/stop-questions").status_code == 302
+    _status(helen, ids["meeting"], "agenda_published")
+    assert "No meeting is taking questions now." in _text(clients["sam"].get(f"{BOARD}/ask"))
+    _status(helen, ids["meeting"], "taking_questions")
+    assert "No meeting is taking questions now." not in _text(clients["sam"].get(f"{BOARD}/ask"))
