@@ -128,3 +128,93 @@ def test_moving_to_taking_questions_opens_them_again(meeting_setup, db):
     assert "No meeting is taking questions now." in _text(clients["sam"].get(f"{BOARD}/ask"))
     _status(helen, ids["meeting"], "taking_questions")
     assert "No meeting is taking questions now." not in _text(clients["sam"].get(f"{BOARD}/ask"))
+
+
+def _plain(html: str) -> str:
+    """The page's words with the markup taken out (and spaces made single)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_private_question_is_never_counted_publicly_and_has_its_own_section(meeting_setup, db):
+    ids, people, clients = meeting_setup
+    helen, sam, margaret = clients["helen"], clients["sam"], clients["margaret"]
+    private = ask(sam, ids, about=f"item-{ids['item1']}", text="Someone at my house hurts me")
+    ask(margaret, ids, about=f"item-{ids['item2']}", text="Can my son get a job coach?")
+    assert helen.post(f"{BOARD}/questions/{private}/private", {"note": "Call Sam today"}).status_code == 302
+    _status(helen, ids["meeting"], "agenda_published")
+
+    for page in (f"{BOARD}/meetings/{ids['meeting']}", f"{BOARD}/meetings/{ids['meeting']}/pack",
+                 f"{BOARD}/meetings/{ids['meeting']}/questions"):
+        words = _plain(_text(margaret.get(page)))
+        assert "1 question was sent." in words, page
+        assert "1 is waiting for the secretary." in words, page
+        assert "2 are waiting" not in words and "2 questions were sent" not in words
+
+    queue = _text(helen.get(f"{BOARD}/meetings/{ids['meeting']}/questions/manage"))
+    new_questions = queue.split("New questions", 1)[1].split("Private questions to look at", 1)[0]
+    private_section = queue.split("Private questions to look at", 1)[1].split("Questions you have dealt with", 1)[0]
+    assert "Someone at my house hurts me" not in new_questions
+    assert "Can my son get a job coach?" in new_questions
+    assert "Someone at my house hurts me" in private_section
+    manage = _plain(_text(helen.get(f"{BOARD}/meetings/{ids['meeting']}/manage")))
+    assert "1 new question. 1 private question." in manage
+
+
+def test_the_secretarys_to_do_counts_and_links(meeting_setup, db, cast):
+    from coprod.models import Proposal
+    from coprod.models.follow import Action, Feedback, Feeling, Record, RecordStatus
+
+    ids, people, clients = meeting_setup
+    helen, sam, margaret = clients["helen"], clients["sam"], clients["margaret"]
+    ask(sam, ids, about=f"item-{ids['item1']}", text="Can the buses run later?")
+    ask(margaret, ids, about=f"item-{ids['item2']}", text="Can my son get a job coach?")
+    private = ask(clients["jo"], ids, about=f"item-{ids['item2']}", text="I do not feel safe")
+    assert helen.post(f"{BOARD}/questions/{private}/private", {"note": "Call Jo"}).status_code == 302
+    now = utcnow()
+    with db.context() as session:
+        record = Record(board_id=cast.board.id, title="Job coaches", status=RecordStatus.PUBLISHED, published_dt=now)
+        draft = Record(board_id=cast.board.id, title="A draft", status=RecordStatus.DRAFT)
+        session.add_all([record, draft])
+        session.flush()
+        session.add_all([
+            Action(record_id=record.id, board_id=cast.board.id, what="Hire two job coaches", who_name="David",
+                   who_organisation="Council", due_date=(now - timedelta(days=10)).date()),
+            Action(record_id=record.id, board_id=cast.board.id, what="Tell the board", who_name="David",
+                   who_organisation="Council", due_date=(now + timedelta(days=10)).date()),
+            Action(record_id=draft.id, board_id=cast.board.id, what="Not public yet", who_name="David",
+                   who_organisation="Council", due_date=(now - timedelta(days=10)).date()),
+            Feedback(record_id=record.id, user_id=people["sam"].id, feeling=Feeling.NOT_HAPPY),
+            Feedback(record_id=record.id, user_id=people["margaret"].id, feeling=Feeling.HAPPY),
+            Proposal(board_id=cast.board.id, title="Open by hand"),
+            Proposal(board_id=cast.board.id, title="Open now", opened_dt=now - timedelta(hours=1)),
+            Proposal(board_id=cast.board.id, title="Closed", opened_dt=now - timedelta(days=2),
+                     closed_dt=now - timedelta(days=1)),
+        ])
+        session.commit()
+
+    queue = f"{BOARD}/meetings/{ids['meeting']}/questions/manage"
+    for page in ("/", BOARD):
+        html = _text(helen.get(page))
+        words = _plain(html)
+        assert "To do: Riverside Learning Disability Partnership Board" in words, page
+        assert "2 questions are waiting." in words
+        assert "1 private question to look at." in words
+        assert "1 person is not happy with an answer." in words
+        assert "1 action is late." in words
+        assert "2 votes to open or close." in words
+        assert f'href="{queue}"' in html  # the queue, one click from here
+        assert f'href="{queue}#private"' in html
+        assert f'href="{BOARD}/said-did?status=late"' in html or "status=late" in html
+
+    # Nobody else sees it: not members, not the public.
+    for client in (sam, clients["margaret"]):
+        assert "To do:" not in _text(client.get("/"))
+        assert "To do:" not in _text(client.get(BOARD))
+    # A new secretary finds the queue from the board page with no questions waiting too.
+    with db.context() as session:
+        for question in session.scalars(select(Question)):
+            question.status = QuestionStatus.NOT_TAKEN
+        session.commit()
+    html = _text(helen.get(BOARD))
+    assert "0 questions are waiting." in _plain(html)
+    assert f'href="{queue}"' in html

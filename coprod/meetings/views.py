@@ -171,7 +171,7 @@ def manage(slug: str, meeting_id: int):
     return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                            status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
                            proposals=services.proposals_by_item(found),
-                           waiting=questions.stats(found)["waiting"], came_back=_came_back_loaded(found),
+                           waiting=questions.stats(found, staff=True), came_back=_came_back_loaded(found),
                            taking=services.takes_questions(found), reopen_form=FlaskForm())
 
 
@@ -185,7 +185,7 @@ def change_status(slug: str, meeting_id: int):
         return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                                status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
                                proposals=services.proposals_by_item(found),
-                               waiting=questions.stats(found)["waiting"], came_back=_came_back_loaded(found),
+                               waiting=questions.stats(found, staff=True), came_back=_came_back_loaded(found),
                                taking=services.takes_questions(found), reopen_form=FlaskForm()), 400
     status = MeetingStatus(form.status.data)
     back = url_for("meetings.manage", slug=slug, meeting_id=meeting_id)

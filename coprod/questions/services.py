@@ -177,10 +177,12 @@ def on_the_agenda(meeting: Meeting) -> dict:
     return {"by_item": by_item, "me_too": me_too, "joined": joined, "stats": stats(meeting)}
 
 
-def queue(meeting: Meeting) -> list[Question]:
-    """New questions for the secretary, oldest first."""
+def queue(meeting: Meeting, *, private: bool = False) -> list[Question]:
+    """New questions for the secretary, oldest first: the public ones, or (`private`) the private
+    ones, which have their own section and are never counted with the others."""
     return list(db.session.scalars(
-        select(Question).where(Question.meeting_id == meeting.id, Question.status == QuestionStatus.SENT)
+        select(Question).where(Question.meeting_id == meeting.id, Question.status == QuestionStatus.SENT,
+                               Question.private.is_(private))
         .options(joinedload(Question.asker), joinedload(Question.group), joinedload(Question.asked_item))
         .order_by(Question.sent_dt, Question.id)))
 
@@ -201,15 +203,22 @@ def join_targets(question: Question) -> list[Question]:
         .order_by(Question.sent_dt)))
 
 
-def stats(meeting: Meeting) -> dict[str, int]:
-    """How many questions were sent, and what happened to them (so moderation can be seen)."""
-    counts = Counter(dict(db.session.execute(
-        select(Question.status, func.count()).where(Question.meeting_id == meeting.id,
-                                                    Question.status != QuestionStatus.DRAFT)
-        .group_by(Question.status)).all()))
-    return {"sent": sum(counts.values()), "waiting": counts[QuestionStatus.SENT],
-            "on_agenda": counts[QuestionStatus.ON_AGENDA], "joined": counts[QuestionStatus.JOINED],
-            "answered": counts[QuestionStatus.ANSWERED], "not_taken": counts[QuestionStatus.NOT_TAKEN]}
+def stats(meeting: Meeting, *, staff: bool = False) -> dict[str, int]:
+    """How many questions were sent, and what happened to them (so moderation can be seen).
+    Private (safeguarding) questions are never counted in these public numbers; for the secretary
+    (`staff`), "private_waiting" says how many private ones still wait."""
+    rows = db.session.execute(
+        select(Question.status, Question.private, func.count()).where(Question.meeting_id == meeting.id,
+                                                                      Question.status != QuestionStatus.DRAFT)
+        .group_by(Question.status, Question.private)).all()
+    counts = Counter({status: count for status, private, count in rows if not private})
+    found = {"sent": sum(counts.values()), "waiting": counts[QuestionStatus.SENT],
+             "on_agenda": counts[QuestionStatus.ON_AGENDA], "joined": counts[QuestionStatus.JOINED],
+             "answered": counts[QuestionStatus.ANSWERED], "not_taken": counts[QuestionStatus.NOT_TAKEN]}
+    if staff:
+        found["private_waiting"] = sum(count for status, private, count in rows
+                                       if private and status == QuestionStatus.SENT)
+    return found
 
 
 def outcome(question: Question) -> Question:

@@ -290,7 +290,8 @@ def queue(slug: str, meeting_id: int):
     if meeting is None:
         abort(404)
     return render_template("questions/queue.html", meeting=meeting, waiting=services.queue(meeting),
-                           done=services.moderated(meeting), stats=services.stats(meeting),
+                           private=services.queue(meeting, private=True),
+                           done=services.moderated(meeting), stats=services.stats(meeting, staff=True),
                            status_words=services.STATUS_WORDS, status_pictures=services.STATUS_PICTURES,
                            topic_label=topics.label)
 
