@@ -218,3 +218,56 @@ def test_the_secretarys_to_do_counts_and_links(meeting_setup, db, cast):
     html = _text(helen.get(BOARD))
     assert "0 questions are waiting." in _plain(html)
     assert f'href="{queue}"' in html
+
+
+def test_my_questions_newest_first_by_meeting_and_drafts_can_be_thrown_away(meeting_setup, db, cast):
+    ids, people, clients = meeting_setup
+    sam = clients["sam"]
+    now = utcnow()
+    with db.context() as session:
+        older = Meeting(board_id=cast.board.id, title="Board meeting in winter", starts_dt=now - timedelta(days=60),
+                        place="Riverside Library", status=MeetingStatus.MINUTES_PUBLISHED)
+        session.add(older)
+        session.flush()
+        # Sent long ago for an older meeting, but started (created) after the newer ones: the
+        # page must not be ordered by when the rows were made.
+        session.add(Question(board_id=cast.board.id, meeting_id=older.id, asker_id=people["sam"].id,
+                             text="What about the old bus pass?", status=QuestionStatus.SENT,
+                             sent_dt=now - timedelta(days=70), status_dt=now - timedelta(days=70),
+                             created_dt=now + timedelta(minutes=5)))
+        session.commit()
+    first = ask(sam, ids, about=f"item-{ids['item1']}", text="First question about short breaks")
+    with db.context() as session:  # sent a day earlier than the next one
+        session.get(Question, first).sent_dt = now - timedelta(days=1)
+        session.commit()
+    ask(sam, ids, about=f"item-{ids['item2']}", text="Second question about jobs")
+    # A draft started and left: it can be carried on or thrown away.
+    response = sam.post(f"{BOARD}/ask", {"meeting": str(ids["meeting"])})
+    draft = int(re.search(r"/ask/(\d+)/about", response.location).group(1))
+    sam.post(f"{BOARD}/ask/{draft}/about", {"about": "topic-housing"})
+    sam.post(f"{BOARD}/ask/{draft}/words", {"text": "Half a question about"}, content_type="multipart/form-data")
+
+    page = _text(sam.get("/my-questions"))
+    order = ["Board meeting in spring", "Half a question about", "Second question about jobs",
+             "First question about short breaks", "Board meeting in winter", "What about the old bus pass?"]
+    assert sorted(order, key=page.index) == order
+    throw = f"{BOARD}/ask/{draft}/throw-away"
+    assert throw in page and f"{BOARD}/ask/{draft}/check" in page
+
+    # The check page says what goes; nothing happens until the button.
+    check = sam.get(throw)
+    assert check.status_code == 200 and "Half a question about" in _text(check)
+    assert "<script" not in _text(check).split("<main", 1)[1].split("</main>", 1)[0]
+    assert db.get(Question, draft) is not None
+    # Only the person's own draft, with the form's key, never a sent question.
+    assert clients["margaret"].post(throw).status_code == 404
+    assert sam.post(throw, {}, csrf=False).status_code == 400
+    assert db.get(Question, draft) is not None
+    assert sam.post(f"{BOARD}/ask/{first}/throw-away").status_code == 302
+    assert db.get(Question, first) is not None
+
+    response = sam.post(throw)
+    assert response.status_code == 302 and response.location.endswith("/my-questions")
+    assert db.get(Question, draft) is None
+    assert "Half a question about" not in _text(sam.get("/my-questions"))
+    assert sam.get(throw).status_code == 404

@@ -76,14 +76,27 @@ def own_question(board: Board, question_id: int, user: User) -> Question | None:
 
 
 def my_questions(user: User) -> list[Question]:
-    """Everything the person asked, newest first, with what is needed to say what happened."""
+    """Everything the person asked, with what is needed to say what happened: by meeting, the
+    newest meeting first, and in each meeting the newest question first (sent, or started for a
+    draft)."""
     return list(db.session.scalars(
-        select(Question).where(Question.asker_id == user.id)
+        select(Question).join(Meeting, Meeting.id == Question.meeting_id).where(Question.asker_id == user.id)
         # Many-to-one: joined into the one query (the page also looks up uploaded pictures: keep it under 10).
         .options(selectinload(Question.meeting).selectinload(Meeting.board), joinedload(Question.agenda_item),
                  joinedload(Question.group),
                  selectinload(Question.joined_to).selectinload(Question.agenda_item))
-        .order_by(Question.created_dt.desc(), Question.id.desc())))
+        .order_by(Meeting.starts_dt.desc(), Meeting.id.desc(),
+                  func.coalesce(Question.sent_dt, Question.created_dt).desc(), Question.id.desc())))
+
+
+def by_meeting(questions: list[Question]) -> list[tuple[Meeting, list[Question]]]:
+    """The questions (in `my_questions` order) grouped under their meetings."""
+    groups: list[tuple[Meeting, list[Question]]] = []
+    for question in questions:
+        if not groups or groups[-1][0].id != question.meeting_id:
+            groups.append((question.meeting, []))
+        groups[-1][1].append(question)
+    return groups
 
 
 def answering_records(questions: list[Question]) -> dict[int, list]:
@@ -289,6 +302,19 @@ def send(question: Question, *, by: User, now: datetime | None = None) -> None:
     question.sent_dt = question.status_dt = now
     audit.record("question.send", target=question, board=question.meeting.board, actor=by,
                  detail=f"meeting {question.meeting_id}" + (f", group {question.group_id}" if question.group_id else ""))
+    db.session.flush()
+
+
+def throw_away(question: Question) -> None:
+    """The person throws away a draft they started: it was never sent, so nobody else has seen
+    it. Its recording (if any) is removed once the change is saved."""
+    from coprod import outbox
+    from coprod.questions import recordings
+
+    _still_a_draft(question)
+    if question.audio_name:
+        outbox.after_commit(recordings.delete, question.audio_name)
+    db.session.delete(question)
     db.session.flush()
 
 
