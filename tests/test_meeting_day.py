@@ -260,7 +260,8 @@ def test_my_questions_newest_first_by_meeting_and_drafts_can_be_thrown_away(meet
     assert "<script" not in _text(check).split("<main", 1)[1].split("</main>", 1)[0]
     assert db.get(Question, draft) is not None
     # Only the person's own draft, with the form's key, never a sent question.
-    assert clients["margaret"].post(throw).status_code == 404
+    assert clients["margaret"].get(throw).status_code == 404
+    assert clients["margaret"].post(throw).status_code == 302  # the same answer as for a draft not there
     assert sam.post(throw, {}, csrf=False).status_code == 400
     assert db.get(Question, draft) is not None
     assert sam.post(f"{BOARD}/ask/{first}/throw-away").status_code == 302
@@ -271,3 +272,6 @@ def test_my_questions_newest_first_by_meeting_and_drafts_can_be_thrown_away(meet
     assert db.get(Question, draft) is None
     assert "Half a question about" not in _text(sam.get("/my-questions"))
     assert sam.get(throw).status_code == 404
+    again = sam.post(throw)  # a second press: nothing there, said plainly
+    assert again.status_code == 302 and again.location.endswith("/my-questions")
+    assert "This question is not there any more." in _text(sam.get("/my-questions"))

@@ -219,8 +219,15 @@ def move(slug: str, question_id: int):
 @access(ON_THE_BOARD)
 def throw_away(slug: str, question_id: int):
     """Throw away a question you started and did not send: a check page first (no JavaScript
-    needed), then the button."""
-    question = _draft_or_404(question_id)
+    needed), then the button. Pressed twice, the second press finds nothing and says so."""
+    question = services.own_question(g.board, question_id, current_user)
+    if question is None and request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        flash(_("This question is not there any more."), "info")
+        return redirect(url_for("questions.mine"))
+    if question is None:
+        abort(404)
     if question.status != QuestionStatus.DRAFT:
         return _not_a_draft(question)
     form = FlaskForm()
