@@ -11,7 +11,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from coprod.models import AuditEvent, Meeting, MeetingStatus, Question, QuestionStatus, utcnow
-from tests.test_questions import ask, meeting_setup  # noqa: F401 (a fixture)
+from tests import test_questions
+from tests.test_questions import ask
+
+meeting_setup = test_questions.meeting_setup  # the same board, meeting and people as the question tests
 
 BOARD = "/boards/riverside-ld"
 
