@@ -102,6 +102,8 @@ INTENDED = {
     "meetings.move_item": SECRETARY,
     "meetings.remove_item": SECRETARY,
     "meetings.minutes": SECRETARY,
+    "meetings.stop_questions": SECRETARY,
+    "meetings.reopen_questions": SECRETARY,
     # Questions: asking, "me too" and the meeting's questions are for the board; each question is
     # checked per record as well (own drafts only; recordings for the asker and secretaries only).
     "questions.ask": ON_THE_BOARD,
@@ -112,6 +114,7 @@ INTENDED = {
     "questions.send": ON_THE_BOARD,
     "questions.move": ON_THE_BOARD,
     "questions.sent": ON_THE_BOARD,
+    "questions.throw_away": ON_THE_BOARD,
     "questions.recording": ON_THE_BOARD,
     "questions.mine": SIGNED_IN,
     "questions.meeting_questions": ON_THE_BOARD,

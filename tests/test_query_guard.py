@@ -47,6 +47,11 @@ PAGES = [
     ("member", "/boards/riverside-ld/ask/{draft}/about"),
     ("member", "/my-questions"),
     ("member", "/boards/riverside-ld/meetings/{meeting}/questions"),
+    ("member", "/boards/riverside-ld/ask/{draft}/throw-away"),
+    # The secretary's "to do" (home and board page), and the check before stopping questions early.
+    ("secretary", "/"),
+    ("secretary", "/boards/riverside-ld"),
+    ("secretary", "/boards/riverside-ld/meetings/{coming}/stop-questions"),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/questions/manage"),
     ("secretary", "/boards/riverside-ld/questions/{question}/moderate"),
     (None, "/jargon-buster"),

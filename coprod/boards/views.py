@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from coprod.accounts import services as accounts
 from coprod.boards import services
+from coprod.boards.todo import todo_for
 from coprod.boards.forms import ROLE_EXPLAINED, ROLE_LABELS, PersonForm, RoleForm
 from coprod.extensions import db
 from coprod.models import Board, Membership, Role
@@ -38,7 +39,9 @@ def board(slug: str):
         abort(404)
     g.board = found
     role = current_user.role_on(found) if current_user.is_authenticated else None
-    return render_template("boards/board.html", board=found, role=role, role_labels=ROLE_LABELS)
+    secretary = current_user.is_authenticated and (current_user.is_admin or role == Role.SECRETARY)
+    return render_template("boards/board.html", board=found, role=role, role_labels=ROLE_LABELS,
+                           todo=todo_for([found.id])[found.id] if secretary else None)
 
 
 @blueprint.get("/<slug>/people")

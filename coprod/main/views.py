@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from coprod import pictures
 from coprod.extensions import db
-from coprod.models import Board
+from coprod.boards.todo import todo_for
+from coprod.models import Board, Role
 from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
 
 blueprint = Blueprint("main", __name__)
@@ -22,7 +23,9 @@ def home():
         boards = [m.board for m in current_user.memberships]
         if current_user.is_admin and not boards:
             boards = list(db.session.scalars(select(Board).order_by(Board.name).limit(20)))
-        return render_template("main/home.html", boards=boards,
+        # The secretary's "to do" for each board they are secretary of.
+        running = [m.board_id for m in current_user.memberships if m.role == Role.SECRETARY]
+        return render_template("main/home.html", boards=boards, todos=todo_for(running),
                                may_add_pictures=SECRETARY_ANYWHERE.allows(current_user, None))
     boards = list(db.session.scalars(select(Board).order_by(Board.name).limit(20)))
     return render_template("main/welcome.html", boards=boards)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import object_session, selectinload
 
 from coprod.errors import Refused
@@ -45,11 +45,30 @@ def may_manage(board: Board, user) -> bool:
 
 # ---- reading ------------------------------------------------------------------------------------
 
+# Statuses in which a meeting takes questions (until its deadline, or until the secretary stops them).
+ASKING = (MeetingStatus.TAKING_QUESTIONS, MeetingStatus.AGENDA_PUBLISHED)
+
+
+def takes_questions(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Is this meeting taking questions now? The one rule, used by every page and every step:
+    from "Taking questions" (publishing the agenda changes nothing) until the question deadline,
+    or the meeting's start, or the secretary stopping questions early - whichever comes first."""
+    now = now or utcnow()
+    return (meeting.status in ASKING and meeting.starts_dt > now and meeting.questions_stopped_dt is None
+            and (meeting.question_deadline_dt is None or meeting.question_deadline_dt > now))
+
+
+def takes_questions_sql(now: datetime):
+    """The same rule as `takes_questions`, as a WHERE clause."""
+    return and_(Meeting.status.in_(ASKING), Meeting.starts_dt > now, Meeting.questions_stopped_dt.is_(None),
+                or_(Meeting.question_deadline_dt.is_(None), Meeting.question_deadline_dt > now))
+
+
 def meetings_on(board: Board, *, drafts: bool) -> list[Meeting]:
     """The board's meetings, newest first; with `drafts`, also those whose agenda is not published."""
     query = select(Meeting).where(Meeting.board_id == board.id).order_by(Meeting.starts_dt.desc())
     if not drafts:
-        query = query.where(Meeting.status.in_(AGENDA_PUBLIC))
+        query = query.where(or_(Meeting.status.in_(AGENDA_PUBLIC), Meeting.agenda_published_dt.is_not(None)))
     return list(db.session.scalars(query))
 
 
@@ -134,6 +153,9 @@ def set_status(meeting: Meeting, status: MeetingStatus, *, by: User, now: dateti
         raise MeetingRefused(_("Write the minutes first. Then you can publish them."))
     before = meeting.status
     meeting.status = status
+    if status == MeetingStatus.TAKING_QUESTIONS and meeting.questions_stopped_dt is not None:
+        # Moved (back) to "Taking questions" on purpose: questions open again, until the deadline.
+        meeting.questions_stopped_dt = None
     if status == MeetingStatus.AGENDA_PUBLISHED:
         meeting.agenda_published_dt = now
     if status == MeetingStatus.MINUTES_PUBLISHED:
@@ -145,6 +167,39 @@ def set_status(meeting: Meeting, status: MeetingStatus, *, by: User, now: dateti
         from coprod.questions.services import tell_board_questions_open  # questions build on meetings
 
         tell_board_questions_open(meeting)
+
+
+def unhandled(meeting: Meeting) -> dict[str, int]:
+    """Questions sent for the meeting that the secretary has not dealt with yet, public and
+    private (for the secretary's eyes only): one query."""
+    rows = dict(db.session.execute(
+        select(Question.private, func.count()).where(Question.meeting_id == meeting.id,
+                                                     Question.status == QuestionStatus.SENT)
+        .group_by(Question.private)).all())
+    return {"public": rows.get(False, 0), "private": rows.get(True, 0)}
+
+
+def stop_questions(meeting: Meeting, *, by: User, now: datetime | None = None) -> None:
+    """Stop taking questions before the deadline. Questions already sent are kept; the secretary
+    still deals with them. Undone by `reopen_questions`."""
+    now = now or utcnow()
+    if not takes_questions(meeting, now):
+        raise MeetingRefused(_("This meeting is not taking questions now."))
+    meeting.questions_stopped_dt = now
+    audit.record("meeting.stop-questions", target=meeting, board=meeting.board, actor=by)
+    db.session.flush()
+
+
+def reopen_questions(meeting: Meeting, *, by: User, now: datetime | None = None) -> None:
+    """Take questions again after stopping them early (until the deadline)."""
+    now = now or utcnow()
+    if meeting.questions_stopped_dt is None:
+        raise MeetingRefused(_("This meeting is already taking questions."))
+    meeting.questions_stopped_dt = None
+    if not takes_questions(meeting, now):
+        raise MeetingRefused(_("The time to send questions for this meeting has passed."))
+    audit.record("meeting.reopen-questions", target=meeting, board=meeting.board, actor=by)
+    db.session.flush()
 
 
 # ---- agenda items -------------------------------------------------------------------------------

@@ -75,8 +75,10 @@ def index(slug: str):
 def next_meeting(slug: str):
     """The next meeting: when, where, what it is about, how to ask, and by when."""
     meeting = services.next_meeting(g.board)
-    return render_template("meetings/next.html", meeting=meeting, now=utcnow(),
-                           taking=bool(questions.meetings_taking_questions(g.board)))
+    now = utcnow()
+    return render_template("meetings/next.html", meeting=meeting, now=now,
+                           taking=meeting is not None and services.takes_questions(meeting, now),
+                           any_taking=bool(questions.meetings_taking_questions(g.board, now)))
 
 
 @blueprint.get("/<int:meeting_id>")
@@ -87,6 +89,7 @@ def meeting(slug: str, meeting_id: int):
     proposals, back = _with_versions(found)
     return render_template("meetings/meeting.html", meeting=found, proposals=proposals,
                            manager=services.may_manage(g.board, current_user),
+                           taking=services.takes_questions(found),
                            questions=questions.on_the_agenda(found), came_back=back)
 
 
@@ -168,7 +171,8 @@ def manage(slug: str, meeting_id: int):
     return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                            status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
                            proposals=services.proposals_by_item(found),
-                           waiting=questions.stats(found)["waiting"], came_back=_came_back_loaded(found))
+                           waiting=questions.stats(found, staff=True), came_back=_came_back_loaded(found),
+                           taking=services.takes_questions(found), reopen_form=FlaskForm())
 
 
 @blueprint.post("/<int:meeting_id>/status")
@@ -181,12 +185,47 @@ def change_status(slug: str, meeting_id: int):
         return render_template("meetings/manage.html", meeting=found, form=form, status_labels=STATUS_LABELS,
                                status_pictures={s.value: p for s, p in STATUS_PICTURES.items()},
                                proposals=services.proposals_by_item(found),
-                               waiting=questions.stats(found)["waiting"]), 400
+                               waiting=questions.stats(found, staff=True), came_back=_came_back_loaded(found),
+                               taking=services.takes_questions(found), reopen_form=FlaskForm()), 400
     status = MeetingStatus(form.status.data)
     back = url_for("meetings.manage", slug=slug, meeting_id=meeting_id)
     back_to(back)  # a refusal is said on the meeting's page
     services.set_status(found, status, by=current_user)
     flash(_("Saved. The meeting is now: %(status)s.", status=STATUS_LABELS[status]), "success")
+    return redirect(back)
+
+
+@blueprint.route("/<int:meeting_id>/stop-questions", methods=["GET", "POST"])
+@access(SECRETARY)
+def stop_questions(slug: str, meeting_id: int):
+    """Stop taking questions before the deadline: a check page first (it says how many questions
+    are still waiting), then the button. Works without JavaScript. Can be undone."""
+    found = _meeting_or_404(meeting_id)
+    form = FlaskForm()
+    back = url_for("meetings.manage", slug=slug, meeting_id=meeting_id)
+    if not services.takes_questions(found):
+        flash(_("This meeting is not taking questions now."), "info")
+        return redirect(back)
+    if form.validate_on_submit():
+        back_to(back)
+        services.stop_questions(found, by=current_user)
+        flash(_("Questions for this meeting are stopped. Nobody can send a new one."), "success")
+        return redirect(back)
+    return render_template("meetings/stop_questions.html", meeting=found, form=form,
+                           unhandled=services.unhandled(found)), 400 if request.method == "POST" else 200
+
+
+@blueprint.post("/<int:meeting_id>/reopen-questions")
+@access(SECRETARY)
+def reopen_questions(slug: str, meeting_id: int):
+    """Take questions again after stopping them early (until the deadline)."""
+    found = _meeting_or_404(meeting_id)
+    back = url_for("meetings.manage", slug=slug, meeting_id=meeting_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    back_to(back)
+    services.reopen_questions(found, by=current_user)
+    flash(_("The meeting is taking questions again."), "success")
     return redirect(back)
 
 

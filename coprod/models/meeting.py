@@ -51,6 +51,8 @@ class Meeting(Base):
     status: Mapped[MeetingStatus] = mapped_column(
         enum_type(MeetingStatus), default=MeetingStatus.PLANNED)
     agenda_published_dt: Mapped[datetime | None]
+    # The secretary stopped taking questions before the deadline (its own action, with a check page).
+    questions_stopped_dt: Mapped[datetime | None]
     minutes_published_dt: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
@@ -60,7 +62,14 @@ class Meeting(Base):
 
     @property
     def agenda_is_public(self) -> bool:
-        return self.status in AGENDA_PUBLIC
+        """Public once published, and still public if the secretary moves the meeting back a step:
+        what people could read is never hidden again (a link they kept must not become a 404)."""
+        return self.status in AGENDA_PUBLIC or self.agenda_published_dt is not None
+
+    @property
+    def agenda_being_changed(self) -> bool:
+        """Published before, then moved back a step: the secretary is changing the agenda."""
+        return self.agenda_is_public and self.status not in AGENDA_PUBLIC
 
     @property
     def minutes_are_public(self) -> bool:

@@ -49,6 +49,13 @@ def path_of(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def delete(name: str) -> None:
+    """Remove a stored recording (a draft thrown away by the person who made it)."""
+    path = path_of(name)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
 def _decode(upload: BinaryIO) -> tuple[bytes, float]:
     """Mono 16-bit PCM at SAMPLE_RATE, and its length in seconds. Stops early if it is too long."""
     pcm = bytearray()

@@ -22,7 +22,8 @@ from coprod import audit, times
 from coprod.extensions import db
 from coprod.models.auth import helped_by
 from coprod.mail import send_email
-from coprod.models import (AgendaItem, Board, Group, GroupMember, Meeting, MeetingStatus, Membership, MeToo, Question,
+from coprod.meetings.services import takes_questions, takes_questions_sql
+from coprod.models import (AgendaItem, Board, Group, GroupMember, Meeting, Membership, MeToo, Question,
                            QuestionStatus, SignIn, User, utcnow)
 from coprod.models.question import MODERATED
 from coprod.models.upsert import upsert
@@ -47,18 +48,16 @@ class TooLate(QuestionRefused):
 # ---- reading ------------------------------------------------------------------------------------
 
 def taking_questions(meeting: Meeting, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return (meeting.status == MeetingStatus.TAKING_QUESTIONS and meeting.starts_dt > now
-            and (meeting.question_deadline_dt is None or meeting.question_deadline_dt > now))
+    """The one rule (coprod.meetings.services.takes_questions)."""
+    return takes_questions(meeting, now)
 
 
 def meetings_taking_questions(board: Board, now: datetime | None = None) -> list[Meeting]:
     now = now or utcnow()
     found = db.session.scalars(
-        select(Meeting).where(Meeting.board_id == board.id, Meeting.status == MeetingStatus.TAKING_QUESTIONS,
-                              Meeting.starts_dt > now).options(selectinload(Meeting.items))
-        .order_by(Meeting.starts_dt))
-    return [meeting for meeting in found if taking_questions(meeting, now)]
+        select(Meeting).where(Meeting.board_id == board.id, takes_questions_sql(now))
+        .options(selectinload(Meeting.items)).order_by(Meeting.starts_dt))
+    return [meeting for meeting in found if takes_questions(meeting, now)]
 
 
 def question_on(board: Board, question_id: int) -> Question | None:
@@ -77,14 +76,27 @@ def own_question(board: Board, question_id: int, user: User) -> Question | None:
 
 
 def my_questions(user: User) -> list[Question]:
-    """Everything the person asked, newest first, with what is needed to say what happened."""
+    """Everything the person asked, with what is needed to say what happened: by meeting, the
+    newest meeting first, and in each meeting the newest question first (sent, or started for a
+    draft)."""
     return list(db.session.scalars(
-        select(Question).where(Question.asker_id == user.id)
+        select(Question).join(Meeting, Meeting.id == Question.meeting_id).where(Question.asker_id == user.id)
         # Many-to-one: joined into the one query (the page also looks up uploaded pictures: keep it under 10).
         .options(selectinload(Question.meeting).selectinload(Meeting.board), joinedload(Question.agenda_item),
                  joinedload(Question.group),
                  selectinload(Question.joined_to).selectinload(Question.agenda_item))
-        .order_by(Question.created_dt.desc(), Question.id.desc())))
+        .order_by(Meeting.starts_dt.desc(), Meeting.id.desc(),
+                  func.coalesce(Question.sent_dt, Question.created_dt).desc(), Question.id.desc())))
+
+
+def by_meeting(questions: list[Question]) -> list[tuple[Meeting, list[Question]]]:
+    """The questions (in `my_questions` order) grouped under their meetings."""
+    groups: list[tuple[Meeting, list[Question]]] = []
+    for question in questions:
+        if not groups or groups[-1][0].id != question.meeting_id:
+            groups.append((question.meeting, []))
+        groups[-1][1].append(question)
+    return groups
 
 
 def answering_records(questions: list[Question]) -> dict[int, list]:
@@ -178,10 +190,12 @@ def on_the_agenda(meeting: Meeting) -> dict:
     return {"by_item": by_item, "me_too": me_too, "joined": joined, "stats": stats(meeting)}
 
 
-def queue(meeting: Meeting) -> list[Question]:
-    """New questions for the secretary, oldest first."""
+def queue(meeting: Meeting, *, private: bool = False) -> list[Question]:
+    """New questions for the secretary, oldest first: the public ones, or (`private`) the private
+    ones, which have their own section and are never counted with the others."""
     return list(db.session.scalars(
-        select(Question).where(Question.meeting_id == meeting.id, Question.status == QuestionStatus.SENT)
+        select(Question).where(Question.meeting_id == meeting.id, Question.status == QuestionStatus.SENT,
+                               Question.private.is_(private))
         .options(joinedload(Question.asker), joinedload(Question.group), joinedload(Question.asked_item))
         .order_by(Question.sent_dt, Question.id)))
 
@@ -202,15 +216,22 @@ def join_targets(question: Question) -> list[Question]:
         .order_by(Question.sent_dt)))
 
 
-def stats(meeting: Meeting) -> dict[str, int]:
-    """How many questions were sent, and what happened to them (so moderation can be seen)."""
-    counts = Counter(dict(db.session.execute(
-        select(Question.status, func.count()).where(Question.meeting_id == meeting.id,
-                                                    Question.status != QuestionStatus.DRAFT)
-        .group_by(Question.status)).all()))
-    return {"sent": sum(counts.values()), "waiting": counts[QuestionStatus.SENT],
-            "on_agenda": counts[QuestionStatus.ON_AGENDA], "joined": counts[QuestionStatus.JOINED],
-            "answered": counts[QuestionStatus.ANSWERED], "not_taken": counts[QuestionStatus.NOT_TAKEN]}
+def stats(meeting: Meeting, *, staff: bool = False) -> dict[str, int]:
+    """How many questions were sent, and what happened to them (so moderation can be seen).
+    Private (safeguarding) questions are never counted in these public numbers; for the secretary
+    (`staff`), "private_waiting" says how many private ones still wait."""
+    rows = db.session.execute(
+        select(Question.status, Question.private, func.count()).where(Question.meeting_id == meeting.id,
+                                                                      Question.status != QuestionStatus.DRAFT)
+        .group_by(Question.status, Question.private)).all()
+    counts = Counter({status: count for status, private, count in rows if not private})
+    found = {"sent": sum(counts.values()), "waiting": counts[QuestionStatus.SENT],
+             "on_agenda": counts[QuestionStatus.ON_AGENDA], "joined": counts[QuestionStatus.JOINED],
+             "answered": counts[QuestionStatus.ANSWERED], "not_taken": counts[QuestionStatus.NOT_TAKEN]}
+    if staff:
+        found["private_waiting"] = sum(count for status, private, count in rows
+                                       if private and status == QuestionStatus.SENT)
+    return found
 
 
 def outcome(question: Question) -> Question:
@@ -281,6 +302,19 @@ def send(question: Question, *, by: User, now: datetime | None = None) -> None:
     question.sent_dt = question.status_dt = now
     audit.record("question.send", target=question, board=question.meeting.board, actor=by,
                  detail=f"meeting {question.meeting_id}" + (f", group {question.group_id}" if question.group_id else ""))
+    db.session.flush()
+
+
+def throw_away(question: Question) -> None:
+    """The person throws away a draft they started: it was never sent, so nobody else has seen
+    it. Its recording (if any) is removed once the change is saved."""
+    from coprod import outbox
+    from coprod.questions import recordings
+
+    _still_a_draft(question)
+    if question.audio_name:
+        outbox.after_commit(recordings.delete, question.audio_name)
+    db.session.delete(question)
     db.session.flush()
 
 

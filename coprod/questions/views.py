@@ -215,6 +215,31 @@ def move(slug: str, question_id: int):
     return redirect(url_for("questions.check", slug=slug, question_id=question.id))
 
 
+@blueprint.route("/boards/<slug>/ask/<int:question_id>/throw-away", methods=["GET", "POST"])
+@access(ON_THE_BOARD)
+def throw_away(slug: str, question_id: int):
+    """Throw away a question you started and did not send: a check page first (no JavaScript
+    needed), then the button. Pressed twice, the second press finds nothing and says so."""
+    question = services.own_question(g.board, question_id, current_user)
+    if question is None and request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        flash(_("This question is not there any more."), "info")
+        return redirect(url_for("questions.mine"))
+    if question is None:
+        abort(404)
+    if question.status != QuestionStatus.DRAFT:
+        return _not_a_draft(question)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        services.throw_away(question)
+        flash(_("The question you started is thrown away."), "success")
+        return redirect(url_for("questions.mine"))
+    return render_template("questions/throw_away.html", question=question, form=form,
+                           meeting=meetings.meeting_on(g.board, question.meeting_id)), \
+        400 if request.method == "POST" else 200
+
+
 @blueprint.get("/boards/<slug>/ask/<int:question_id>/sent")
 @access(ON_THE_BOARD)
 def sent(slug: str, question_id: int):
@@ -244,7 +269,8 @@ def recording(slug: str, question_id: int):
 def mine():
     """Each of my questions with what happened to it and why, in words and a picture."""
     asked = services.my_questions(current_user)
-    return render_template("questions/mine.html", questions=asked, outcome=services.outcome,
+    return render_template("questions/mine.html", questions=asked, groups=services.by_meeting(asked),
+                           outcome=services.outcome,
                            records=services.answering_records(asked),
                            status_words=services.STATUS_WORDS, status_pictures=services.STATUS_PICTURES,
                            topic_label=topics.label)
@@ -290,7 +316,8 @@ def queue(slug: str, meeting_id: int):
     if meeting is None:
         abort(404)
     return render_template("questions/queue.html", meeting=meeting, waiting=services.queue(meeting),
-                           done=services.moderated(meeting), stats=services.stats(meeting),
+                           private=services.queue(meeting, private=True),
+                           done=services.moderated(meeting), stats=services.stats(meeting, staff=True),
                            status_words=services.STATUS_WORDS, status_pictures=services.STATUS_PICTURES,
                            topic_label=topics.label)
 

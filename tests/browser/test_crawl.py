@@ -356,6 +356,16 @@ def crawl(page, site: Site, role: str, viewports: list[str], expect_lang=None,
     return result
 
 
+# Pages the crawl must reach by following links (as each role), so new pages cannot hide from it.
+# The secretary's to do (home, board page) links to the question queue; a meeting taking questions
+# links to the check page before stopping questions early (issue 14).
+MUST_REACH = {
+    "secretary": ["/boards/riverside-ld/meetings/{id}/questions/manage",
+                  "/boards/riverside-ld/meetings/{id}/stop-questions"],
+    "member": ["/my-questions"],
+}
+
+
 def test_every_page_passes_axe_for_every_role(site, browser, report):
     started = time.monotonic()
     failures: list[Failure] = []
@@ -386,6 +396,10 @@ def test_every_page_passes_axe_for_every_role(site, browser, report):
 
     pages_checked = sum(len(p) for p in pages_per_role.values())
     failures += [Failure("-", "-", "-", "audio: " + problem) for problem in audio_problems]
+    for role, patterns in MUST_REACH.items():
+        reached = {pattern_of(site.base_url + path) for path in pages_per_role.get(role, [])}
+        failures += [Failure(role, pattern, "-", "the crawl did not reach this page by its links")
+                     for pattern in patterns if pattern not in reached]
     seconds = round(time.monotonic() - started, 1)
     print(f"\nListen: {pages_checked - waiting} pages had their audio ready, {waiting} said not ready yet; "
           f"{len(audio)} audio files served with byte ranges")
