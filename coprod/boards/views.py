@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from coprod import submissions
 from coprod.accounts import services as accounts
 from coprod.boards import services
 from coprod.boards.forms import ROLE_EXPLAINED, ROLE_LABELS, PersonForm, RoleForm
@@ -100,6 +101,8 @@ def new_card(slug: str, user_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     issued = accounts.issue_card(membership.user, by=current_user, board=g.board)
+    # The card's secrets are shown only now: the same form sent again makes no second card.
+    submissions.shown_once(url_for("boards.person", slug=slug, user_id=user_id))
     site = current_app.config["PUBLIC_URL"].rstrip("/")
     link = site + issued.path
     qr = segno.make(link, error="m")

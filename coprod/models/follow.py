@@ -123,6 +123,11 @@ class Action(Base):
     status_dt: Mapped[datetime] = mapped_column(default=utcnow)
     # The board's local day it was done or given up: "on time" compares this with due_date.
     finished_date: Mapped[date | None] = mapped_column(Date)
+    # A duplicate (or a mistake) is removed with a reason, never deleted: the record's page no longer
+    # shows it, its history keeps it.
+    removed_dt: Mapped[datetime | None]
+    removed_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     record: Mapped[Record] = relationship(back_populates="actions")
     updates: Mapped[list[ActionUpdate]] = relationship(back_populates="action", order_by="ActionUpdate.id")
@@ -145,6 +150,10 @@ class ActionUpdate(Base):
     action_id: Mapped[int] = mapped_column(ForeignKey("said_did_action.id"), index=True)
     status: Mapped[ActionStatus] = mapped_column(enum_type(ActionStatus))
     note: Mapped[str] = mapped_column(Text, default="")
+    # What changed: "status" (a new status, with a note), "due_date" (the new date in due_date, the
+    # reason in note) or "removed" (the reason in note).
+    change: Mapped[str] = mapped_column(String(20), default="status", server_default="status")
+    due_date: Mapped[date | None] = mapped_column(Date)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
