@@ -6,7 +6,6 @@ and goes where the first went, saying "You sent this already"."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from html.parser import HTMLParser
 

@@ -82,7 +82,10 @@ class Record(Base):
     meeting: Mapped[Meeting | None] = relationship()
     proposal: Mapped[Proposal | None] = relationship()
     came_back_item: Mapped[AgendaItem | None] = relationship()
-    actions: Mapped[list[Action]] = relationship(back_populates="record", order_by="Action.id")
+    # The actions in force; one taken away (a copy made by mistake) is kept but not among them.
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="record", order_by="Action.id",
+        primaryjoin="and_(Record.id == Action.record_id, Action.removed_dt.is_(None))")
     links: Mapped[list[RecordQuestion]] = relationship(back_populates="record", order_by="RecordQuestion.id")
 
     @property
