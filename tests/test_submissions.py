@@ -291,3 +291,68 @@ def test_every_post_form_on_every_page_carries_one_key(app, setting):
                     missing.append(f"{url} as {who}: a form to {form['action']} has {form['keys']} keys")
     assert seen > 40
     assert not missing, "\n".join(sorted(set(missing)))
+
+
+def _action_form(clients, ids):
+    page = B + "/said-did/{record}/actions/new".format(**ids)
+    form = _form(clients["secretary"], page, page)
+    return page, {**form["values"], "what": "Ask the council.", "who_name": "David", "who_organisation": "Council",
+                  "due_date": "2030-01-31"}
+
+
+def _actions(app) -> int:
+    with app.app_context():
+        return _db.session.scalar(select(func.count()).select_from(Action))
+
+
+def test_a_crash_before_the_commit_leaves_neither_the_work_nor_the_key(app, setting, monkeypatch):
+    """The first send fails at its commit: nothing was made, no key kept, so sending it again works once."""
+    clients, ids = setting
+    page, data = _action_form(clients, ids)
+    real_commit = _db.session.commit
+    failures = []
+
+    def commit_fails_once():
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("the database went away")
+        return real_commit()
+
+    monkeypatch.setattr(_db.session, "commit", commit_fails_once)
+    assert clients["secretary"].post(page, data, csrf=False).status_code == 500
+    monkeypatch.undo()
+    assert _actions(app) == 0
+    with app.app_context():
+        assert _db.session.scalar(select(func.count()).select_from(SubmissionKey)) == 0
+    again = clients["secretary"].post(page, data, csrf=False)
+    assert again.status_code == 302 and _actions(app) == 1
+    assert clients["secretary"].post(page, data, csrf=False).location == again.location
+    assert _actions(app) == 1
+
+
+def test_a_double_click_at_the_very_same_moment_makes_one_action(app, setting, monkeypatch):
+    """Both sends pass the key check before either commits (a barrier holds them there): the database's
+    key lets one commit; the other's work is rolled back and it goes to the first result."""
+    from concurrent.futures import ThreadPoolExecutor
+    import threading
+
+    from coprod.follow import services
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL")
+    clients, ids = setting
+    page, data = _action_form(clients, ids)
+    both_in = threading.Barrier(2, timeout=20)
+    real_add = services.add_action
+
+    def add_together(*args, **kwargs):
+        both_in.wait()
+        return real_add(*args, **kwargs)
+
+    monkeypatch.setattr(services, "add_action", add_together)
+    client = clients["secretary"]
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: client.post(page, data, csrf=False), range(2)))
+    assert sorted(a.status_code for a in answers) == [302, 303], [a.status_code for a in answers]
+    assert answers[0].location.split("#")[0] == answers[1].location.split("#")[0]
+    assert _actions(app) == 1
