@@ -61,6 +61,12 @@ def test_an_actions_date_is_changed_with_the_reason_in_its_history(world, cast, 
     assert (change.change, change.due_date, change.note) == ("due_date", new_day, "The council meets later.")
     public = client.get(f"{B}/said-did/{world['record']}").get_data(as_text=True)
     assert "The date changed to" in public and "The council meets later." in public
+    # The open data and the feed say it too.
+    assert "The date changed to" in client.get(f"{B}/said-did/feed.atom").get_data(as_text=True)
+    data = client.get(f"{B}/said-did/records.json").get_json()
+    shown = next(a for r in data["records"] for a in r["actions"] if a["id"] == world["action"])
+    assert shown["due"] == new_day.isoformat()
+    assert shown["history"][-1]["change"] == "due_date" and shown["history"][-1]["due"] == new_day.isoformat()
 
 
 def test_a_copy_is_taken_away_after_a_check_page_and_stays_in_the_history(world, cast, signed_in, make_client, db):

@@ -255,7 +255,8 @@ def action_data(action: Action, today: date) -> dict:
         "status": action.status.value,
         "late": action.is_late(today),
         "reason": action.reason,
-        "history": [{"date": u.created_dt.isoformat(), "status": u.status.value, "note": u.note}
+        "history": [{"date": u.created_dt.isoformat(), "status": u.status.value, "note": u.note,
+                     "change": u.change, "due": u.due_date.isoformat() if u.due_date else None}
                     for u in action.updates],
     }
 
