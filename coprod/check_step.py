@@ -17,6 +17,7 @@ class Check:
     confirm: str
     back: str
     picture: str = "warning"
+    style: str = "warning"  # the confirm button's look: "warning", or "primary" for a step people want
     # (picture, one short sentence) for each point, in easy read.
     points: list[tuple[str, str]] = field(default_factory=list)
     action: str = ""

@@ -117,7 +117,7 @@ def test_nobody_takes_back_someone_elses_me_too(world, cast, signed_in, db):
     assert db.scalar(select(func.count()).select_from(MeToo)) == 1
 
 
-@pytest.mark.parametrize("step", ["close", "item", "card"])
+@pytest.mark.parametrize("step", ["close", "item", "card", "publish"])
 def test_a_step_that_cannot_be_undone_has_a_check_page_without_javascript(world, cast, signed_in, factory, db, step):
     client = signed_in(cast.secretary)
     if step == "close":
@@ -127,6 +127,15 @@ def test_a_step_that_cannot_be_undone_has_a_check_page_without_javascript(world,
         before = f"{B}/meetings/{world['meeting']}/items/{world['item']}"
         url = before + "/remove"
         done = lambda: db.get(AgendaItem, world["item"]) is None  # noqa: E731
+    elif step == "publish":
+        with db.context() as session:
+            draft = Record(board_id=cast.board.id, title="Buses", did_text="We asked.", status=RecordStatus.DRAFT)
+            session.add(draft)
+            session.flush()
+            draft_id = draft.id
+        before = f"{B}/said-did/{draft_id}"
+        url = before + "/publish"
+        done = lambda: db.get(Record, draft_id).status == RecordStatus.PUBLISHED  # noqa: E731
     else:
         factory.card(factory.person("Card Person", board=cast.board))
         card = db.scalar(select(LoginCard).order_by(LoginCard.id.desc()))
@@ -134,7 +143,7 @@ def test_a_step_that_cannot_be_undone_has_a_check_page_without_javascript(world,
         url = f"{before}/cards/{card.id}/revoke"
         done = lambda: db.get(LoginCard, card.id).is_revoked  # noqa: E731
     page = client.get(before).get_data(as_text=True)
-    assert f'<a class="button button--warning" href="{url}">' in page, "the button is a link to the check page"
+    assert f'href="{url}">' in page and f'action="{url}"' not in page, "the button is a link to the check page"
     check = client.get(url)
     html = check.get_data(as_text=True)
     assert check.status_code == 200 and "No, go back" in html and "data-listen-slot" in html

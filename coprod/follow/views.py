@@ -20,6 +20,7 @@ from coprod.forms import choices
 from coprod.meetings import services as meetings
 from coprod.models import ActionStatus, Feeling, Role
 from coprod.models.follow import Feedback
+from coprod.check_step import Check, check_page
 from coprod.permissions import PUBLIC, SIGNED_IN, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.questions import recordings
@@ -304,11 +305,19 @@ def edit_record(slug: str, record_id: int):
     return render_template("follow/record_form.html", form=form, record=found)
 
 
-@blueprint.post(BASE + "/<int:record_id>/publish")
+@blueprint.route(BASE + "/<int:record_id>/publish", methods=["GET", "POST"])
 @access(WRITERS)
 def publish(slug: str, record_id: int):
-    """Publish a draft: everyone can read it, and the people who asked are told."""
+    """Publish a draft (after a check page: it cannot be taken back, and people are told): everyone
+    can read it, and the people who asked are told."""
     found = _record_or_404(record_id, drafts=True)
+    if request.method == "GET":
+        return check_page(Check(
+            title=_("Publish this record?"), confirm=_("Yes, publish it"), picture="yes", style="primary",
+            back=url_for("follow.record", slug=slug, record_id=record_id),
+            points=[(found.did_picture, _("The record is: %(title)s", title=found.title)),
+                    ("people", _("Everyone can read it. The people who asked are told.")),
+                    ("warning", _("You cannot make it a draft again. You can still change it."))]))
     if not FlaskForm().validate_on_submit():
         abort(400)
     back = url_for("follow.record", slug=slug, record_id=record_id)
