@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coprod.models import (Action, ActionUpdate, AgendaItem, Choice, LoginCard, Meeting, MeetingStatus, MeToo,
-                           Proposal, Question, QuestionStatus, Record, RecordStatus, utcnow)
+                           Picture, Proposal, Question, QuestionStatus, Record, RecordStatus, utcnow)
 
 B = "/boards/riverside-ld"
 
@@ -117,7 +117,7 @@ def test_nobody_takes_back_someone_elses_me_too(world, cast, signed_in, db):
     assert db.scalar(select(func.count()).select_from(MeToo)) == 1
 
 
-@pytest.mark.parametrize("step", ["close", "item", "card", "publish"])
+@pytest.mark.parametrize("step", ["close", "item", "card", "publish", "picture"])
 def test_a_step_that_cannot_be_undone_has_a_check_page_without_javascript(world, cast, signed_in, factory, db, step):
     client = signed_in(cast.secretary)
     if step == "close":
@@ -127,6 +127,15 @@ def test_a_step_that_cannot_be_undone_has_a_check_page_without_javascript(world,
         before = f"{B}/meetings/{world['meeting']}/items/{world['item']}"
         url = before + "/remove"
         done = lambda: db.get(AgendaItem, world["item"]) is None  # noqa: E731
+    elif step == "picture":
+        with db.context() as session:
+            picture = Picture(file_name="f" * 32 + ".webp", alt_text="Our bus.", width=10, height=10)
+            session.add(picture)
+            session.flush()
+            picture_id = picture.id
+        before = f"/pictures/upload-{picture_id}"
+        url = before + "/remove"
+        done = lambda: db.get(Picture, picture_id).removed_dt is not None  # noqa: E731
     elif step == "publish":
         with db.context() as session:
             draft = Record(board_id=cast.board.id, title="Buses", did_text="We asked.", status=RecordStatus.DRAFT)
