@@ -109,6 +109,8 @@ def load_config(instance_path: Path) -> dict:
         # admin, secretary, commissioner (comma separated), or "none".
         "REQUIRE_2FA_FOR": _roles(os.environ.get("COPROD_REQUIRE_2FA_FOR", "admin")),
         "MAGIC_LINK_LIFETIME": timedelta(minutes=30),
+        # A form sent twice is done once for this long (coprod/submissions.py).
+        "SUBMISSION_KEY_LIFETIME": timedelta(days=2),
         "CARD_SIGN_IN_LIFETIME": timedelta(days=365),
         "PASSWORD_SIGN_IN_LIFETIME": timedelta(hours=12),
         # Uploaded pictures and spoken questions: shared storage at scale.

@@ -11,7 +11,7 @@ from flask import Flask, g, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from coprod import i18n, pictures, times, topics
+from coprod import i18n, pictures, submissions, times, topics
 from coprod.audio.text import browser_selectors
 from coprod.content import services as content
 from coprod.follow.forms import FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS, STATUS_PICTURES
@@ -37,6 +37,7 @@ GLOBALS = {
     "lang_attrs": i18n.lang_attrs,
     "text_direction": i18n.text_direction,
     "may_give_way_in": may_give_way_in,
+    "submission_key": submissions.submission_key,
     "listen_selectors": browser_selectors(),
     "picture_url": pictures.picture_url,
     "picture_alt": pictures.picture_alt,

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, g, redirect, render_template, request, session
 
-from coprod import outbox
+from coprod import outbox, submissions
 from coprod.errors import Refused
 from coprod.extensions import db
 from coprod.urls import safe_next
@@ -76,10 +76,16 @@ def refused_into(form=None, field: str | None = None) -> Iterator[Refusal]:
 def _finish(response: Response) -> Response:
     if response.status_code < 400 or g.get("keep_changes"):
         try:
+            # A form's one-time key is kept in the same commit as its work (coprod/submissions.py).
+            submissions.record(response)
             db.session.commit()
         except Exception:
             # Nothing was saved: say so, as any other failure would, and tell no one it worked.
             db.session.rollback()
+            session.pop("_flashes", None)
+            if submissions.after_failed_commit(response):
+                # The same form was sent at the same moment and that one was saved: go there.
+                return response
             current_app.logger.exception("the commit failed on %s", request.path)
             session.pop("_flashes", None)
             return _server_error(response)
@@ -103,6 +109,7 @@ def _server_error(response: Response) -> Response:
 def _refused(refusal: Refused):
     """A refusal nobody caught to put next to a field: roll back, say why, go back to the page."""
     db.session.rollback()
+    g.refused = True
     flash(str(refusal), "error")
     return redirect(g.get("refused_back_to") or _page_before())
 

@@ -59,6 +59,10 @@ def init_web(app: Flask) -> None:
 
     app.before_request(enforce_access)
 
+    from coprod.submissions import init_submissions
+
+    init_submissions(app)
+
     from coprod.audio.views import init_audio
 
     init_audio(app)

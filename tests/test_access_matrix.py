@@ -119,6 +119,7 @@ INTENDED = {
     "questions.mine": SIGNED_IN,
     "questions.meeting_questions": ON_THE_BOARD,
     "questions.me_too": ON_THE_BOARD,
+    "questions.undo_me_too": ON_THE_BOARD,
     "questions.queue": SECRETARY,
     "questions.moderate": SECRETARY,
     "questions.wording": SECRETARY,
@@ -159,6 +160,8 @@ INTENDED = {
     "follow.publish": WRITERS,
     "follow.new_action": WRITERS,
     "follow.action_step": WRITERS,
+    "follow.action_date": WRITERS,
+    "follow.remove_action": WRITERS,
     "follow.bring_back": SECRETARY,
     # Versions in other languages: the people who write that kind of content (checked per record:
     # an agenda item is the secretary's); "checked by" is marked by the secretary.

@@ -86,6 +86,8 @@ FORMS = [
      ["what", "how", "who_name", "who_organisation", "due_date"], {}, set()),
     ("secretary", "/boards/riverside-ld/said-did/{record}/actions/{action}", ["note", "reason"],
      {"status": ["planned", "started", "done", "could_not_do"]}, set()),
+    ("secretary", "/boards/riverside-ld/said-did/{record}/actions/{action}/date", ["due_date", "reason"], {}, set()),
+    ("secretary", "/boards/riverside-ld/said-did/{record}/actions/{action}/remove", ["reason"], {}, set()),
     ("member", "/boards/riverside-ld/said-did/{record}/happy", ["comment"],
      {"feeling": ["happy", "ok", "not_happy"]}, set()),
     ("admin", "/admin/boards/new", ["name", "slug", "about"], {}, set()),

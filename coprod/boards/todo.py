@@ -91,7 +91,8 @@ def todo_for(board_ids: list[int], *, now: datetime | None = None, today: date |
     for board_id, count in db.session.execute(
             select(Record.board_id, func.count()).join(Action, Action.record_id == Record.id)
             .where(Record.board_id.in_(board_ids), Record.status == RecordStatus.PUBLISHED,
-                   Action.status.not_in(list(FINISHED)), Action.due_date < today)
+                   Action.status.not_in(list(FINISHED)), Action.due_date < today,
+                   Action.removed_dt.is_(None))
             .group_by(Record.board_id)):
         found[board_id].late = count
 

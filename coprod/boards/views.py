@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from coprod import submissions
 from coprod.accounts import services as accounts
 from coprod.boards import services
 from coprod.boards.todo import todo_for
 from coprod.boards.forms import ROLE_EXPLAINED, ROLE_LABELS, PersonForm, RoleForm
 from coprod.extensions import db
 from coprod.models import Board, Membership, Role
+from coprod.check_step import Check, check_page
 from coprod.permissions import PUBLIC, access, board_roles
 from coprod.transactions import refused_into
 
@@ -103,6 +105,8 @@ def new_card(slug: str, user_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     issued = accounts.issue_card(membership.user, by=current_user, board=g.board)
+    # The card's secrets are shown only now: the same form sent again makes no second card.
+    submissions.shown_once(url_for("boards.person", slug=slug, user_id=user_id))
     site = current_app.config["PUBLIC_URL"].rstrip("/")
     link = site + issued.path
     qr = segno.make(link, error="m")
@@ -113,16 +117,24 @@ def new_card(slug: str, user_id: int):
     )
 
 
-@blueprint.post("/<slug>/people/<int:user_id>/cards/<int:card_id>/revoke")
+@blueprint.route("/<slug>/people/<int:user_id>/cards/<int:card_id>/revoke", methods=["GET", "POST"])
 @access(SECRETARY)
 def revoke_card(slug: str, user_id: int, card_id: int):
-    """Stop a login card working (lost or stolen). Anyone signed in with it is signed out."""
+    """Stop a login card working (lost or stolen), after a check page: a stopped card cannot work
+    again. Anyone signed in with it is signed out."""
     membership = _membership_or_404(user_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
     card = services.card_of(membership.user, card_id)
     if card is None:
         abort(404)
+    if request.method == "GET":
+        return check_page(Check(
+            title=_("Stop this card?"), confirm=_("Yes, stop this card"), picture="stop",
+            back=url_for("boards.person", slug=slug, user_id=user_id),
+            points=[("people", _("The card is for: %(name)s", name=membership.user.name)),
+                    ("stop", _("After this, the card does not work. Anyone using it is signed out.")),
+                    ("warning", _("You cannot undo this. You can make a new card."))]))
+    if not FlaskForm().validate_on_submit():
+        abort(400)
     accounts.revoke_card(card, by=current_user, board=g.board)
     flash(_("The card does not work any more. Anyone using it is signed out."), "success")
     return redirect(url_for("boards.person", slug=slug, user_id=user_id))

@@ -6,6 +6,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from feedgen.feed import FeedGenerator
 
+from coprod import times
 from coprod.follow.forms import STATUS_LABELS
 from coprod.models import ActionUpdate, Board, Record
 
@@ -34,9 +35,15 @@ def atom(board: Board, records: list[Record], updates: list[ActionUpdate]) -> by
         else:
             action = thing.action
             entry.id(f"{record_link(action.record)}#update-{thing.id}")
-            entry.title(_("%(what)s: %(status)s", what=action.what[:80], status=STATUS_LABELS[thing.status]))
+            if thing.change == "due_date" and thing.due_date is not None:
+                said = _("The date changed to %(date)s.", date=times.easy_date(thing.due_date))
+            elif thing.change == "removed":
+                said = _("Taken away.")
+            else:
+                said = str(STATUS_LABELS[thing.status])
+            entry.title(_("%(what)s: %(status)s", what=action.what[:80], status=said))
             entry.link(href=record_link(action.record) + f"#action-{action.id}")
-            entry.summary(thing.note or str(STATUS_LABELS[thing.status]))
+            entry.summary(thing.note or said)
         entry.updated(when)
         entry.published(when)
     made.updated(entries[-1][0] if entries else board.created_dt)

@@ -105,3 +105,16 @@ class FeedbackForm(FlaskForm):
     comment = text(_l("Tell us more (you can leave this empty)"), size=2000)
     recording = FileField(_l("Or say it: send a recording (you can leave this empty)"),
                           description=_l("A sound file from your tablet or phone. Up to 5 minutes."))
+
+
+class ActionDateForm(FlaskForm):
+    """A new date for an action; the reason goes in its history."""
+    due_date = DayField(_l("The new date"), validators=[required(_l("Type the new date.")), SensibleDay()])
+    reason = text(_l("Why is the date changing?"), _l("Say why the date is changing."),
+                  description=_l("Everyone can read this in the action's history."), size=2000)
+
+
+class RemoveActionForm(FlaskForm):
+    """Take away an action added by mistake (a copy); the reason stays in the history."""
+    reason = text(_l("Why are you taking it away?"), _l("Say why you are taking it away."),
+                  description=_l("For example: It was added twice."), size=2000)

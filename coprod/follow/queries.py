@@ -196,7 +196,8 @@ def dashboard(board: Board, today: date) -> Dashboard:
     for status, due, finished in db.session.execute(
             select(Action.status, Action.due_date, Action.finished_date)
             .join(Record, Record.id == Action.record_id)
-            .where(Action.board_id == board.id, Record.status == RecordStatus.PUBLISHED)):
+            .where(Action.board_id == board.id, Record.status == RecordStatus.PUBLISHED,
+                   Action.removed_dt.is_(None))):
         if status == ActionStatus.DONE:
             result.actions["on_time" if finished is None or finished <= due else "done_late"] += 1
         elif status == ActionStatus.COULD_NOT_DO:
@@ -254,7 +255,8 @@ def action_data(action: Action, today: date) -> dict:
         "status": action.status.value,
         "late": action.is_late(today),
         "reason": action.reason,
-        "history": [{"date": u.created_dt.isoformat(), "status": u.status.value, "note": u.note}
+        "history": [{"date": u.created_dt.isoformat(), "status": u.status.value, "note": u.note,
+                     "change": u.change, "due": u.due_date.isoformat() if u.due_date else None}
                     for u in action.updates],
     }
 

@@ -199,8 +199,53 @@ def change_action(action: Action, *, status: ActionStatus, note: str, reason: st
     return notices
 
 
-def action_on(record: Record, action_id: int) -> Action | None:
-    return next((a for a in record.actions if a.id == action_id), None)
+def change_due_date(action: Action, *, due_date: date, reason: str, by: User) -> list[Notice]:
+    """A new date, said honestly: the old and new dates and the reason are added to the history."""
+    if not reason.strip():
+        raise FollowRefused(_("Say why the date is changing."), "reason")
+    if due_date == action.due_date:
+        raise FollowRefused(_("This is the date it has now. Type a different date."), "due_date")
+    if due_date < today() and action.status not in FINISHED:
+        raise FollowRefused(_("This date has passed. Choose today or a later date."), "due_date")
+    before = action.due_date
+    action.due_date = due_date
+    db.session.add(ActionUpdate(action_id=action.id, status=action.status, by_id=by.id, change="due_date",
+                                due_date=due_date, note=reason))
+    audit.record("action.due-date", target=action, board=action.record.board, actor=by,
+                 detail=f"{before.isoformat()} -> {due_date.isoformat()}")
+    notices = _tell(action.record, UpdateKind.ACTION, action) if action.record.is_published else []
+    db.session.flush()
+    return notices
+
+
+def remove_action(action: Action, *, reason: str, by: User) -> None:
+    """Take away an action added by mistake (a copy). It is not deleted: the record's page lists it
+    under "Taken away", with the reason, and its history stays."""
+    if not reason.strip():
+        raise FollowRefused(_("Say why you are taking it away."), "reason")
+    if action.removed_dt is not None:
+        return
+    action.removed_dt = utcnow()
+    action.removed_reason = reason
+    action.removed_by_id = by.id
+    db.session.add(ActionUpdate(action_id=action.id, status=action.status, by_id=by.id, change="removed",
+                                note=reason))
+    audit.record("action.remove", target=action, board=action.record.board, actor=by, detail=action.what[:200])
+    db.session.flush()
+
+
+def removed_actions(record: Record) -> list[Action]:
+    """The actions taken away from this record, with their history (shown under "Taken away")."""
+    return list(db.session.scalars(
+        select(Action).where(Action.record_id == record.id, Action.removed_dt.is_not(None))
+        .options(selectinload(Action.updates)).order_by(Action.id)))
+
+
+def action_on(record: Record, action_id: int, *, taken_away_too: bool = False) -> Action | None:
+    found = next((a for a in record.actions if a.id == action_id), None)
+    if found is None and taken_away_too:
+        found = db.session.scalar(select(Action).where(Action.id == action_id, Action.record_id == record.id))
+    return found
 
 
 # ---- who is told --------------------------------------------------------------------------------

@@ -14,11 +14,13 @@ from coprod.accounts import sessions, way_in
 from coprod.content import services as content
 from coprod.extensions import db
 from coprod.follow import exports, queries, services
-from coprod.follow.forms import (STATUS_LABELS, STATUS_PICTURES, ActionForm, ActionStepForm, FeedbackForm, RecordForm)
+from coprod.follow.forms import (STATUS_LABELS, STATUS_PICTURES, ActionDateForm, ActionForm, ActionStepForm, FeedbackForm,
+                                 RecordForm, RemoveActionForm)
 from coprod.forms import choices
 from coprod.meetings import services as meetings
 from coprod.models import ActionStatus, Feeling, Role
 from coprod.models.follow import Feedback
+from coprod.check_step import Check, check_page
 from coprod.permissions import PUBLIC, SIGNED_IN, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.questions import recordings
@@ -90,7 +92,8 @@ def record(slug: str, record_id: int):
         may_feedback=services.may_give_feedback(found, current_user),
         mine=services.my_feedback(found, current_user), following=services.is_following(found, current_user),
         on_board=current_user.is_authenticated and (current_user.is_admin or current_user.role_on(g.board)),
-        writer=services.may_write(g.board, current_user), form=FlaskForm())
+        writer=services.may_write(g.board, current_user), form=FlaskForm(),
+        taken_away=services.removed_actions(found))
 
 
 @blueprint.get(BASE + "/dashboard")
@@ -302,11 +305,19 @@ def edit_record(slug: str, record_id: int):
     return render_template("follow/record_form.html", form=form, record=found)
 
 
-@blueprint.post(BASE + "/<int:record_id>/publish")
+@blueprint.route(BASE + "/<int:record_id>/publish", methods=["GET", "POST"])
 @access(WRITERS)
 def publish(slug: str, record_id: int):
-    """Publish a draft: everyone can read it, and the people who asked are told."""
+    """Publish a draft (after a check page: it cannot be taken back, and people are told): everyone
+    can read it, and the people who asked are told."""
     found = _record_or_404(record_id, drafts=True)
+    if request.method == "GET":
+        return check_page(Check(
+            title=_("Publish this record?"), confirm=_("Yes, publish it"), picture="yes", style="primary",
+            back=url_for("follow.record", slug=slug, record_id=record_id),
+            points=[(found.did_picture, _("The record is: %(title)s", title=found.title)),
+                    ("people", _("Everyone can read it. The people who asked are told.")),
+                    ("warning", _("You cannot make it a draft again. You can still change it."))]))
     if not FlaskForm().validate_on_submit():
         abort(400)
     back = url_for("follow.record", slug=slug, record_id=record_id)
@@ -351,6 +362,47 @@ def action_step(slug: str, record_id: int, action_id: int):
             return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor=f"action-{action_id}"))
     return render_template("follow/action_step.html", form=form, record=found, action=action,
                            status_pictures={s.value: p for s, p in STATUS_PICTURES.items()})
+
+
+@blueprint.route(BASE + "/<int:record_id>/actions/<int:action_id>/date", methods=["GET", "POST"])
+@access(WRITERS)
+def action_date(slug: str, record_id: int, action_id: int):
+    """Change an action's date, with the reason: both go in its history."""
+    found = _record_or_404(record_id, drafts=True)
+    action = services.action_on(found, action_id)
+    if action is None:
+        abort(404)
+    form = ActionDateForm()
+    if request.method == "GET":
+        form.due_date.data = action.due_date
+    if form.validate_on_submit():
+        with refused_into(form):
+            services.change_due_date(action, due_date=form.due_date.data, reason=form.reason.data or "",
+                                     by=current_user)
+            flash(_("Saved. The new date is in the action's history."), "success")
+            return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor=f"action-{action_id}"))
+    return render_template("follow/action_date.html", form=form, record=found, action=action)
+
+
+@blueprint.route(BASE + "/<int:record_id>/actions/<int:action_id>/remove", methods=["GET", "POST"])
+@access(WRITERS)
+def remove_action(slug: str, record_id: int, action_id: int):
+    """Take away an action added by mistake (a copy), after a check page with the reason. It stays
+    in the record's history under "Taken away"."""
+    found = _record_or_404(record_id, drafts=True)
+    action = services.action_on(found, action_id, taken_away_too=True)
+    if action is None:
+        abort(404)
+    if action.removed_dt is not None:
+        flash(_("This action is taken away already."), "info")
+        return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor="taken-away"))
+    form = RemoveActionForm()
+    if form.validate_on_submit():
+        with refused_into(form):
+            services.remove_action(action, reason=form.reason.data or "", by=current_user)
+            flash(_("The action is taken away. The reason is on the page."), "success")
+            return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor="taken-away"))
+    return render_template("follow/remove_action.html", form=form, record=found, action=action)
 
 
 # ---- the loop back ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from coprod.models.notice import AccountNotice, NoticeKind
 from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
 from coprod.models.picture import Picture
 from coprod.models.question import MeToo, Question, QuestionStatus
+from coprod.models.submission import SubmissionKey
 from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, RoomCount, Vote
 from coprod.models.user import Group, GroupMember, User
 
@@ -21,5 +22,5 @@ __all__ = [
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",
     "AgendaItem", "AudioClip", "ContentLanguage", "ClipStatus", "AuditEvent", "Ballot", "Base", "Board", "Choice", "Proposal", "ProposalState", "RoomCount", "Vote", "GlossaryTerm", "Group", "GroupMember", "LoginAttempt", "LoginCard",
-    "MagicLink", "MeToo", "Meeting", "MeetingStatus", "Membership", "Picture", "Question", "QuestionStatus", "RecoveryCode", "Role", "SignIn", "User", "utcnow",
+    "MagicLink", "MeToo", "Meeting", "MeetingStatus", "Membership", "Picture", "Question", "QuestionStatus", "RecoveryCode", "Role", "SignIn", "SubmissionKey", "User", "utcnow",
 ]

@@ -82,7 +82,10 @@ class Record(Base):
     meeting: Mapped[Meeting | None] = relationship()
     proposal: Mapped[Proposal | None] = relationship()
     came_back_item: Mapped[AgendaItem | None] = relationship()
-    actions: Mapped[list[Action]] = relationship(back_populates="record", order_by="Action.id")
+    # The actions in force; one taken away (a copy made by mistake) is kept but not among them.
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="record", order_by="Action.id",
+        primaryjoin="and_(Record.id == Action.record_id, Action.removed_dt.is_(None))")
     links: Mapped[list[RecordQuestion]] = relationship(back_populates="record", order_by="RecordQuestion.id")
 
     @property
@@ -123,6 +126,11 @@ class Action(Base):
     status_dt: Mapped[datetime] = mapped_column(default=utcnow)
     # The board's local day it was done or given up: "on time" compares this with due_date.
     finished_date: Mapped[date | None] = mapped_column(Date)
+    # A duplicate (or a mistake) is removed with a reason, never deleted: the record's page no longer
+    # shows it, its history keeps it.
+    removed_dt: Mapped[datetime | None]
+    removed_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     record: Mapped[Record] = relationship(back_populates="actions")
     updates: Mapped[list[ActionUpdate]] = relationship(back_populates="action", order_by="ActionUpdate.id")
@@ -145,6 +153,10 @@ class ActionUpdate(Base):
     action_id: Mapped[int] = mapped_column(ForeignKey("said_did_action.id"), index=True)
     status: Mapped[ActionStatus] = mapped_column(enum_type(ActionStatus))
     note: Mapped[str] = mapped_column(Text, default="")
+    # What changed: "status" (a new status, with a note), "due_date" (the new date in due_date, the
+    # reason in note) or "removed" (the reason in note).
+    change: Mapped[str] = mapped_column(String(20), default="status", server_default="status")
+    due_date: Mapped[date | None] = mapped_column(Date)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

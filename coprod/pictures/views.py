@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from coprod import outbox
+from coprod.check_step import Check, check_page
 from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
 from coprod.pictures import services, symbols, uploads
 from coprod.pictures.forms import UploadForm
@@ -85,11 +86,18 @@ def uploaded(picture_id: int):
                            form=FlaskForm())
 
 
-@blueprint.post("/pictures/upload-<int:picture_id>/remove")
+@blueprint.route("/pictures/upload-<int:picture_id>/remove", methods=["GET", "POST"])
 @access(SECRETARY_ANYWHERE)
 def remove(picture_id: int):
-    """Take a picture out of the library. Pages that used it show a plain picture instead."""
+    """Take a picture out of the library, after a check page (the file is deleted). Pages that used it
+    show a plain picture instead."""
     picture = _picture_or_404(picture_id)
+    if request.method == "GET":
+        return check_page(Check(
+            title=_("Remove this picture?"), confirm=_("Yes, remove the picture"), picture="stop",
+            back=url_for("pictures.uploaded", picture_id=picture_id),
+            points=[("info", _("The picture is: %(words)s", words=picture.alt_text)),
+                    ("warning", _("You cannot undo this. Where it was used, a plain picture shows."))]))
     if not FlaskForm().validate_on_submit():
         abort(400)
     used = services.remove(picture, by=current_user)

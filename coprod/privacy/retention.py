@@ -184,6 +184,15 @@ def audio_cache(now: datetime, dry_run: bool = False) -> Counts:
     return {"clips": len(old), "unused_files": len(orphans)}
 
 
+def submission_keys(now: datetime, dry_run: bool = False) -> Counts:
+    """The one-time keys that stop a form being done twice, after SUBMISSION_KEY_LIFETIME (they
+    tie a person to the pages their forms led to)."""
+    from coprod.models import SubmissionKey
+
+    cutoff = now - current_app.config["SUBMISSION_KEY_LIFETIME"]
+    return {"keys": _delete(SubmissionKey, SubmissionKey.created_dt < cutoff, dry_run)}
+
+
 def _delete(model, condition, dry_run: bool) -> int:
     count = db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
     if count and not dry_run:
@@ -231,6 +240,7 @@ KINDS: dict[str, Callable[[datetime, bool], Counts]] = {
     "sign_ins": sign_ins,
     "audit_log": audit_log,
     "audio_cache": audio_cache,
+    "submission_keys": submission_keys,
 }
 
 
@@ -295,6 +305,7 @@ def labels() -> dict[str, str]:
         "audio_cache.clips": _("Listen audio no page used"),
         "audio_cache.unused_files": _("Listen audio files no page uses"),
         "exports.files": _("\"My data\" downloads"),
+        "submission_keys.keys": _("Notes that stop a form being sent twice"),
     }
 
 

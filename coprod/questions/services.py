@@ -14,7 +14,7 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from coprod.errors import Refused
@@ -346,6 +346,17 @@ def me_too(question: Question, user: User, sign_in: SignIn | None) -> None:
     if not _add_me_too(question.id, user.id, helped_by(sign_in)["helper_id"]):
         raise QuestionRefused(_("You already said you want to ask this too. It counts once."))
     audit.record("question.me-too", target=question, board=question.meeting.board, actor=user)
+    db.session.flush()
+
+
+def undo_me_too(question: Question, user: User) -> None:
+    """"I do not want to ask this any more": this person is not counted now (a mistaken tap is mended).
+    Nothing to take back is not a mistake: a second tap does nothing."""
+    if question.meeting.is_over:
+        raise QuestionRefused(_("The meeting is over. The count cannot change now."))
+    removed = db.session.execute(delete(MeToo).where(MeToo.question_id == question.id, MeToo.user_id == user.id))
+    if getattr(removed, "rowcount", 0):
+        audit.record("question.me-too-undone", target=question, board=question.meeting.board, actor=user)
     db.session.flush()
 
 

@@ -306,6 +306,23 @@ def me_too(slug: str, question_id: int):
     return redirect(back)
 
 
+@blueprint.post("/boards/<slug>/questions/<int:question_id>/me-too/undo")
+@access(ON_THE_BOARD)
+def undo_me_too(slug: str, question_id: int):
+    """Take back "I want to ask this too" (a tap by mistake, or a change of mind)."""
+    question = services.question_on(g.board, question_id)
+    if question is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    back = url_for("questions.meeting_questions", slug=slug, meeting_id=question.meeting_id,
+                   _anchor=f"question-{question.id}")
+    back_to(back)
+    services.undo_me_too(question, current_user)
+    flash(_("Done. You are not counted for this question now."), "success")
+    return redirect(back)
+
+
 # ---- the secretary ------------------------------------------------------------------------------
 
 @blueprint.get("/boards/<slug>/meetings/<int:meeting_id>/questions/manage")

@@ -15,6 +15,7 @@ from coprod.easyread import review as easyread
 from coprod.extensions import db
 from coprod.forms import choices
 from coprod.models import ProposalState, Role, utcnow
+from coprod.check_step import Check, check_page
 from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.transactions import back_to, refused_into
@@ -248,10 +249,18 @@ def open_voting(slug: str, proposal_id: int):
     return _change_state(slug, proposal_id, services.open_voting, _("Voting is open now."))
 
 
-@blueprint.post("/proposals/<int:proposal_id>/close")
+@blueprint.route("/proposals/<int:proposal_id>/close", methods=["GET", "POST"])
 @access(SECRETARY)
 def close_voting(slug: str, proposal_id: int):
-    """Close voting now. Results can then be seen."""
+    """Close voting now (after a check page: it cannot open again). Results can then be seen."""
+    if request.method == "GET":
+        found = _proposal_or_404(proposal_id)
+        return check_page(Check(
+            title=_("Close voting now?"), confirm=_("Yes, close voting now"), picture="stop",
+            back=url_for("votes.manage", slug=slug, proposal_id=proposal_id),
+            points=[("vote", _("The vote is: %(title)s", title=found.title)),
+                    ("stop", _("After this, nobody can vote.")),
+                    ("warning", _("Voting cannot open again."))]))
     return _change_state(slug, proposal_id, services.close_voting, _("Voting is closed now."))
 
 

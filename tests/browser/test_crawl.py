@@ -52,7 +52,8 @@ NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/pictures/(files/|new/|[^/]+\.sv
                        re.IGNORECASE)
 # GET links that would sign someone in/out or change data if a careless app exposed them.
 STATE_CHANGING = re.compile(
-    r"/(sign-out|signout|logout|log-out|language|revoke|delete|remove|stop|cards?)(/|$)"
+    # ".../remove" and ".../revoke" links open check pages (GET changes nothing), so they are crawled.
+    r"/(sign-out|signout|logout|log-out|language|delete|stop|cards?)(/|$)"
     r"|/sign-in/link/",
     re.IGNORECASE,
 )
