@@ -26,6 +26,7 @@ def init_audio(app: Flask) -> None:
     # First of all: who is asking decides what the access rules allow.
     app.before_request_funcs.setdefault(None, []).insert(0, _as_person_for_audio)
 
+    import coprod.audio.pages  # noqa: F401  (which pages show records, votes, words and pictures)
     import coprod.audio.tasks  # noqa: F401  (registers the audio jobs with the queue)
     from coprod.audio.cli import audio_command
     from coprod.audio.publish import listen_for_changes
