@@ -6,8 +6,10 @@ jobs, feeling safe, and support for families.
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
+from coprod import outbox
 from coprod.accounts.services import issue_card, revoke_card
 from coprod.extensions import db
 from coprod.models import Base, Board, Choice, Group, GroupMember, LoginCard, Membership, Role, User
@@ -83,6 +85,14 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
             revoke_card(old, by=None)
         issued = issue_card(user, by=None)
         lines.append((role.value if isinstance(role, Role) else role, name, issued.path))
+    # Listen is ready before anyone visits: every public page in every language, and the pages each
+    # person sees signed in (members in every language, others in English), made by the worker.
+    from coprod.audio.cli import site_pages
+    from coprod.audio.making import queue_site_audio
+
+    outbox.after_commit(queue_site_audio, site_pages(), {
+        user.id: None if role == Role.MEMBER else [next(iter(current_app.config["LANGUAGES"]))]
+        for _name, (role, user) in people.items() if role != "admin"})
     db.session.commit()
     return lines
 

@@ -111,7 +111,7 @@ def prepare_pages(paths: list[str], languages: list[str] | None = None, *, queue
 
     Runs in a worker when content is published or changed, and when the demo is loaded. Pages are
     seen as a signed-out visitor sees them, or as the person `as_user` does (their clips are
-    private, as on their own visit). `crawl` (always, for a person): also every page reached from
+    private, as on their own visit). `crawl`: also every page reached from
     these by links, a few of each kind (as the browser crawl does). `queue`: each clip becomes a
     job of its own (the page someone is on now can go first; see tasks.py); otherwise the clips
     are made here: each language's normal speed first (the site's first language soonest), then
@@ -122,7 +122,6 @@ def prepare_pages(paths: list[str], languages: list[str] | None = None, *, queue
     app = current_app._get_current_object()
     counts = {"ready": 0, "failed": 0, "queued": 0, "pages": 0}
     done: set[str] = set()
-    crawl = crawl or as_user is not None
 
     def make(specs: list[ClipSpec], priority: int) -> None:
         for spec in specs:
@@ -176,6 +175,20 @@ def prepare_pages(paths: list[str], languages: list[str] | None = None, *, queue
         slow += [spec for spec in wanted if spec.speed != "normal"]
     make(slow, tasks.AHEAD_SLOW)
     return counts
+
+
+def queue_site_audio(paths: list[str], people: dict[int, list[str] | None]) -> int:
+    """Queue the audio of the whole site (after the demo is loaded): the public pages `paths` (see
+    cli.site_pages) and every page reached from them, in every language, and every kind of page each
+    person in `people` sees when signed in, in their languages (None: every language). Runs no SQL
+    (it may run in the commit hook). Returns how many jobs were queued."""
+    from coprod.audio import tasks
+    from coprod.audio.clips import queue_now
+
+    queued = int(queue_now(tasks.prepare_page_audio, paths, None, None, True))
+    for user_id, languages in people.items():
+        queued += queue_now(tasks.prepare_page_audio, ["/"], languages, user_id, True)
+    return queued
 
 
 def touch(keys: list[str]) -> None:

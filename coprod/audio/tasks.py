@@ -35,13 +35,14 @@ def make_audio_clip(job: dict, task=None) -> str:
 
 
 @huey.task(retries=1, retry_delay=RETRY_DELAY, priority=PREPARE)
-def prepare_page_audio(paths: list[str], languages: list[str] | None = None, as_user: int | None = None) -> dict:
+def prepare_page_audio(paths: list[str], languages: list[str] | None = None, as_user: int | None = None,
+                       crawl: bool = False) -> dict:
     """Find what these pages say (in every language, or `languages`) and queue their clips. `as_user`:
-    the pages as that person sees them (signed in), with every page reached from them too."""
+    the pages as that person sees them (signed in); `crawl`: every page reached from them too."""
     from coprod.audio import making
 
     with app_context():
-        return making.prepare_pages(paths, languages, queue=True, as_user=as_user)
+        return making.prepare_pages(paths, languages, queue=True, as_user=as_user, crawl=crawl)
 
 
 @huey.task(priority=AHEAD_SLOW)
