@@ -39,11 +39,16 @@ def proposal_pages(session, proposal_id: int | None) -> list[str]:
     return [f"{base}/results", f"{base}/screen"]
 
 
+@pages_of(ActionUpdate)
+def _update_pages(update: ActionUpdate) -> list[str]:
+    session = object_session(update)
+    action = session.get(Action, update.action_id) if session is not None else None
+    return record_pages(session, action.record_id) if action is not None else []
+
+
 pages_of(Record)(lambda record: record_pages(object_session(record), record.id))
 pages_of(Action)(lambda action: record_pages(object_session(action), action.record_id))
 pages_of(RecordQuestion)(lambda link: record_pages(object_session(link), link.record_id))
-pages_of(ActionUpdate)(lambda update: record_pages(
-    object_session(update), getattr(object_session(update).get(Action, update.action_id), "record_id", None)))
 pages_of(Proposal)(lambda proposal: proposal_pages(object_session(proposal), proposal.id))
 pages_of(Choice)(lambda choice: proposal_pages(object_session(choice), choice.proposal_id))
 # A count from the room changes the results shown (once they are shown).
