@@ -406,11 +406,11 @@ def test_a_full_disk_fails_cleanly_and_leaves_no_partial_file(audio, client, mon
 
 
 def test_the_queue_being_down_does_not_break_pages(audio, client, monkeypatch, caplog):
-    from huey.storage import RedisStorage
+    from huey.storage import PriorityRedisStorage
 
     caplog.set_level(logging.WARNING)
     with monkeypatch.context() as patch:
-        patch.setattr(huey, "storage", RedisStorage("coprod-down", url="redis://127.0.0.1:1/0"))
+        patch.setattr(huey, "storage", PriorityRedisStorage("coprod-down", url="redis://127.0.0.1:1/0"))
         page = client.get("/help")
     assert page.status_code == 200
     assert NOT_READY in page.get_data(as_text=True) and "Signing in" in page.get_data(as_text=True)
