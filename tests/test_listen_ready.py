@@ -184,3 +184,34 @@ def test_a_long_address_said_in_words_passes_the_length_check():
     expected = engine._words(said)
     assert expected >= 8
     assert 10.49 <= engine._longest_words(said) * 60 / 160 * 4 + 3
+
+
+def test_publishing_an_agenda_makes_it_ready_for_members_signed_in_too(audio, db, factory, signed_in):
+    """Not only the public view: the members of the board see the meeting with their own buttons
+    and words, in their own language; their audio is made ahead too (it was "not ready" for ~15 min)."""
+    from datetime import timedelta
+
+    from coprod.models import AgendaItem, Meeting, MeetingStatus, Role, User, utcnow
+
+    board = factory.board()
+    member = factory.person("Sam Taylor", board=board, role=Role.MEMBER)
+    welsh = factory.person("Tom Evans", board=board, role=Role.MEMBER)
+    with db.context() as session:
+        session.get(User, welsh.id).locale = "cy"
+        meeting = Meeting(board_id=board.id, title="Meeting in May", place="Library",
+                          starts_dt=utcnow() + timedelta(days=20), status=MeetingStatus.PLANNED)
+        session.add(meeting)
+        session.flush()
+        session.add(AgendaItem(meeting_id=meeting.id, title="Homes near family"))
+        meeting_id = meeting.id
+    run_worker(audio)
+    with db.context() as session:
+        session.get(Meeting, meeting_id).status = MeetingStatus.AGENDA_PUBLISHED
+    run_worker(audio)
+
+    path = f"/boards/{board.slug}/meetings/{meeting_id}"
+    for person, language in ((member, "en"), (welsh, "cy")):
+        browser = signed_in(person)
+        page = browser.get(path, query_string={"lang": language}).get_data(as_text=True)
+        assert "Homes near family" in page
+        assert listen_state(page) == "ready", (person.name, language)

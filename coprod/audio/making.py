@@ -115,7 +115,8 @@ def prepare_pages(paths: list[str], languages: list[str] | None = None, *, queue
     these by links, a few of each kind (as the browser crawl does). `queue`: each clip becomes a
     job of its own (the page someone is on now can go first; see tasks.py); otherwise the clips
     are made here: each language's normal speed first (the site's first language soonest), then
-    the slow clips."""
+    the slow clips. Queued for changed content (signed out, no crawl), the members of the boards
+    the pages belong to get the same pages prepared as they see them, in their language."""
     from coprod.audio import tasks
     from coprod.audio.clips import queue_now
 
@@ -174,7 +175,35 @@ def prepare_pages(paths: list[str], languages: list[str] | None = None, *, queue
              tasks.AHEAD_FIRST_LANGUAGE if number == 0 else tasks.AHEAD)
         slow += [spec for spec in wanted if spec.speed != "normal"]
     make(slow, tasks.AHEAD_SLOW)
+    if queue and as_user is None and not crawl:
+        counts["queued"] += _queue_for_members(paths)
     return counts
+
+
+def _queue_for_members(paths: list[str]) -> int:
+    """The same pages as the members of their boards see them signed in (each in their own
+    language), so Listen is ready for them too: one job a person."""
+    from coprod.audio import tasks
+    from coprod.audio.clips import queue_now
+    from coprod.models import Board, Membership, User
+
+    by_board: dict[str, list[str]] = {}
+    for path in paths:
+        parts = path.split("/")
+        if len(parts) > 2 and parts[1] == "boards":
+            by_board.setdefault(parts[2], []).append(path)
+    if not by_board:
+        return 0
+    first_language = next(iter(current_app.config["LANGUAGES"]))
+    rows = db.session.execute(
+        select(Board.slug, User.id, User.locale).join(Membership, Membership.board_id == Board.id)
+        .join(User, User.id == Membership.user_id)
+        .where(Board.slug.in_(list(by_board)), User.disabled_dt.is_(None))).all()
+    queued = 0
+    for slug, user_id, locale in rows:
+        queued += queue_now(tasks.prepare_page_audio, by_board[slug], [locale or first_language], user_id,
+                            priority=tasks.PREPARE - 10)
+    return queued
 
 
 def queue_site_audio(paths: list[str], people: dict[int, list[str] | None]) -> int:
