@@ -67,7 +67,7 @@ def listen_state(html: str) -> str:
         return "no listen"
     if AUDIO_SRC.search(html):
         return "ready"
-    return "failed" if "Listen is not working" in html else "not ready"
+    return "failed" if "data-listen-failed" in html else "not ready"
 
 
 @pytest.fixture
