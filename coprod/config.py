@@ -167,6 +167,9 @@ def audio_settings(instance_path: Path) -> dict:
         "AUDIO_KEEP_DAYS": int(env("COPROD_AUDIO_KEEP_DAYS", "30")),
         "AUDIO_STALE_AFTER": timedelta(minutes=2),
         "AUDIO_RETRY_FAILED_AFTER": timedelta(hours=1),
+        # A clip that failed this many attempts in all (each job tries AUDIO_RETRIES + 1 times) is
+        # not asked for again by pages: they say Listen is not working; `coprod audio remake` retries.
+        "AUDIO_MAX_ATTEMPTS": int(env("COPROD_AUDIO_MAX_ATTEMPTS", "9")),
         "AUDIO_TOUCH_AFTER": timedelta(days=1),
         # How long a private clip's signed URL works (the page was shown to the person that long ago).
         "AUDIO_PRIVATE_URL_MAX_AGE": int(env("COPROD_AUDIO_PRIVATE_URL_MAX_AGE", str(4 * 3600))),

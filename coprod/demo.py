@@ -6,8 +6,10 @@ jobs, feeling safe, and support for families.
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
+from coprod import outbox
 from coprod.accounts.services import issue_card, revoke_card
 from coprod.extensions import db
 from coprod.models import Base, Board, Choice, Group, GroupMember, LoginCard, Membership, Role, User
@@ -83,6 +85,16 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
             revoke_card(old, by=None)
         issued = issue_card(user, by=None)
         lines.append((role.value if isinstance(role, Role) else role, name, issued.path))
+    # Listen is ready before anyone visits: every public page in every language, and the pages each
+    # person sees signed in (in English; the first member's in every language too), made by the worker.
+    from coprod.audio.cli import site_pages
+    from coprod.audio.making import queue_site_audio
+
+    first_language = next(iter(current_app.config["LANGUAGES"]))
+    first_member = next(user.id for _name, (role, user) in people.items() if role == Role.MEMBER)
+    outbox.after_commit(queue_site_audio, site_pages(), {
+        user.id: None if user.id == first_member else [user.locale or first_language]
+        for _name, (role, user) in people.items() if role != "admin"})
     db.session.commit()
     return lines
 

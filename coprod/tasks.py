@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from flask import current_app, has_app_context
-from huey import RedisHuey, SqliteHuey, crontab
+from huey import PriorityRedisHuey, SqliteHuey, crontab
 
 from coprod.config import queue_settings
 from coprod.paths import instance_path
@@ -20,7 +20,8 @@ def _make_huey():
     settings = queue_settings()
     url, name = settings["QUEUE_URL"], settings["QUEUE_NAME"]
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey(name, url=url)
+        # Priorities: the Listen audio of a page someone is on goes before audio made ahead of time.
+        return PriorityRedisHuey(name, url=url)
     filename = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
     if filename is None:
         path = instance_path()

@@ -29,8 +29,10 @@ from coprod.models import AgendaItem, AudioClip, Board, ClipStatus, Meeting, Mee
 from coprod.tasks import huey
 
 AUDIO_SRC = re.compile(r'data-normal-src="(/audio/[0-9a-f]{64}\.mp3)"')
+AUDIO_STATUS = re.compile(r'data-listen-wait-normal="(/audio/[0-9a-f]{64}\.json)"')
 SLOW_SRC = re.compile(r'data-slow-src="(/audio/[0-9a-f]{64}\.mp3)"')
 NOT_READY = "Listen: the audio for this page is not ready yet."
+NOT_WORKING = "Listen is not working for this page. You can read the words on the page."
 
 
 def is_mp3(data: bytes) -> bool:
@@ -324,8 +326,12 @@ def test_a_broken_engine_is_retried_then_fails_plainly_and_pages_still_work(audi
     again = client.get("/help")
     assert again.status_code == 200
     text = again.get_data(as_text=True)
-    assert NOT_READY in text and "Signing in" in text
+    # Said plainly, with the words still on the page: no "try again in a minute", no waiting.
+    assert NOT_WORKING in text and "Signing in" in text
+    assert NOT_READY not in text and "try again" not in text and "data-listen-wait-" not in text
     assert huey.pending_count() == 0, "a failed clip is not asked for again at once"
+    status = client.get(AUDIO_STATUS.search(page.get_data(as_text=True)).group(1)).get_json()
+    assert status == {"ready": False, "failed": True}, "the waiting control is told it failed"
 
 
 def services_store_root(app):
@@ -345,6 +351,19 @@ def test_a_failed_clip_is_tried_again_later(audio, client, db):
         _db.session.commit()
     client.get("/help")
     assert huey.pending_count() == 2
+
+
+def test_a_clip_that_keeps_failing_is_not_tried_for_ever_and_the_page_says_so(audio, client, db):
+    client.get("/help")
+    run_worker(audio)
+    with audio.app_context():
+        _db.session.execute(update(AudioClip).values(status=ClipStatus.FAILED.value, error="no voice",
+                                                     attempts=audio.config["AUDIO_MAX_ATTEMPTS"],
+                                                     updated_dt=utcnow() - timedelta(days=2)))
+        _db.session.commit()
+    page = client.get("/help").get_data(as_text=True)
+    assert huey.pending_count() == 0, "the retry limit is reached: not asked for again"
+    assert NOT_WORKING in page and NOT_READY not in page
 
 
 def test_a_lost_job_is_asked_for_again(audio, client):
@@ -383,15 +402,15 @@ def test_a_full_disk_fails_cleanly_and_leaves_no_partial_file(audio, client, mon
     assert all("No space left" in c.error for c in clips)
     assert [p for p in services_store_root(audio).rglob("*") if p.is_file()] == [], "no partial file"
     page = client.get("/help")
-    assert page.status_code == 200 and NOT_READY in page.get_data(as_text=True)
+    assert page.status_code == 200 and NOT_WORKING in page.get_data(as_text=True)
 
 
 def test_the_queue_being_down_does_not_break_pages(audio, client, monkeypatch, caplog):
-    from huey.storage import RedisStorage
+    from huey.storage import PriorityRedisStorage
 
     caplog.set_level(logging.WARNING)
     with monkeypatch.context() as patch:
-        patch.setattr(huey, "storage", RedisStorage("coprod-down", url="redis://127.0.0.1:1/0"))
+        patch.setattr(huey, "storage", PriorityRedisStorage("coprod-down", url="redis://127.0.0.1:1/0"))
         page = client.get("/help")
     assert page.status_code == 200
     assert NOT_READY in page.get_data(as_text=True) and "Signing in" in page.get_data(as_text=True)
@@ -505,12 +524,12 @@ def test_the_status_command_counts_failures_and_lost_files(audio, client, monkey
 
 def test_redis_queue_runs_the_audio_job_in_a_worker_process(audio, client, tmp_path, db):
     import redis
-    from huey.storage import RedisStorage
+    from huey.storage import PriorityRedisStorage
 
     name = f"coprod-test-{uuid.uuid4().hex[:12]}"
     url = "redis://127.0.0.1:6379/0"
     sqlite_storage = huey.storage
-    huey.storage = RedisStorage(name, url=url)
+    huey.storage = PriorityRedisStorage(name, url=url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COPROD_")}
     env.update(COPROD_QUEUE_URL=url, COPROD_QUEUE_NAME=name, COPROD_DATABASE_URL=DATABASE_URL,
                COPROD_INSTANCE_PATH=str(tmp_path / "worker-instance"), COPROD_AUDIO_DIR=audio.config["AUDIO_DIR"],

@@ -47,7 +47,7 @@ def remake(everything: bool, queue: bool):
     from coprod.audio.clips import queue_now
 
     specs = making.all_specs(only_not_ready=not everything)
-    public_pages = _public_pages()
+    public_pages = site_pages()
     if queue:
         for spec in specs:
             queue_now(tasks.make_audio_clip, spec.as_job())
@@ -73,7 +73,7 @@ def cleanup(days: int | None):
     _report()
 
 
-def _public_pages() -> list[str]:
+def site_pages() -> list[str]:
     """Pages anyone can see whose URL needs no arguments, plus every board's page."""
     from sqlalchemy import select
 

@@ -6,6 +6,7 @@ Clips are keyed by a hash of exactly what is spoken, so the same words are made 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -102,8 +103,9 @@ def specs_from_stored(stored: str, locale: str) -> dict[str, ClipSpec]:
     return specs_for(kept, locale)
 
 
-def queue_now(task, *args) -> bool:
+def queue_now(task, *args, priority: int | None = None) -> bool:
     """Put a job on the queue now (commands, and the outbox once a transaction ends).
+    `priority`: higher goes first (coprod/audio/tasks.py).
     False (and a log line) if it could not be queued."""
     from coprod.tasks import huey
 
@@ -112,14 +114,17 @@ def queue_now(task, *args) -> bool:
         # never made in a web request, so the job is left for a worker (tests run it as one).
         return False
     try:
-        task(*args)
+        if priority is None:
+            task(*args)
+        else:
+            task(*args, priority=priority)
         return True
     except Exception as error:
         current_app.logger.warning("audio: could not queue a job (%s: %s)", type(error).__name__, error)
         return False
 
 
-def queue_after_request(task, *args) -> None:
+def queue_after_request(task, *args, priority: int | None = None) -> None:
     """Queue a job from a web request once its transaction ends, saved or not: the job does not
     depend on what the request changed (a page's missing Listen audio, an error page's too)."""
-    outbox.after_transaction(queue_now, task, *args)
+    outbox.after_transaction(functools.partial(queue_now, priority=priority), task, *args)

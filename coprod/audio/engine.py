@@ -24,7 +24,9 @@ from pathlib import Path
 
 import lameenc
 
-PIPELINE_VERSION = "1"
+from coprod.audio.reading import speakable
+
+PIPELINE_VERSION = "2"  # 2: web addresses, emails and codes are read sensibly (reading.py)
 MP3_KBPS = 24          # mono speech: about 3 KB per second
 MP3_QUALITY = 7        # lame's 0 (best, slowest) .. 9; 7 is plenty for synthetic speech, and quick
 PAUSE_SECONDS = 0.25   # between sentences, on top of espeak's own pause
@@ -72,6 +74,11 @@ def _words(sentence: str) -> int:
     return max(1, len(sentence.split()))
 
 
+def _longest_words(sentence: str) -> float:
+    """At most how many words' time the sentence may take: long words (numbers, names) take longer."""
+    return max(_words(sentence), sum(len(word) for word in sentence.split()) / 5)
+
+
 def check_wav(path: str, sentence: str, words_per_minute: int) -> tuple[bytes, int]:
     """The PCM frames of a WAV that is whole and about as long as the sentence needs."""
     try:
@@ -89,8 +96,10 @@ def check_wav(path: str, sentence: str, words_per_minute: int) -> tuple[bytes, i
     if len(data) != frames * width:
         raise EngineError("the WAV file was cut short")
     seconds = frames / rate
+    # `sentence` is what was said (reading.speakable): an address is counted as the words it became.
     expected = _words(sentence) * 60 / words_per_minute
-    if seconds < expected * 0.25 or seconds > expected * 4 + 3:
+    longest = _longest_words(sentence) * 60 / words_per_minute
+    if seconds < expected * 0.25 or seconds > longest * 4 + 3:
         raise EngineError(f"{seconds:.2f} s of audio for {_words(sentence)} word(s) is not plausible")
     return data, rate
 
@@ -135,6 +144,9 @@ def speak(sentences: list[str], *, voice: str, words_per_minute: int, engine: st
     `voices`: one voice per sentence, when some are in another language than `voice`."""
     if not sentences:
         raise EngineError("nothing to say")
+    # What is said: web addresses, emails and codes in words a listener can follow.
+    sentences = [speakable(sentence, sentence_voice)
+                 for sentence, sentence_voice in zip(sentences, voices or [voice] * len(sentences))]
     folder = tempfile.mkdtemp(prefix="coprod-speech-")
     try:
         if engine == "fake":

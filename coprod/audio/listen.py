@@ -27,7 +27,10 @@ def _needs_job(clip: AudioClip | None, now) -> bool:
     if clip.status == ClipStatus.READY:
         return False
     if clip.status == ClipStatus.FAILED:
-        return clip.updated_dt < now - config["AUDIO_RETRY_FAILED_AFTER"]
+        # Tried again later, but not for ever: after AUDIO_MAX_ATTEMPTS the clip stays failed
+        # (`coprod audio status` says why; `coprod audio remake` tries again).
+        return (clip.attempts < config["AUDIO_MAX_ATTEMPTS"]
+                and clip.updated_dt < now - config["AUDIO_RETRY_FAILED_AFTER"])
     stale = now - config["AUDIO_STALE_AFTER"]
     # Pending: only if its job seems lost (the queue was down, or a worker died mid-job).
     return (clip.claimed_dt or clip.updated_dt) < stale
@@ -95,13 +98,17 @@ def listen_control(html: str, locale: str, collect: list | None = None, public: 
         elif collect is not None:
             collect.append(spec)
         elif clip is not None and clip.is_ready or _needs_job(clip, now):  # ready but its file is lost, or missing
-            queue_after_request(tasks.make_audio_clip, spec.as_job())
+            # Someone is on this page now: its clip goes before audio made ahead of time.
+            queue_after_request(tasks.make_audio_clip, spec.as_job(), priority=tasks.NOW)
     tracks = {speed: {"src": clip_url(specs[speed].key, clip.is_private), "starts": clip.timings_json or "[]"}
               for speed, clip in ready.items()}
+    normal_clip = clips.get(specs["normal"].key)
+    # The page's audio could not be made: say so plainly (the words are on the page), do not wait.
+    failed = "normal" not in ready and normal_clip is not None and normal_clip.status == ClipStatus.FAILED
     wait = {speed: clip_url(spec.key, not public, "audio.clip_status")
-            for speed, spec in specs.items() if speed not in ready}
+            for speed, spec in specs.items() if speed not in ready and not failed}
     control = render_template("audio/_listen.html", normal=tracks.get("normal"), slow=tracks.get("slow"), wait=wait,
-                              sentences=json.dumps(spoken.sentences, ensure_ascii=False))
+                              failed=failed, sentences=json.dumps(spoken.sentences, ensure_ascii=False))
     return html.replace(SLOT, SLOT.replace("></div>", f">{control}</div>"), 1)
 
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextvars
 import json
+import re
+from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
@@ -89,37 +92,132 @@ def make_clip(spec: ClipSpec, *, last_try: bool = True) -> str:
     return ClipStatus.READY.value
 
 
-def prepare_pages(paths: list[str], languages: list[str] | None = None) -> dict[str, int]:
-    """Make the audio of pages ahead of time, as a signed-out visitor sees them, in every language.
+# Pages a crawl for audio never opens: files, and links that change something or sign out.
+_NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom|mp3|png|svg)$"
+                        r"|/(sign-out|signout|logout|log-out|language|revoke|delete|remove|stop|cards?)(/|$)"
+                        r"|/sign-in/link/", re.I)
+_LINK = re.compile(r"""<a\b[^>]*?\shref\s*=\s*["']([^"'#]*)""", re.I)
+MAX_PER_PATTERN = 2
+MAX_PAGES = 400
 
-    Runs in a worker when content is published or changed: each language's normal speed first
-    (the site's first language soonest), then the slow clips."""
+
+def _pattern(path: str) -> str:
+    return "/".join("{id}" if part.isdigit() else part for part in path.split("/"))
+
+
+def prepare_pages(paths: list[str], languages: list[str] | None = None, *, queue: bool = False,
+                  as_user: int | None = None, crawl: bool = False) -> dict[str, int]:
+    """Make the audio of pages ahead of time, in every language (or `languages`).
+
+    Runs in a worker when content is published or changed, and when the demo is loaded. Pages are
+    seen as a signed-out visitor sees them, or as the person `as_user` does (their clips are
+    private, as on their own visit). `crawl`: also every page reached from
+    these by links, a few of each kind (as the browser crawl does). `queue`: each clip becomes a
+    job of its own (the page someone is on now can go first; see tasks.py); otherwise the clips
+    are made here: each language's normal speed first (the site's first language soonest), then
+    the slow clips. Queued for changed content (signed out, no crawl), the members of the boards
+    the pages belong to get the same pages prepared as they see them, in their language."""
+    from coprod.audio import tasks
+    from coprod.audio.clips import queue_now
+
     app = current_app._get_current_object()
-    counts = {"ready": 0, "failed": 0}
+    counts = {"ready": 0, "failed": 0, "queued": 0, "pages": 0}
     done: set[str] = set()
 
-    def make(specs: list[ClipSpec]) -> None:
+    def make(specs: list[ClipSpec], priority: int) -> None:
         for spec in specs:
-            if spec.key not in done:
-                done.add(spec.key)
+            if spec.key in done:
+                continue
+            done.add(spec.key)
+            if queue:
+                clip = db.session.scalar(select(AudioClip).where(AudioClip.key == spec.key))
+                if clip is not None and clip.is_ready and store().exists(spec.key):
+                    continue
+                counts["queued"] += queue_now(tasks.make_audio_clip, spec.as_job(), priority=priority)
+            else:
                 counts["ready" if make_clip_quietly(spec) else "failed"] += 1
 
     slow: list[ClipSpec] = []
-    for locale in languages or list(app.config["LANGUAGES"]):
+    for number, locale in enumerate(languages or list(app.config["LANGUAGES"])):
         wanted: list[ClipSpec] = []
-        for path in paths:
+        to_visit, seen, per_pattern = list(paths), set(paths), Counter(_pattern(p) for p in paths)
+        while to_visit and len(seen) <= MAX_PAGES:
+            path = to_visit.pop(0)
             collected: list[ClipSpec] = []
+            environ = {"coprod.audio.collect": collected}
+            if as_user is not None:
+                environ["coprod.audio.as_user"] = as_user
             # A fresh context for each page, as a real request has: the language and `g` of one
             # page must not leak into the next.
             response = contextvars.Context().run(
-                app.test_client().get, path, query_string={"lang": locale},
-                environ_base={"coprod.audio.collect": collected})
+                app.test_client().get, path, query_string={"lang": locale}, environ_base=environ)
+            db.session.rollback()  # what the page read is not kept: the next page sees the database afresh
+            links: list[str] = []
             if response.status_code == 200:
+                counts["pages"] += 1
                 wanted += collected
-        make([spec for spec in wanted if spec.speed == "normal"])
+                if crawl and response.mimetype == "text/html":
+                    links = _LINK.findall(response.get_data(as_text=True))
+            elif crawl and response.status_code in (301, 302, 303) and response.location:
+                links = [response.location]
+            for link in links:
+                parts = urlsplit(link)
+                if parts.netloc and parts.netloc != "localhost" or not parts.path.startswith("/"):
+                    continue
+                found = parts.path
+                key = _pattern(found)
+                if found in seen or _NOT_PAGES.search(found) or per_pattern[key] >= MAX_PER_PATTERN:
+                    continue
+                seen.add(found)
+                per_pattern[key] += 1
+                to_visit.append(found)
+        make([spec for spec in wanted if spec.speed == "normal"],
+             tasks.AHEAD_FIRST_LANGUAGE if number == 0 else tasks.AHEAD)
         slow += [spec for spec in wanted if spec.speed != "normal"]
-    make(slow)
+    make(slow, tasks.AHEAD_SLOW)
+    if queue and as_user is None and not crawl:
+        counts["queued"] += _queue_for_members(paths)
     return counts
+
+
+def _queue_for_members(paths: list[str]) -> int:
+    """The same pages as the members of their boards see them signed in (each in their own
+    language), so Listen is ready for them too: one job a person."""
+    from coprod.audio import tasks
+    from coprod.audio.clips import queue_now
+    from coprod.models import Board, Membership, User
+
+    by_board: dict[str, list[str]] = {}
+    for path in paths:
+        parts = path.split("/")
+        if len(parts) > 2 and parts[1] == "boards":
+            by_board.setdefault(parts[2], []).append(path)
+    if not by_board:
+        return 0
+    first_language = next(iter(current_app.config["LANGUAGES"]))
+    rows = db.session.execute(
+        select(Board.slug, User.id, User.locale).join(Membership, Membership.board_id == Board.id)
+        .join(User, User.id == Membership.user_id)
+        .where(Board.slug.in_(list(by_board)), User.disabled_dt.is_(None))).all()
+    queued = 0
+    for slug, user_id, locale in rows:
+        queued += queue_now(tasks.prepare_page_audio, by_board[slug], [locale or first_language], user_id,
+                            priority=tasks.PREPARE - 10)
+    return queued
+
+
+def queue_site_audio(paths: list[str], people: dict[int, list[str] | None]) -> int:
+    """Queue the audio of the whole site (after the demo is loaded): the public pages `paths` (see
+    cli.site_pages) and every page reached from them, in every language, and every kind of page each
+    person in `people` sees when signed in, in their languages (None: every language). Runs no SQL
+    (it may run in the commit hook). Returns how many jobs were queued."""
+    from coprod.audio import tasks
+    from coprod.audio.clips import queue_now
+
+    queued = int(queue_now(tasks.prepare_page_audio, paths, None, None, True))
+    for user_id, languages in people.items():
+        queued += queue_now(tasks.prepare_page_audio, ["/"], languages, user_id, True)
+    return queued
 
 
 def touch(keys: list[str]) -> None:

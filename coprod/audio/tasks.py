@@ -12,11 +12,19 @@ from huey import crontab
 from coprod.config import queue_settings
 from coprod.tasks import app_context, huey
 
+# Priorities (higher goes first): the page someone is on now, then finding what a changed page
+# says, then its audio in the site's first language, in the others, and slow speed last.
+NOW = 100
+PREPARE = 60
+AHEAD_FIRST_LANGUAGE = 40
+AHEAD = 30
+AHEAD_SLOW = 10
+
 RETRIES = queue_settings()["AUDIO_RETRIES"]
 RETRY_DELAY = queue_settings()["AUDIO_RETRY_DELAY"]
 
 
-@huey.task(retries=RETRIES, retry_delay=RETRY_DELAY, context=True)
+@huey.task(retries=RETRIES, retry_delay=RETRY_DELAY, context=True, priority=AHEAD)
 def make_audio_clip(job: dict, task=None) -> str:
     from coprod.audio import making
     from coprod.audio.clips import ClipSpec
@@ -26,15 +34,18 @@ def make_audio_clip(job: dict, task=None) -> str:
         return making.make_clip(ClipSpec.from_job(job), last_try=last_try)
 
 
-@huey.task(retries=1, retry_delay=RETRY_DELAY)
-def prepare_page_audio(paths: list[str]) -> dict:
+@huey.task(retries=1, retry_delay=RETRY_DELAY, priority=PREPARE)
+def prepare_page_audio(paths: list[str], languages: list[str] | None = None, as_user: int | None = None,
+                       crawl: bool = False) -> dict:
+    """Find what these pages say (in every language, or `languages`) and queue their clips. `as_user`:
+    the pages as that person sees them (signed in); `crawl`: every page reached from them too."""
     from coprod.audio import making
 
     with app_context():
-        return making.prepare_pages(paths)
+        return making.prepare_pages(paths, languages, queue=True, as_user=as_user, crawl=crawl)
 
 
-@huey.task()
+@huey.task(priority=AHEAD_SLOW)
 def touch_audio_clips(keys: list[str]) -> None:
     from coprod.audio import making
 

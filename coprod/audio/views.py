@@ -23,13 +23,32 @@ def init_audio(app: Flask) -> None:
     # The settings (AUDIO_*) are in coprod/config.py.
     app.register_blueprint(blueprint)
     app.after_request(_fill_listen_slot)
+    # First of all: who is asking decides what the access rules allow.
+    app.before_request_funcs.setdefault(None, []).insert(0, _as_person_for_audio)
 
+    import coprod.audio.pages  # noqa: F401  (which pages show records, votes, words and pictures)
     import coprod.audio.tasks  # noqa: F401  (registers the audio jobs with the queue)
     from coprod.audio.cli import audio_command
     from coprod.audio.publish import listen_for_changes
 
     app.cli.add_command(audio_command)
     listen_for_changes()
+
+
+def _as_person_for_audio() -> None:
+    """A worker preparing someone's pages ahead of time (making.prepare_pages) sees them as that
+    person. Only from inside the worker: the WSGI environ key cannot come from an HTTP request
+    (headers arrive as HTTP_*), and the page is rendered only to collect its clips."""
+    user_id = request.environ.get("coprod.audio.as_user")
+    if user_id is None or "coprod.audio.collect" not in request.environ:
+        return
+    from flask_login import login_user
+
+    from coprod.models import User
+
+    user = db.session.get(User, user_id)
+    if user is not None and user.is_active:
+        login_user(user)
 
 
 def _fill_listen_slot(response: Response) -> Response:

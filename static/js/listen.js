@@ -150,19 +150,26 @@
     });
   }
 
-  // Ask a clip's status URL every 2 seconds (for 2 minutes at most) until it is ready.
-  function waitFor(url, done) {
+  // Ask a clip's status URL every 2 seconds (for 5 minutes at most) until it is ready; `failed`
+  // when the audio could not be made, or did not come in that time.
+  function waitFor(url, done, failed) {
     var tries = 0;
-    function again() { if (++tries < 60) { window.setTimeout(ask, 2000); } }
+    function again() { if (++tries < 150) { window.setTimeout(ask, 2000); } else { failed(); } }
     function ask() {
       fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (clip) {
-          if (clip && clip.ready) { done(clip); } else if (!(clip && clip.failed)) { again(); }
+          if (clip && clip.ready) { done(clip); } else if (clip && clip.failed) { failed(); } else { again(); }
         })
         .catch(again);
     }
     window.setTimeout(ask, 1000);
+  }
+
+  // Say plainly that Listen is not working for this page: the words are there to read.
+  function showFailed(control) {
+    var text = control.querySelector("[data-listen-waiting-text]");
+    if (text) { text.textContent = control.getAttribute("data-label-failed"); }
   }
 
   // A page whose audio was not ready when it was sent gets its player as soon as the worker
@@ -185,7 +192,7 @@
         if (waiting) { waiting.parentNode.removeChild(waiting); }
         control.classList.remove("listen--waiting");
         player(control);
-      });
+      }, function () { if (speed === "normal") { showFailed(control); } });
     });
   }
 
