@@ -28,3 +28,17 @@ class AddRoleForm(FlaskForm):
     board = ChoiceField(_l("Which board?"), validators=[required(_l("Choose a board."))])
     role = ChoiceField(_l("What do they do on this board?"), choices=role_choices(),
                       validators=[required(_l("Choose what they do on this board."))])
+
+
+ERASED_QUESTION_CHOICES = [
+    ("go", _l("Their questions go from the site")),
+    ("someone", _l("Their questions stay, as \"Someone asked\"")),
+]
+
+
+class BoardSettingsForm(FlaskForm):
+    erased_questions = ChoiceField(
+        _l("When a person is erased, what happens to the questions they asked in public?"),
+        choices=ERASED_QUESTION_CHOICES,
+        description=_l("Their name, their own words and their voice always go. Questions that are not public always go."),
+        validators=[required(_l("Choose what happens to their questions."))])
