@@ -6,7 +6,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Regexp
 
 from coprod.boards.forms import role_choices
-from coprod.forms import ChoiceField, MaxLength, PlainText, required, strip
+from coprod.forms import ChoiceField, MaxLength, PlainText, choices, required, strip
 
 
 class BoardForm(FlaskForm):
@@ -30,10 +30,10 @@ class AddRoleForm(FlaskForm):
                       validators=[required(_l("Choose what they do on this board."))])
 
 
-ERASED_QUESTION_CHOICES = [
+ERASED_QUESTION_CHOICES = choices([
     ("go", _l("Their questions go from the site")),
     ("someone", _l("Their questions stay, as \"Someone asked\"")),
-]
+])
 
 
 class BoardSettingsForm(FlaskForm):
