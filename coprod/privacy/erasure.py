@@ -236,8 +236,9 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
 
     if audit_it:
         # Who did it (an admin, or nobody: the person themselves), never who it was.
-        audit.record("person.erase", actor=by if by is not None and by.id != user_id else None,
-                     detail=done.detail())
+        event = audit.record("person.erase", detail=done.detail())
+        event.actor_id = by.id if by is not None and by.id != user_id else None
+        event.helper_id = event.helper_name = None
         db.session.flush()
     _after_commit(user_id, done, pages)
     if ledger:
