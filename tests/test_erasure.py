@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import JSON, MetaData, String, Table, Text, func, inspect, select
 
-from conftest import sign_in
 from coprod.accounts import throttle
 from coprod.audio.store import AudioStore
 from coprod.extensions import db as _db

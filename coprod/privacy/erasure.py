@@ -436,7 +436,7 @@ def _erase_clips(needles: set[str], done: Erasure) -> None:
     if not wanted:
         return
     keys = []
-    for clip_id, key, stored in db.session.execute(select(AudioClip.id, AudioClip.key, AudioClip.sentences_json)):
+    for key, stored in db.session.execute(select(AudioClip.key, AudioClip.sentences_json)):
         try:
             loaded = json.loads(stored or "[]")
         except ValueError:
