@@ -314,3 +314,20 @@ def test_the_command_line_erases_a_person(app, cast, zelda):
         again = runner.invoke(args=["erase-person", str(zelda.user.id), "--yes"])
         assert again.exit_code != 0 and "already erased" in again.output
         assert runner.invoke(args=["erase-person", "999999", "--yes"]).exit_code != 0
+
+
+def test_the_pages_that_spoke_their_question_have_their_audio_made_again(audio, cast, factory, signed_in):
+    """The clip that read her question out is deleted; the meeting pages are queued to be spoken again,
+    and made again they hold nothing of her."""
+    from conftest import queued_names, run_worker
+
+    zelda = Person(audio, cast, factory)
+    run_worker(audio)  # whatever setting her up queued
+    admin = signed_in(cast.admin)
+    assert admin.post(f"/admin/people/{zelda.user.id}/erase", {"confirm": "yes"}).status_code == 302
+    assert "prepare_page_audio" in queued_names()
+    run_worker(audio)
+    with audio.app_context():
+        assert _db.session.scalar(select(func.count()).select_from(AudioClip)) > 1, "the pages were spoken again"
+    assert scan_tables(audio, Person.needles) == []
+    assert scan_files(audio, [zelda.clip_bytes], Person.needles) == []
