@@ -331,3 +331,19 @@ def test_the_pages_that_spoke_their_question_have_their_audio_made_again(audio, 
         assert _db.session.scalar(select(func.count()).select_from(AudioClip)) > 1, "the pages were spoken again"
     assert scan_tables(audio, Person.needles) == []
     assert scan_files(audio, [zelda.clip_bytes], Person.needles) == []
+
+
+def test_jobs_waiting_in_the_queue_with_their_words_are_dropped(audio, cast, factory, signed_in):
+    from conftest import queued_names, run_worker
+    from coprod.tasks import deliver_email, huey
+
+    zelda = Person(audio, cast, factory)
+    run_worker(audio)
+    with audio.app_context():
+        deliver_email(EMAIL, "Your question", f"Hello {NAME}")
+        deliver_email("someone.else@example.org", "News", "Hello")
+    assert queued_names().count("deliver_email") == 2
+    admin = signed_in(cast.admin)
+    assert admin.post(f"/admin/people/{zelda.user.id}/erase", {"confirm": "yes"}).status_code == 302
+    revoked = [task for task in huey.pending() if huey.is_revoked(task)]
+    assert len(revoked) == 1 and EMAIL in repr(revoked[0].args)

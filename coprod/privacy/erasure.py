@@ -108,6 +108,8 @@ PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
     ("vote", "helper_name"): (NAME_CLEARED, "a helper's typed name"),
     ("ballot", "voter_key"): (REKEYED, "the count is unchanged; nothing links the ballot to anyone"),
     ("said_did_action_update", "by_id"): (NULL, "the history stays"),
+    ("agenda_item", "presenter"): (NAME_CLEARED, "a presenter typed by name"),
+    ("said_did_action", "who_name"): (NAME_CLEARED, "who does an action, typed by name"),
     ("said_did_person_update", "user_id"): (DELETE, "their Updates page"),
     ("login_attempt", "key"): (KEYS, "throttle keys (keyed hashes; the rest expire within a day)"),
     ("audio_clip", "sentences_json"): (CLIPS, "spoken audio of pages that named them or held their words"),
@@ -118,6 +120,7 @@ PERSONAL_FILES = {
     "QUESTION_AUDIO_DIR": "their spoken questions and comments: deleted after the commit",
     "PICTURE_DIR": "pictures they uploaded: deleted after the commit",
     "AUDIO_DIR": "audio clips holding their name or words: deleted after the commit, pages remade",
+    "QUEUE": "jobs waiting in the queue that carry their name, email or words: revoked (the worker drops them)",
 }
 
 # Where erasure looks for a person's export files (built by the export feature, if present).
@@ -225,6 +228,8 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
     _scrub_audit(person, name, email)
     _forget_throttle_keys(person, email)
     _erase_clips(needles, done)
+    _clear_named_fields(name)
+    _revoke_waiting_jobs(needles)
 
     now = utcnow()
     person.name, person.email, person.password_hash = "", None, None
@@ -417,6 +422,35 @@ def _scrub_audit(person: User, name: str, email: str) -> None:
     for event_id, detail in rows:
         db.session.execute(update(AuditEvent).where(AuditEvent.id == event_id)
                            .values(detail=pattern.sub(ERASED_TEXT, detail or "")))
+
+
+def _clear_named_fields(name: str) -> None:
+    """Short fields staff type a person's name into: a presenter, who does an action. Exactly their name
+    goes (longer free text, such as minutes, is the board's record: see the README)."""
+    from coprod.models import AgendaItem, Action
+
+    if len(name) < 3:
+        return
+    for column in (AgendaItem.presenter, Action.who_name):
+        db.session.execute(update(column.class_).where(func.lower(column) == name.lower()).values({column.key: ""}),
+                           execution_options={"synchronize_session": False})
+
+
+def _revoke_waiting_jobs(needles: set[str]) -> None:
+    """Jobs already waiting in the queue that carry their name or words (an email to them, audio of
+    their question) are revoked: the worker drops them instead of making a clip of their words."""
+    wanted = [needle.lower() for needle in needles if needle]
+    if not wanted:
+        return
+    try:
+        from coprod.tasks import huey
+
+        for task in huey.pending():
+            carried = repr((task.args, task.kwargs)).lower()
+            if any(needle in carried for needle in wanted):
+                huey.revoke_by_id(task.id)
+    except Exception as error:  # the queue being down must not stop an erasure
+        log.error("erasure: could not look through the job queue (%s)", type(error).__name__)
 
 
 def _forget_throttle_keys(person: User, email: str) -> None:
