@@ -409,6 +409,8 @@ def test_an_erased_person_stays_erased_after_restoring_an_older_backup(make_site
     assert site.run("backup", str(archive)).exit_code == 0
     result = site.run("erase-person", str(person_id), "--yes")
     assert result.exit_code == 0, result.output
+    with site.app.app_context():
+        db.engine.dispose()  # as when the command's process ends
     assert not recording.exists()
     assert [json.loads(line)["user_id"] for line in site.ledger.read_text().splitlines()] == [person_id]
     assert "Wanda" not in site.ledger.read_text()
