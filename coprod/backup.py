@@ -184,8 +184,8 @@ def _ledger_outside_the_folders(app: Flask) -> None:
 
 
 def record_erasure(user_id: int, *, app: Flask | None = None) -> None:
-    """For the erasure feature (not built yet): note that a person was erased, by id only (never a
-    name or email), so a restore of an older backup can erase them again. Appended and synced."""
+    """Note that a person was erased (coprod/privacy/erasure.py calls this), by id only (never a name or
+    email), so a restore of an older backup can erase them again. Appended and synced."""
     path = ledger_path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps({"user_id": int(user_id), "erased_utc": _utcnow()}) + "\n"
@@ -216,12 +216,13 @@ def read_erasure_ledger(app: Flask | None = None) -> list[dict]:
 
 
 def apply_erasure_ledger(entries: list[dict]) -> list[dict]:
-    """Called by restore, inside an app context on the restored database, with every ledger entry.
+    """Called by restore, inside an app context on the restored database, with every ledger entry:
+    erases each listed person again with the same service an admin uses (coprod/privacy/erasure.py),
+    without adding to the ledger. People already erased in the backup are skipped. Their files are
+    deleted from the restored folders after restore commits. Returns the entries it could not apply."""
+    from coprod.privacy.erasure import erase_ledger_entries
 
-    Erasure is NOT built yet, so this erases nobody: it returns the entries it could not apply
-    (all of them), and restore warns about them. When erasure is built, this must erase each
-    listed person again (the same service an admin uses) and return []."""
-    return list(entries)
+    return erase_ledger_entries(entries)
 
 
 # ---- backup ----------------------------------------------------------------------------------------
@@ -576,11 +577,17 @@ def _migrate_and_apply_ledger(app_for_restored: Flask, revision: str) -> tuple[s
     return migrated_from, not_erased, len(entries)
 
 
-def _restored_app(app: Flask, url: str) -> Flask:
+def _restored_app(app: Flask, url: str, folders: dict[str, Path] | None = None) -> Flask:
+    """An app on the restored database. `folders` (by folder name): where the restored files are
+    while the ledger is applied, so an erased person's files are deleted from them before they
+    become the site's."""
     from coprod import create_app
 
-    config = {key: app.config[key] for key in (*FILE_FOLDERS, "SECRET_KEY", "BALLOT_SECRET", "AUDIO_DIR")
-              if key in app.config}
+    config = {key: app.config[key] for key in (*FILE_FOLDERS, "SECRET_KEY", "BALLOT_SECRET", "AUDIO_DIR",
+                                               "CODE_KEY") if key in app.config}
+    for key, name in FILE_FOLDERS.items():
+        if folders is not None and name in folders:
+            config[key] = str(folders[name])
     config["SQLALCHEMY_DATABASE_URI"] = url
     config["ERASURE_LEDGER"] = str(ledger_path(app))
     return create_app(config)
@@ -660,8 +667,8 @@ def _restore_sqlite(app, checked, staged_db, live_db, folders, staging, token) -
             raise DamagedBackup("its database is not at the migration its manifest names")
     probe.close()
     # Migrate and apply the erasure ledger on the new file, before it becomes the site.
-    migrated_from, not_erased, count = _migrate_and_apply_ledger(_restored_app(app, f"sqlite:///{staged_db}"),
-                                                                 checked.revision)
+    migrated_from, not_erased, count = _migrate_and_apply_ledger(
+        _restored_app(app, f"sqlite:///{staged_db}", staging), checked.revision)
     single = sqlite3.connect(staged_db, isolation_level=None)
     single.execute("PRAGMA journal_mode=DELETE")  # one file, no write-ahead log beside it
     single.close()
@@ -783,9 +790,11 @@ def _commands():
         result = restore_backup(file)
         click.echo("Restored." + (f" The database was migrated from {result.migrated_from} to the newest "
                                   "version." if result.migrated_from else ""))
+        if result.ledger_entries:
+            click.echo(f"The erasure ledger lists {result.ledger_entries} erased people: they are erased again.")
         if result.not_erased:
-            click.echo(f"WARNING: the erasure ledger lists {len(result.not_erased)} erased people, but erasure is "
-                       "not built in this version, so they were NOT erased again. Erase them by hand.", err=True)
+            click.echo(f"WARNING: {len(result.not_erased)} entries of the erasure ledger could not be applied, "
+                       "so those people were NOT erased again. Erase them by hand.", err=True)
             raise SystemExit(2)
 
     return backup_command, restore_command

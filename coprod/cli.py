@@ -21,6 +21,9 @@ def register_cli(app: Flask) -> None:
     from coprod import backup
 
     backup.register(app)
+    from coprod.privacy import erasure
+
+    erasure.register(app)
 
 
 def _upgrade() -> None:

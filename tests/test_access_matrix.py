@@ -178,6 +178,10 @@ INTENDED = {
     "admin.toggle_disabled": ADMIN,
     "admin.audit_log": ADMIN,
     "admin.removed": ADMIN,
+    # Erasure (UK GDPR art. 17): an admin erases anyone; everyone signed in can erase themselves.
+    "admin.erase_person": ADMIN,
+    "admin.board_settings": ADMIN,
+    "accounts.erase_me": SIGNED_IN,
 }
 
 ROLES = ["signed out", "member", "carer", "supporter", "commissioner", "secretary",

@@ -370,14 +370,63 @@ def test_restore_reads_the_erasure_ledger_kept_outside_the_backup_and_calls_the_
     assert names_seen == ["Erased later"]
     assert site.ledger.read_bytes() == ledger_before, "restore never changes the ledger"
 
-    # Erasure is not built: the real hook erases nobody, and restore says so and exits with 2.
+    # The real hook erases the listed person again (see the next test); restore exits 0.
     monkeypatch.undo()
     from coprod.tasks import huey
 
     monkeypatch.setattr(huey, "immediate", False)
     result = site.run("restore", "--yes", str(archive))
-    assert result.exit_code == 2
-    assert "NOT erased" in result.output
+    assert result.exit_code == 0, result.output
+    assert "erased again" in result.output
+    assert "Erased later" not in str(site.state()["tables"])
+
+
+def test_an_erased_person_stays_erased_after_restoring_an_older_backup(make_site, tmp_path):
+    """Backup, erase (command line), restore the older backup: the person is erased again, in the
+    database and in the restored files (their recording came back with the backup and is deleted)."""
+    from coprod.models import Membership, Question, Role
+
+    site = _small_site(make_site)
+    recording = site.folders["QUESTION_AUDIO_DIR"] / ("ab" * 16 + ".mp3")
+    recording.write_bytes(b"her voice" * 100)
+    with site.app.test_request_context():
+        board = db.session.scalar(select(Board))
+        person = User(name="Wanda Erasable", email="wanda@example.org")
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(Membership(board_id=board.id, user_id=person.id, role=Role.MEMBER))
+        from coprod.models import Meeting, utcnow
+
+        meeting = Meeting(board_id=board.id, title="M", starts_dt=utcnow(), place="Hall")
+        db.session.add(meeting)
+        db.session.flush()
+        db.session.add(Question(board_id=board.id, meeting_id=meeting.id, asker_id=person.id,
+                                text="Wanda's secret words", audio_name=recording.name, status="sent"))
+        db.session.commit()
+        person_id = person.id
+        db.engine.dispose()
+    archive = tmp_path / "before.tar"
+    assert site.run("backup", str(archive)).exit_code == 0
+    result = site.run("erase-person", str(person_id), "--yes")
+    assert result.exit_code == 0, result.output
+    with site.app.app_context():
+        db.engine.dispose()  # as when the command's process ends
+    assert not recording.exists()
+    assert [json.loads(line)["user_id"] for line in site.ledger.read_text().splitlines()] == [person_id]
+    assert "Wanda" not in site.ledger.read_text()
+
+    result = site.run("restore", "--yes", str(archive))
+    assert result.exit_code == 0, result.output
+    state = site.state()
+    text_of_every_table = str(state["tables"])
+    for needle in ("Wanda", "wanda@example.org", "secret words"):
+        assert needle not in text_of_every_table, needle
+    assert not recording.exists(), "the recording restored from the backup is deleted again"
+    assert state["files"]["QUESTION_AUDIO_DIR"] == {f"{i:032x}.mp3": state["files"]["QUESTION_AUDIO_DIR"][f"{i:032x}.mp3"]
+                                                    for i in range(3)}, "other files are restored as they were"
+    assert [json.loads(line)["user_id"] for line in site.ledger.read_text().splitlines()] == [person_id], \
+        "restore never adds to the ledger"
+    assert site.leftovers() == []
 
 
 @pytest.mark.skipif(POSTGRES, reason="SQLite: the file is swapped, so a running site must be stopped first")

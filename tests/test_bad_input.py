@@ -101,6 +101,10 @@ FORMS = [
     ("secretary", "/boards/riverside-ld/languages/record/{record}/checked/en", ["name", "checked_on"],
      {"checker": ["other", "{member}"]}, set()),
     (None, "/language", ["next"], {"locale": ["en", "cy"]}, {"next"}),
+    # Erasure: the check page's button, and the board's setting for erased people's questions.
+    ("admin", "/admin/boards/riverside-ld/settings", [], {"erased_questions": ["go", "someone"]}, set()),
+    ("admin", "/admin/people/{target}/erase", [], {"confirm": ["no", "yes"]}, set()),
+    ("member", "/account/erase", [], {"confirm": ["no", "yes"]}, set()),
 ]
 
 

@@ -288,6 +288,37 @@ def account():
     return render_template("accounts/account.html")
 
 
+@blueprint.route("/account/erase", methods=["GET", "POST"])
+@access(SIGNED_IN)
+def erase_me():
+    """Forget me (UK GDPR art. 17): an easy-read page that says what will go, then a clear button.
+    Works without JavaScript: one form, one button."""
+    from flask import g
+
+    from coprod.privacy import erasure
+
+    form = FlaskForm()
+    problem = None
+    try:
+        erasure.check_may_erase(current_user, by=current_user)
+    except erasure.CannotErase:
+        problem = _("You are the only site admin. Make someone else an admin first.")
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if problem is None and request.form.get("confirm") == "yes":
+            user_id = current_user.id
+            row = g.pop("sign_in", None)  # deleted with every other sign-in of theirs
+            if row is not None and row in db.session:
+                db.session.expunge(row)
+            erasure.erase(user_id, by=None)
+            sessions.end_current()
+            flash(_("Everything about you is gone from this site. Thank you for taking part."), "success")
+            return redirect(url_for("accounts.signed_out"))
+    return render_template("accounts/erase.html", form=form, problem=problem,
+                           preview=erasure.preview(current_user)), 400 if problem and request.method == "POST" else 200
+
+
 @blueprint.route("/account/password", methods=["GET", "POST"])
 @access(SIGNED_IN)
 def change_password():

@@ -6,7 +6,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Regexp
 
 from coprod.boards.forms import role_choices
-from coprod.forms import ChoiceField, MaxLength, PlainText, required, strip
+from coprod.forms import ChoiceField, MaxLength, PlainText, choices, required, strip
 
 
 class BoardForm(FlaskForm):
@@ -28,3 +28,17 @@ class AddRoleForm(FlaskForm):
     board = ChoiceField(_l("Which board?"), validators=[required(_l("Choose a board."))])
     role = ChoiceField(_l("What do they do on this board?"), choices=role_choices(),
                       validators=[required(_l("Choose what they do on this board."))])
+
+
+ERASED_QUESTION_CHOICES = choices([
+    ("go", _l("Their questions go from the site")),
+    ("someone", _l("Their questions stay, as \"Someone asked\"")),
+])
+
+
+class BoardSettingsForm(FlaskForm):
+    erased_questions = ChoiceField(
+        _l("When a person is erased, what happens to the questions they asked in public?"),
+        choices=ERASED_QUESTION_CHOICES,
+        description=_l("Their name, their own words and their voice always go. Questions that are not public always go."),
+        validators=[required(_l("Choose what happens to their questions."))])

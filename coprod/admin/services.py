@@ -30,8 +30,15 @@ def all_boards() -> list[Board]:
 def all_people(*, page: int, per_page: int = 50) -> list[User]:
     return list(db.session.scalars(
         select(User).options(selectinload(User.memberships).selectinload(Membership.board))
-        .order_by(User.name).limit(per_page).offset((page - 1) * per_page)
+        .where(User.erased_dt.is_(None)).order_by(User.name).limit(per_page).offset((page - 1) * per_page)
     ))
+
+
+def set_board_settings(board: Board, *, erased_questions: str, by: User) -> None:
+    if board.erased_questions != erased_questions:
+        audit.record("board.settings", target=board, board=board, actor=by,
+                     detail=f"erased questions: {board.erased_questions} -> {erased_questions}")
+        board.erased_questions = erased_questions
 
 
 def set_admin(user: User, is_admin: bool, *, by: User) -> None:

@@ -6,14 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from coprod.admin import services
-from coprod.admin.forms import AddRoleForm, BoardForm
+from coprod.admin.forms import AddRoleForm, BoardForm, BoardSettingsForm
 from coprod.boards.forms import ROLE_LABELS
 from coprod.extensions import db
 from coprod.forms import choices
 from coprod.models import Board, Role, User
 from coprod.permissions import ADMIN, access
+from coprod.privacy import erasure
 from coprod.transactions import back_to, refused_into
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -52,6 +54,19 @@ def new_board():
     return render_template("admin/new_board.html", form=form)
 
 
+@blueprint.route("/boards/<slug>/settings", methods=["GET", "POST"])
+@access(ADMIN)
+def board_settings(slug: str):
+    """A board's settings: what happens to an erased person's public questions."""
+    board = db.first_or_404(select(Board).where(Board.slug == slug))
+    form = BoardSettingsForm(data={"erased_questions": board.erased_questions} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        services.set_board_settings(board, erased_questions=form.erased_questions.data, by=current_user)
+        flash(_("The settings are saved."), "success")
+        return redirect(url_for("admin.board_settings", slug=slug))
+    return render_template("admin/board_settings.html", board=board, form=form), 400 if form.errors else 200
+
+
 @blueprint.get("/people")
 @access(ADMIN)
 def people():
@@ -76,7 +91,7 @@ def _role_form() -> AddRoleForm:
 @access(ADMIN)
 def person(user_id: int):
     """One account: roles on boards, admin rights, on or off."""
-    return _person_page(db.get_or_404(User, user_id), _role_form())
+    return _person_page(_erasable_or_404(user_id), _role_form())
 
 
 @blueprint.post("/people/<int:user_id>/roles")
@@ -118,6 +133,41 @@ def toggle_disabled(user_id: int):
     """Turn an account off (it is signed out everywhere) or back on."""
     return _toggle(user_id, lambda p: services.set_disabled(p, p.is_active, by=current_user),
                    _("The account is changed."))
+
+
+def _erasable_or_404(user_id: int) -> User:
+    person = db.get_or_404(User, user_id)
+    if not erasure.is_erasable(person):
+        abort(404)
+    return person
+
+
+@blueprint.route("/people/<int:user_id>/erase", methods=["GET", "POST"])
+@access(ADMIN)
+def erase_person(user_id: int):
+    """Erase a person (UK GDPR art. 17): first a page that says what will go, then the button."""
+    person = db.get_or_404(User, user_id)
+    if not erasure.is_erasable(person):
+        flash(_("This person is erased."), "success")
+        return redirect(url_for("admin.people"))
+    form = FlaskForm()
+    problem = None
+    if person.id == current_user.id:
+        problem = _("You cannot erase yourself here. Use My account.")
+    else:
+        try:
+            erasure.check_may_erase(person, by=current_user)
+        except erasure.CannotErase:
+            problem = _("This is the only site admin. Make someone else an admin first.")
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if problem is None and request.form.get("confirm") == "yes":
+            erasure.erase(person.id, by=current_user)
+            flash(_("The person is erased. Their votes still count."), "success")
+            return redirect(url_for("admin.people"))
+    return render_template("admin/erase.html", person=person, form=form, problem=problem,
+                           preview=erasure.preview(person)), 400 if problem and request.method == "POST" else 200
 
 
 @blueprint.get("/audit")

@@ -32,6 +32,9 @@ class Board(Base):
     picture: Mapped[str] = mapped_column(String(60), default="board")
     # An easy-read sentence or two: what this board is for.
     about: Mapped[str] = mapped_column(Text, default="")
+    # When a person is erased, their public questions go ("go", the default) or stay with their
+    # name and own words taken out, as "Someone asked" ("someone"). See coprod/privacy/erasure.py.
+    erased_questions: Mapped[str] = mapped_column(String(10), default="go", server_default="go")
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="board")

@@ -36,6 +36,9 @@ class User(Base):
     text_size: Mapped[str] = mapped_column(String(10), default="normal")
     contrast: Mapped[str] = mapped_column(String(10), default="normal")
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the person was erased (coprod/privacy/erasure.py): the row stays, empty, so its id is
+    # never given to anyone else (the erasure ledger names people by id).
+    erased_dt: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 

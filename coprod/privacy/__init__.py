@@ -1,0 +1,1 @@
+"""People's data rights (UK GDPR): erasure lives in `coprod.privacy.erasure`."""
