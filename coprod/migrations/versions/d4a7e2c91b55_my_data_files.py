@@ -24,6 +24,35 @@ OLD_KINDS = "kind IN ('card_made', 'card_stopped')"
 NEW_KINDS = "kind IN ('card_made', 'card_stopped', 'export_ready')"
 
 
+def _notice_table(kinds: str) -> sa.Table:
+    """account_notice as it is, with the allowed kinds `kinds`: SQLite changes a CHECK only by making
+    the table again, and batch mode would copy the old CHECK it reflected."""
+    return sa.Table(
+        'account_notice', sa.MetaData(),
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=30), nullable=False),
+        sa.Column('board_id', sa.Integer(), nullable=True),
+        sa.Column('created_dt', coprod.models.base.UTCDateTime(), nullable=False),
+        sa.CheckConstraint(kinds, name='ck_account_notice_notice_kind'),
+        sa.ForeignKeyConstraint(['board_id'], ['board.id'], name='fk_account_notice_board_id_board'),
+        sa.ForeignKeyConstraint(['user_id'], ['user.id'], name='fk_account_notice_user_id_user'),
+        sa.PrimaryKeyConstraint('id', name='pk_account_notice'),
+        sa.Index('ix_account_notice_user_id', 'user_id'),
+        sa.Index('ix_account_notice_board_id', 'board_id'),
+    )
+
+
+def _allow_kinds(kinds: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        with op.batch_alter_table('account_notice', copy_from=_notice_table(kinds), recreate="always"):
+            pass
+        return
+    with op.batch_alter_table('account_notice', schema=None) as batch_op:
+        batch_op.drop_constraint('ck_account_notice_notice_kind', type_='check')
+        batch_op.create_check_constraint('ck_account_notice_notice_kind', sa.text(kinds))
+
+
 def upgrade():
     op.create_table('data_export',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -50,16 +79,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_data_export_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_data_export_expires_dt'), ['expires_dt'], unique=False)
 
-    with op.batch_alter_table('account_notice', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_account_notice_notice_kind'), type_='check')
-        batch_op.create_check_constraint(batch_op.f('ck_account_notice_notice_kind'), sa.text(NEW_KINDS))
+    _allow_kinds(NEW_KINDS)
 
 
 def downgrade():
     op.execute("DELETE FROM account_notice WHERE kind = 'export_ready'")
-    with op.batch_alter_table('account_notice', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_account_notice_notice_kind'), type_='check')
-        batch_op.create_check_constraint(batch_op.f('ck_account_notice_notice_kind'), sa.text(OLD_KINDS))
+    _allow_kinds(OLD_KINDS)
 
     with op.batch_alter_table('data_export', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_data_export_expires_dt'))
