@@ -54,3 +54,12 @@ def deliver_email(to: str, subject: str, body: str) -> None:
 
     with app_context():
         deliver(to, subject, body)
+
+
+@huey.task(retries=1, retry_delay=60)
+def make_data_export(export_id: int) -> str:
+    """Make a person's "My data" file (coprod/my_data/services.py); never in a web request."""
+    from coprod.my_data import services
+
+    with app_context():
+        return services.build(export_id)
