@@ -218,7 +218,8 @@ def _help_given(user_id: int, board_ids: set[int]) -> list[dict]:
     board with them (you see them on the board anyway); otherwise "someone"."""
     shared = set(db.session.scalars(select(Membership.user_id).where(Membership.board_id.in_(board_ids)))) \
         if board_ids else set()
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(shared))).tuples()) if shared else {}
+    names = {row[0]: row[1] for row in db.session.execute(select(User.id, User.name).where(User.id.in_(shared)))} \
+        if shared else {}
 
     def who(person_id: int) -> str | None:
         return names.get(person_id)

@@ -134,3 +134,21 @@ NEVER: dict[str, dict[str, str]] = {
 
 def covered_columns() -> set[tuple[str, str]]:
     return {(table, column) for table, columns in USER_COLUMNS.items() for column in columns}
+
+
+def unlisted(metadata) -> list[str]:
+    """What `metadata` holds that this inventory does not decide about: tables that are in neither list,
+    and columns pointing at user.id that are not listed for their table. Empty when all is covered."""
+    problems = []
+    for table in metadata.sorted_tables:
+        if table.name not in USER_COLUMNS and table.name not in NO_PERSON:
+            problems.append(f"table {table.name}: not in USER_COLUMNS or NO_PERSON")
+        listed = USER_COLUMNS.get(table.name, {})
+        for column in table.columns:
+            points_at_user = any(fk.column.table.name == "user" for fk in column.foreign_keys) or \
+                (table.name == "user" and column.primary_key)
+            if points_at_user and column.name not in listed:
+                problems.append(f"{table.name}.{column.name}: points at a person but is not in USER_COLUMNS")
+            if table.name in NO_PERSON and points_at_user:
+                problems.append(f"{table.name}.{column.name}: NO_PERSON says it has nobody")
+    return problems

@@ -125,7 +125,7 @@ def exports_of(user: User) -> tuple[list[DataExport], list[tuple[DataExport, str
     others = list(db.session.execute(
         select(DataExport, User.name).join(User, User.id == DataExport.user_id)
         .where(DataExport.asked_by_id == user.id, DataExport.user_id != user.id)
-        .order_by(DataExport.id.desc()).limit(50)).tuples())
+        .order_by(DataExport.id.desc()).limit(50)).all())
     return mine, others
 
 
@@ -148,11 +148,13 @@ def build(export_id: int) -> str:
     name = secrets.token_hex(_NAME_LENGTH // 2) + ".zip"
     path = folder() / name
     try:
-        collected = collect(export.user_id)
         person = db.session.get(User, export.user_id)
         assert person is not None
+        # Words such as topic names are in the person's language: gathered and written in a request's
+        # context in that language (a worker has no request of its own).
         with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), \
                 force_locale(export.language):
+            collected = collect(export.user_id)
             pictures: set[str] = set()
             html = render_template("my_data/file.html", data=collected.data, counts=counts(collected.data),
                                    person=person, made=utcnow(), on_paper=export.on_paper,
