@@ -70,10 +70,12 @@ def _on_paper(person: User, board=None):
 @access(SECRETARY)
 def board_on_paper(slug: str, user_id: int):
     """A secretary makes the file for a person on their board who asked on paper (audited)."""
+    from coprod.boards.services import may_manage
+
     membership = db.session.scalar(db.select(Membership).where(Membership.board_id == g.board.id,
                                                                Membership.user_id == user_id))
-    if membership is None:
-        abort(404)
+    if membership is None or not may_manage(membership, current_user):
+        abort(404)  # not on this board, or a site admin: as on the person's page
     _on_paper(db.session.get(User, user_id), board=g.board)
     return redirect(url_for("boards.person", slug=slug, user_id=user_id))
 
