@@ -283,3 +283,26 @@ def test_secret_ballots_stay_unlinkable():
     assert "ballot" in inventory.NO_PERSON and "ballot" not in inventory.USER_COLUMNS
     assert "Ballot" not in inspect.getsource(collect)
     assert {"totp_secret", "password_hash"} <= set(inventory.NEVER["user"])
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (b"\xff\xfe\xfa not utf-8 = \x80", "application/x-www-form-urlencoded"),
+    (b"csrf_token=%ZZ%%&&&==", "application/x-www-form-urlencoded"),
+    (b'{"csrf_token": "1234"}', "application/json"),
+    (b"--x\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nbroken", "multipart/form-data; boundary=x"),
+    (b"a" * 2_000_000, "application/x-www-form-urlencoded"),
+])
+def test_broken_bodies_and_odd_ids_change_nothing(cast, signed_in, db, body, content_type):
+    secretary, admin = signed_in(cast.secretary), signed_in(cast.admin)
+    for client, url in ((secretary, "/account/my-data"),
+                        (secretary, f"/boards/riverside-ld/people/{cast.member.id}/my-data"),
+                        (admin, f"/admin/people/{cast.member.id}/my-data")):
+        with client.app.app_context():
+            response = client.raw.post(url, data=body, content_type=content_type)
+        assert response.status_code in (400, 413), (url, response.status_code)
+        assert "<h1>" in response.get_data(as_text=True)
+    for url in ("/account/my-data/0/file", "/account/my-data/99999999999/file", "/account/my-data/x/file",
+                f"/admin/people/{2**40}/my-data"):
+        response = admin.get(url) if url.endswith("/file") else admin.post(url)
+        assert response.status_code in (404, 405), (url, response.status_code)
+    assert db.scalars(select(DataExport)) == []
