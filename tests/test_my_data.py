@@ -13,14 +13,16 @@ import pytest
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, select
 
 from conftest import run_worker
-from test_questions import BOARD, ask, meeting_setup, wav_bytes  # noqa: F401 (a fixture)
+import test_questions
+from test_questions import BOARD, ask, wav_bytes
 from test_votes import _new_proposal, _vote
 
-from coprod.models import (AccountNotice, AuditEvent, Base, Choice, DataExport, ExportStatus, Feedback, NoticeKind,
-                           Proposal, Question, QuestionStatus, Record, RecordQuestion, RecordStatus, utcnow)
+from coprod.models import (AccountNotice, AuditEvent, Base, Choice, DataExport, ExportStatus, NoticeKind,
+                           Proposal, Question, Record, RecordQuestion, RecordStatus, utcnow)
 from coprod.my_data import inventory
 
 PRIVATE_WORDS = "My neighbour shouts at me at night"
+meeting_setup = test_questions.meeting_setup  # the same board, meeting and people as the question tests
 
 
 @pytest.fixture

@@ -122,10 +122,10 @@ def exports_of(user: User) -> tuple[list[DataExport], list[tuple[DataExport, str
     """(files of my data, newest first; files I made for others, with their names)."""
     mine = list(db.session.scalars(select(DataExport).where(DataExport.user_id == user.id)
                                    .order_by(DataExport.id.desc()).limit(20)))
-    others = list(db.session.execute(
+    others = [(row[0], row[1]) for row in db.session.execute(
         select(DataExport, User.name).join(User, User.id == DataExport.user_id)
         .where(DataExport.asked_by_id == user.id, DataExport.user_id != user.id)
-        .order_by(DataExport.id.desc()).limit(50)).all())
+        .order_by(DataExport.id.desc()).limit(50))]
     return mine, others
 
 
@@ -156,9 +156,14 @@ def build(export_id: int) -> str:
                 force_locale(export.language):
             collected = collect(export.user_id)
             pictures: set[str] = set()
+
+            def pic(picture: str) -> str:
+                pictures.add(picture)
+                return f"pictures/{picture}.svg"
+
             html = render_template("my_data/file.html", data=collected.data, counts=counts(collected.data),
                                    person=person, made=utcnow(), on_paper=export.on_paper,
-                                   pic=lambda picture: pictures.add(picture) or f"pictures/{picture}.svg")
+                                   pic=pic)
         _write_zip(path, html, collected.data, collected.files, pictures)
         now = utcnow()
         export.file_name, export.byte_size = name, path.stat().st_size
@@ -233,7 +238,8 @@ def remove_expired_exports(now: datetime) -> list[dict[str, Any]]:
     Returns what was removed: [{"id", "user_id", "bytes"}] (ids only: this goes into reports)."""
     expired = list(db.session.scalars(select(DataExport).where(
         DataExport.status == ExportStatus.READY, DataExport.expires_dt <= now)))
-    removed, names = [], []
+    removed: list[dict[str, Any]] = []
+    names: list[str] = []
     for export in expired:
         removed.append({"id": export.id, "user_id": export.user_id, "bytes": export.byte_size or 0})
         if export.file_name:
