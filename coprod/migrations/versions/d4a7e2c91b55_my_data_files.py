@@ -49,8 +49,8 @@ def _allow_kinds(kinds: str) -> None:
             pass
         return
     with op.batch_alter_table('account_notice', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_account_notice_notice_kind', type_='check')
-        batch_op.create_check_constraint('ck_account_notice_notice_kind', sa.text(kinds))
+        batch_op.drop_constraint(op.f('ck_account_notice_notice_kind'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_account_notice_notice_kind'), sa.text(kinds))
 
 
 def upgrade():
