@@ -308,3 +308,14 @@ def test_broken_bodies_and_odd_ids_change_nothing(cast, signed_in, db, body, con
         response = admin.get(url) if url.endswith("/file") else admin.post(url)
         assert response.status_code in (404, 405), (url, response.status_code)
     assert db.scalars(select(DataExport)) == []
+
+
+def test_the_file_speaks_the_persons_language(cast, worker, signed_in, db):
+    sam = signed_in(cast.member)
+    sam.post("/settings", {"text_size": "normal", "contrast": "normal", "locale": "cy"})
+    assert "Gwneud fy ffeil" in sam.get("/account/my-data").get_data(as_text=True)
+    sam.post("/account/my-data")
+    run_worker(worker)
+    files = _zip(sam.get(_download_link(sam, db, cast.member.id)))
+    html = files["index.html"].decode()
+    assert 'lang="cy"' in html and "Fy nata" in html and "Eich pleidleisiau" in html
