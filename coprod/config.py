@@ -116,6 +116,9 @@ def load_config(instance_path: Path) -> dict:
         # Uploaded pictures and spoken questions: shared storage at scale.
         "PICTURE_DIR": os.environ.get("COPROD_PICTURE_DIR") or str(instance_path / "pictures"),
         "QUESTION_AUDIO_DIR": os.environ.get("COPROD_QUESTION_AUDIO_DIR") or str(instance_path / "question-audio"),
+        # "My data" files (a person's own data, as a zip): private, in the instance folder, removed
+        # after KEEP_EXPORT_DAYS days (a retention setting, below) and when the person is erased.
+        "EXPORT_DIR": os.environ.get("COPROD_EXPORT_DIR") or str(instance_path / "exports"),
         **audio_settings(instance_path),
         **retention_settings(),
     }

@@ -69,3 +69,12 @@ def remove_old_data() -> dict:
         retention.report(removed)
         db.session.commit()  # files of removed rows go now, after the commit (coprod/outbox.py)
     return removed
+
+
+@huey.task(retries=1, retry_delay=60)
+def make_data_export(export_id: int) -> str:
+    """Make a person's "My data" file (coprod/my_data/services.py); never in a web request."""
+    from coprod.my_data import services
+
+    with app_context():
+        return services.build(export_id)

@@ -52,9 +52,10 @@ def init_web(app: Flask) -> None:
     from coprod.follow.views import blueprint as follow
     from coprod.easyread.views import blueprint as easyread
     from coprod.content.views import blueprint as content
+    from coprod.my_data.views import blueprint as my_data
 
     for blueprint in (main, accounts, boards, groups, votes, meetings, questions, glossary, follow, easyread, content,
-                      admin, pictures.blueprint):
+                      admin, my_data, pictures.blueprint):
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_access)

@@ -182,6 +182,14 @@ INTENDED = {
     "admin.erase_person": ADMIN,
     "admin.board_settings": ADMIN,
     "accounts.erase_me": SIGNED_IN,
+    # My data: anyone signed in asks for their own file; the file itself is checked per record (the
+    # person, or the staff member who made it for them). A secretary makes one for a person on their
+    # board who asked on paper (checked again: only if every board the person is on is theirs).
+    "my_data.index": SIGNED_IN,
+    "my_data.ask": SIGNED_IN,
+    "my_data.download": SIGNED_IN,
+    "my_data.board_on_paper": SECRETARY,
+    "my_data.admin_on_paper": ADMIN,
 }
 
 ROLES = ["signed out", "member", "carer", "supporter", "commissioner", "secretary",
@@ -279,7 +287,8 @@ def people(cast, factory, make_client, db):
               "proposal_id": proposal_id, "meeting_id": meeting_id, "item_id": item_id,
               "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id,
               "feedback_id": 1, "picture_id": picture_id, "file_name": "0" * 32 + ".webp",
-              "kind": "record", "content_id": record_id, "language": "en"}
+              "kind": "record", "content_id": record_id, "language": "en",
+              "export_id": 1}
     return users, values
 
 

@@ -32,7 +32,7 @@ ROLES = ["admin", "secretary", "commissioner", "member", "carer", "supporter"]
 MAX_PER_PATTERN = 2
 # The same pages the accessibility crawl leaves out: files, data and the JSON API, and links that
 # would sign someone out or change something.
-NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom|svg|png|mp3|wav|pdf)$",
+NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/account/my-data/\d+/file$|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom|svg|png|mp3|wav|pdf)$",
                        re.IGNORECASE)
 STATE_CHANGING = re.compile(r"/(sign-out|signout|logout|log-out|language|revoke|delete|remove|stop|cards?)(/|$)"
                             r"|/sign-in/link/", re.IGNORECASE)

@@ -73,6 +73,9 @@ PAGES = [
     (None, "/boards/riverside-ld/said-did/dashboard"),
     ("secretary", "/boards/riverside-ld/said-did/manage"),
     ("member", "/updates"),
+    # My data: the person's files and the files a secretary made for others.
+    ("member", "/account/my-data"),
+    ("secretary", "/account/my-data"),
     # A meeting still to come shows what came back to the board (late actions, "Not happy").
     ("secretary", "/boards/riverside-ld/meetings/{coming}/manage"),
     (None, "/boards/riverside-ld/meetings/{coming}/pack"),

@@ -46,6 +46,9 @@ def notice_words(kind: NoticeKind, board_name: str | None) -> tuple[str, str]:
         title = _("A new login card for you")
         line = (_("A new login card was made for you by the secretary of %(board)s.", board=board_name)
                 if board_name else _("A new login card was made for you by the site admin."))
+    elif kind == NoticeKind.EXPORT_READY:
+        title = _("Your My data file is ready")
+        line = _("A file of your data is ready. Open My data on My account to download it.")
     else:
         title = _("One of your login cards was stopped")
         line = (_("One of your login cards was stopped by the secretary of %(board)s.", board=board_name)

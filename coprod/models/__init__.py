@@ -6,6 +6,7 @@ from coprod.models.auth import LoginAttempt, LoginCard, MagicLink, RecoveryCode,
 from coprod.models.base import Base, utcnow
 from coprod.models.board import Board, Membership, Role
 from coprod.models.content import ContentLanguage
+from coprod.models.data_export import DataExport, ExportStatus
 from coprod.models.follow import (Action, ActionStatus, ActionUpdate, Feedback, Feeling, Follower, PersonUpdate,
                                   Record, RecordQuestion, RecordStatus, UpdateKind)
 from coprod.models.glossary import GlossaryTerm
@@ -18,7 +19,7 @@ from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, Room
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
-    "AccountNotice", "NoticeKind",
+    "AccountNotice", "NoticeKind", "DataExport", "ExportStatus",
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",
     "AgendaItem", "AudioClip", "ContentLanguage", "ClipStatus", "AuditEvent", "Ballot", "Base", "Board", "Choice", "Proposal", "ProposalState", "RoomCount", "Vote", "GlossaryTerm", "Group", "GroupMember", "LoginAttempt", "LoginCard",

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 class NoticeKind(str, enum.Enum):
     CARD_MADE = "card_made"
     CARD_STOPPED = "card_stopped"
+    # A "My data" file is ready (to the person who asked, and to the person it is about).
+    EXPORT_READY = "export_ready"
 
 
 class AccountNotice(Base):

@@ -27,7 +27,6 @@ Nothing here logs a name, an email or words: only counts.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import re
@@ -45,6 +44,7 @@ from coprod.models import (AccountNotice, AuditEvent, Ballot, Board, ContentLang
                            MeToo, PersonUpdate, Picture, Proposal, Question, RecordQuestion, RecoveryCode,
                            RoomCount, SignIn, SubmissionKey, User, Vote, utcnow)
 from coprod.models.audio import AudioClip
+from coprod.my_data.services import remove_exports_for
 from coprod.models.follow import Action, ActionUpdate, Record
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,8 @@ PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
     ("ballot", "voter_key"): (REKEYED, "the count is unchanged; nothing links the ballot to anyone"),
     ("said_did_action_update", "by_id"): (NULL, "the history stays"),
     ("said_did_action", "removed_by_id"): (NULL, "a copied action taken away stays taken away"),
+    ("data_export", "user_id"): (DELETE, "their 'My data' files: rows and zips"),
+    ("data_export", "asked_by_id"): (NULL, "files they made for people who asked on paper stay theirs"),
     ("submission_key", "user_id"): (DELETE, "where their forms led (kept 2 days, so a form is not done twice)"),
     ("agenda_item", "presenter"): (NAME_CLEARED, "a presenter typed by name"),
     ("said_did_action", "who_name"): (NAME_CLEARED, "who does an action, typed by name"),
@@ -124,9 +126,6 @@ PERSONAL_FILES = {
     "AUDIO_DIR": "audio clips holding their name or words: deleted after the commit, pages remade",
     "QUEUE": "jobs waiting in the queue that carry their name, email or words: revoked (the worker drops them)",
 }
-
-# Where erasure looks for a person's export files (built by the export feature, if present).
-EXPORT_MODULES = ("coprod.privacy.export", "coprod.privacy.exports", "coprod.accounts.export")
 
 ERASED_TEXT = "[erased]"
 BOARD_CHOICES = ("go", "someone")
@@ -232,6 +231,7 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
     _erase_clips(needles, done)
     _clear_named_fields(name)
     _revoke_waiting_jobs(needles)
+    remove_exports_for(user_id)  # their "My data" files: rows now, files after the commit
 
     now = utcnow()
     person.name, person.email, person.password_hash = "", None, None
@@ -492,15 +492,6 @@ def _erase_clips(needles: set[str], done: Erasure) -> None:
 
 def _after_commit(user_id: int, done: Erasure, pages: set[str]) -> None:
     outbox.after_commit(remove_files, list(done.files))
-    for module_name in EXPORT_MODULES:
-        # The export feature (its own helper) removes a person's download files. Called if built.
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        remove = getattr(module, "remove_exports_for", None)
-        if remove is not None:
-            outbox.after_commit(remove, user_id)
     if pages:
         from coprod.audio.publish import _prepare_pages
 

@@ -204,32 +204,16 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
-# ---- kinds built elsewhere ----------------------------------------------------------------------
+def exports(now: datetime, dry_run: bool = False) -> Counts:
+    """"My data" files past KEEP_EXPORT_DAYS (coprod/my_data/services.py removes them: rows now,
+    files after the commit)."""
+    from coprod.models.data_export import DataExport, ExportStatus
+    from coprod.my_data.services import remove_expired_exports
 
-# Other parts of Coprod register a kind here: register("exports", function). The function takes
-# `now` and removes what is past its time (it is not called in a dry run), returning a count or
-# a dict of counts.
-_REGISTERED: dict[str, Callable[[datetime], int | Counts]] = {}
-
-
-def register(kind: str, remove: Callable[[datetime], int | Counts]) -> None:
-    _REGISTERED[kind] = remove
-
-
-def _registered() -> dict[str, Callable[[datetime], int | Counts]]:
-    kinds = dict(_REGISTERED)
-    # "My data" downloads are built in their own module (another part of issue 13). When it is there,
-    # its `remove_expired_exports(now)` is called here; until then there are no exports to remove.
-    for module in ("coprod.privacy.exports", "coprod.privacy.export"):
-        try:
-            imported = __import__(module, fromlist=["remove_expired_exports"])
-        except ImportError:
-            continue
-        remove = getattr(imported, "remove_expired_exports", None)
-        if remove is not None:
-            kinds.setdefault("exports", remove)
-            break
-    return kinds
+    if dry_run:
+        return {"files": db.session.scalar(select(func.count()).select_from(DataExport).where(
+            DataExport.status == ExportStatus.READY, DataExport.expires_dt <= now)) or 0}
+    return {"files": len(remove_expired_exports(now))}
 
 
 # ---- every kind, and the report ----------------------------------------------------------------
@@ -241,19 +225,14 @@ KINDS: dict[str, Callable[[datetime, bool], Counts]] = {
     "audit_log": audit_log,
     "audio_cache": audio_cache,
     "submission_keys": submission_keys,
+    "exports": exports,
 }
 
 
 def run(now: datetime | None = None, *, dry_run: bool = False) -> dict[str, Counts]:
     """Remove what is past its time, every kind (the caller commits). Returns counts per kind."""
     now = now or utcnow()
-    removed: dict[str, Counts] = {kind: remove(now, dry_run) for kind, remove in KINDS.items()}
-    for kind, remove in _registered().items():
-        if dry_run:
-            continue  # they cannot only count; the report says they were not looked at
-        result = remove(now)
-        removed[kind] = result if isinstance(result, dict) else {"files": int(result)}
-    return removed
+    return {kind: remove(now, dry_run) for kind, remove in KINDS.items()}
 
 
 def report(removed: dict[str, Counts], *, dry_run: bool = False) -> None:
