@@ -95,6 +95,9 @@ USER_COLUMNS: dict[str, dict[str, Use]] = {
     },
     "glossary_term": {"updated_by_id": work("a word in the jargon buster you wrote")},
     "meeting": {"created_by_id": work("a meeting you made")},
+    "said_did_action": {"removed_by_id": work("a copied action you took away")},
+    "submission_key": {"user_id": Use(NOT_EXPORTED, "", "a note, kept 2 days, of where a form you sent led, "
+                                      "so sending it twice does it once; it holds no words")},
     "proposal": {"created_by_id": work("a vote you made")},
     "room_count": {"entered_by_id": work("a show of hands you counted")},
     "said_did_record": {
@@ -115,7 +118,6 @@ NO_PERSON: dict[str, str] = {
     "agenda_item": "the board's agenda (named in your questions)",
     "choice": "the answers to a vote (named in your open votes)",
     "said_did_question": "which questions a record answers (in your questions)",
-    "said_did_action": "the board's actions (named in your updates)",
 }
 
 # Columns never put in the file, even for the person themselves, and why.
