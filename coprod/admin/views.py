@@ -76,14 +76,14 @@ def _role_form() -> AddRoleForm:
 @access(ADMIN)
 def person(user_id: int):
     """One account: roles on boards, admin rights, on or off."""
-    return _person_page(db.get_or_404(User, user_id), _role_form())
+    return _person_page(services.person_or_404(user_id), _role_form())
 
 
 @blueprint.post("/people/<int:user_id>/roles")
 @access(ADMIN)
 def add_role(user_id: int):
     """Give a person a role on a board."""
-    person = db.get_or_404(User, user_id)
+    person = services.person_or_404(user_id)
     form = _role_form()
     if not form.validate_on_submit():
         return _person_page(person, form, 400)
@@ -94,7 +94,7 @@ def add_role(user_id: int):
 
 
 def _toggle(user_id: int, change, message: str):
-    person = db.get_or_404(User, user_id)
+    person = services.person_or_404(user_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     back = url_for("admin.person", user_id=user_id)

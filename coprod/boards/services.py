@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coprod import audit
 from coprod.errors import Refused
@@ -72,4 +72,5 @@ def cards_of(user: User) -> list[LoginCard]:
 
 
 def card_of(user: User, card_id: int) -> LoginCard | None:
-    return db.session.scalar(select(LoginCard).where(LoginCard.id == card_id, LoginCard.user_id == user.id))
+    return db.session.scalar(select(LoginCard).where(LoginCard.id == card_id, LoginCard.user_id == user.id)
+                             .options(joinedload(LoginCard.user)))

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import object_session, selectinload
+from sqlalchemy.orm import joinedload, object_session, selectinload
 
 from coprod.errors import Refused
 from coprod import audit
@@ -47,7 +47,8 @@ def may_manage(board: Board, user) -> bool:
 
 def meetings_on(board: Board, *, drafts: bool) -> list[Meeting]:
     """The board's meetings, newest first; with `drafts`, also those whose agenda is not published."""
-    query = select(Meeting).where(Meeting.board_id == board.id).order_by(Meeting.starts_dt.desc())
+    query = (select(Meeting).where(Meeting.board_id == board.id).options(joinedload(Meeting.board))
+             .order_by(Meeting.starts_dt.desc()))
     if not drafts:
         query = query.where(Meeting.status.in_(AGENDA_PUBLIC))
     return list(db.session.scalars(query))
@@ -57,7 +58,7 @@ def meeting_on(board: Board, meeting_id: int) -> Meeting | None:
     """The meeting with its items, only if it is this board's."""
     return db.session.scalar(
         select(Meeting).where(Meeting.id == meeting_id, Meeting.board_id == board.id)
-        .options(selectinload(Meeting.items)))
+        .options(joinedload(Meeting.board), selectinload(Meeting.items)))
 
 
 def next_meeting(board: Board, now: datetime | None = None) -> Meeting | None:
@@ -65,7 +66,7 @@ def next_meeting(board: Board, now: datetime | None = None) -> Meeting | None:
     return db.session.scalar(
         select(Meeting).where(Meeting.board_id == board.id, Meeting.starts_dt >= now - STILL_NEXT_FOR,
                               Meeting.status.not_in([MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED]))
-        .options(selectinload(Meeting.items)).order_by(Meeting.starts_dt).limit(1))
+        .options(joinedload(Meeting.board), selectinload(Meeting.items)).order_by(Meeting.starts_dt).limit(1))
 
 
 def proposals_by_item(meeting: Meeting) -> dict[int, list[Proposal]]:
