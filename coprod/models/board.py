@@ -50,4 +50,4 @@ class Membership(Base):
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     board: Mapped[Board] = relationship(lazy="raise", back_populates="memberships")
-    user: Mapped[User] = relationship(lazy="raise", back_populates="memberships")
+    user: Mapped[User] = relationship(lazy="raise_on_sql", back_populates="memberships")

@@ -100,7 +100,7 @@ class RecordQuestion(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
 
-    record: Mapped[Record] = relationship(lazy="raise", back_populates="links")
+    record: Mapped[Record] = relationship(lazy="raise_on_sql", back_populates="links")
     question: Mapped[Question] = relationship(lazy="raise")
 
 
@@ -124,7 +124,7 @@ class Action(Base):
     # The board's local day it was done or given up: "on time" compares this with due_date.
     finished_date: Mapped[date | None] = mapped_column(Date)
 
-    record: Mapped[Record] = relationship(lazy="raise", back_populates="actions")
+    record: Mapped[Record] = relationship(lazy="raise_on_sql", back_populates="actions")
     updates: Mapped[list[ActionUpdate]] = relationship(lazy="raise", back_populates="action", order_by="ActionUpdate.id")
 
     def is_late(self, today: date) -> bool:
@@ -148,7 +148,7 @@ class ActionUpdate(Base):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    action: Mapped[Action] = relationship(lazy="raise", back_populates="updates")
+    action: Mapped[Action] = relationship(lazy="raise_on_sql", back_populates="updates")
 
 
 class Feedback(Base):

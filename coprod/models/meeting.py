@@ -92,7 +92,7 @@ class AgendaItem(Base):
     # The language it was written in (versions in other languages: ContentLanguage).
     language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
-    meeting: Mapped[Meeting] = relationship(lazy="raise", back_populates="items")
+    meeting: Mapped[Meeting] = relationship(lazy="raise_on_sql", back_populates="items")
 
     def slot(self, meeting_starts: datetime) -> tuple[datetime | None, datetime | None]:
         """(starts, ends) in UTC, or None where not set."""

@@ -90,7 +90,7 @@ class Choice(Base):
     label: Mapped[str] = mapped_column(String(120))
     picture: Mapped[str] = mapped_column(String(60), default="vote")
 
-    proposal: Mapped[Proposal] = relationship(lazy="raise", back_populates="choices")
+    proposal: Mapped[Proposal] = relationship(lazy="raise_on_sql", back_populates="choices")
 
 
 class Vote(Base):

@@ -91,5 +91,5 @@ class GroupMember(Base):
     # A facilitator can send questions for the whole group.
     is_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    group: Mapped[Group] = relationship(lazy="raise", back_populates="members")
+    group: Mapped[Group] = relationship(lazy="raise_on_sql", back_populates="members")
     user: Mapped[User] = relationship(lazy="raise")
