@@ -29,7 +29,7 @@ def membership_for(board: Board, user_id: int) -> Membership | None:
     """The person's place on this board, or None: a secretary only reaches people on their board."""
     return db.session.scalar(
         select(Membership).where(Membership.board_id == board.id, Membership.user_id == user_id)
-        .options(selectinload(Membership.user).selectinload(User.memberships))
+        .options(joinedload(Membership.board), selectinload(Membership.user).selectinload(User.memberships))
     )
 
 

@@ -224,7 +224,8 @@ def remove_item(meeting: Meeting, item: AgendaItem, *, by: User) -> None:
     from coprod.questions.services import put_back  # questions build on meetings
 
     placed = db.session.scalars(select(Question).where(Question.agenda_item_id == item.id,
-                                                       Question.status == QuestionStatus.ON_AGENDA)).all()
+                                                       Question.status == QuestionStatus.ON_AGENDA)
+                                .options(joinedload(Question.asker), joinedload(Question.meeting))).all()
     for question in placed:
         put_back(question, by=by)
     db.session.execute(update(Question).where(Question.agenda_item_id == item.id)

@@ -357,7 +357,7 @@ def join(question: Question, lead: Question, *, by: User) -> None:
     """Join with a similar question: the asker keeps the credit and follows the lead's answer, and
     the "me too"s carry over."""
     if lead.joined_to_id is not None:
-        lead = lead.joined_to
+        lead = db.session.get_one(Question, lead.joined_to_id)
     if lead.id == question.id:
         raise QuestionRefused(_("A question cannot be joined with itself. Choose another question."))
     if lead.meeting_id != question.meeting_id:
