@@ -81,7 +81,8 @@ class SignIn(Base):
 
     @property
     def helper_display_name(self) -> str | None:
-        if self.helper_id is not None:  # the helper is loaded with the sign-in (accounts.sessions)
+        # Only read when there is one (loaded with the sign-in, accounts.sessions): never a query.
+        if self.helper_id is not None and self.helper is not None:
             return self.helper.name
         return self.helper_name
 

@@ -12,7 +12,6 @@ from coprod import times
 from coprod.accounts import sessions
 from coprod.content import services as content
 from coprod.easyread import review as easyread
-from coprod.extensions import db
 from coprod.forms import choices
 from coprod.models import ProposalState, Role, utcnow
 from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
