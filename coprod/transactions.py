@@ -46,8 +46,7 @@ def rollback() -> None:
             model = mapper.class_
             db.session.scalars(
                 select(model).where(mapper.primary_key[0].in_(ids))
-                .options(*(selectinload(getattr(model, key)) for key in keys))
-                .execution_options(populate_existing=True)).all()
+                .options(*(selectinload(getattr(model, key)) for key in keys))).all()
     except Exception:  # the database itself failed: the error page is still shown
         db.session.rollback()
         current_app.logger.exception("could not load the request's objects again on %s", request.path)

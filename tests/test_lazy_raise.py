@@ -87,3 +87,15 @@ def test_pages_that_read_relationships_still_work(cast, signed_in, meeting):
     assert "Short breaks for families" in page.get_data(as_text=True)
     secretary = signed_in(cast.secretary)
     assert secretary.get(f"{BOARD}/meetings/{meeting}/manage").status_code == 200
+
+
+def test_a_refused_form_is_shown_again_after_the_rollback(cast, signed_in):
+    """A refusal rolls back, which expires everything loaded; what the request had loaded (who is
+    asking, the person on the page) is loaded again, so the page says why instead of failing.
+    (tests/test_questions.py's late question, whose page reads a relationship first, fails without it.)"""
+    secretary = signed_in(cast.secretary)
+    page = secretary.post(f"{BOARD}/people/{cast.secretary.id}/role", {"role": "member"})
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert "You cannot change your own role" in text
+    assert cast.secretary.name in text  # the person on the page (a relationship) is shown
