@@ -68,6 +68,7 @@ def question_on(board: Board, question_id: int) -> Question | None:
                                Question.status != QuestionStatus.DRAFT)
         .options(joinedload(Question.meeting).joinedload(Meeting.board),
                  joinedload(Question.meeting).selectinload(Meeting.items), joinedload(Question.asker),
+                 joinedload(Question.joined_to),
                  joinedload(Question.group), joinedload(Question.asked_item), joinedload(Question.agenda_item)))
 
 
