@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from coprod import outbox
 from coprod.accounts.services import issue_card, revoke_card
@@ -81,7 +82,8 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
     lines = []
     for name, (role, user) in people.items():
         for old in db.session.scalars(select(LoginCard).where(LoginCard.user_id == user.id,
-                                                              LoginCard.revoked_dt.is_(None))):
+                                                              LoginCard.revoked_dt.is_(None))
+                                      .options(joinedload(LoginCard.user))):
             revoke_card(old, by=None)
         issued = issue_card(user, by=None)
         lines.append((role.value if isinstance(role, Role) else role, name, issued.path))
@@ -110,7 +112,7 @@ def load_demo_authenticators() -> list[tuple[str, str]]:
 
     keys = []
     for _role, name, _email, _is_admin in PEOPLE:
-        user = db.session.scalar(select(User).where(User.name == name))
+        user = db.session.scalar(select(User).where(User.name == name).options(selectinload(User.memberships)))
         if user is None or not two_factor.required_for(user):
             continue
         secret = unseal(user.totp_secret) if two_factor.is_on(user) else None
@@ -172,15 +174,19 @@ def _proposals(board: Board, people: dict) -> None:
         db.session.add_all(Choice(proposal_id=proposal.id, position=i, label=label, picture=pic)
                            for i, (label, pic) in enumerate(choices))
         db.session.flush()
-        db.session.refresh(proposal)
-        return proposal
+        # Read back with its choices and board (relationships are never loaded on first touch).
+        return db.session.scalar(select(Proposal).where(Proposal.id == proposal.id)
+                                 .options(joinedload(Proposal.board), selectinload(Proposal.choices))
+                                 .execution_options(populate_existing=True))
 
     def vote(proposal, name, label):
         """A vote as the person cast it while voting was open."""
         choice = next(c for c in proposal.choices if c.label == label)
         person = people[name][1]
         assert record_vote(db.session, board_id=board.id, proposal_id=proposal.id, user_id=person.id,
-                           role=person.role_on(board), choice_id=choice.id, sign_in=None,
+                           role=db.session.scalar(select(Membership.role).where(
+                               Membership.board_id == board.id, Membership.user_id == person.id)),
+                           choice_id=choice.id, sign_in=None,
                            now=proposal.opened_dt + timedelta(minutes=5))
 
     short_breaks = make(
@@ -441,7 +447,8 @@ def _content_versions(board: Board, people: dict) -> None:
     item = db.session.scalar(select(AgendaItem).join(Meeting).where(
         Meeting.board_id == board.id, AgendaItem.title == "Short breaks for families"))
     proposal = db.session.scalar(select(Proposal).where(
-        Proposal.board_id == board.id, Proposal.title.like("Should we ask the council to keep%")))
+        Proposal.board_id == board.id, Proposal.title.like("Should we ask the council to keep%"))
+        .options(selectinload(Proposal.choices)))
     if item is None or proposal is None or db.session.scalar(select(ContentLanguage.id).limit(1)):
         return
     helen = people["Helen Carter"][1]

@@ -16,17 +16,50 @@ came from (or where the view said with `back_to`).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, g, redirect, render_template, request, session
+from sqlalchemy import select
+from sqlalchemy.orm import Mapper, selectinload
 
 from coprod import outbox, submissions
 from coprod.errors import Refused
 from coprod.extensions import db
 from coprod.urls import safe_next
+
+
+def rollback() -> None:
+    """Undo everything this request changed.
+
+    A rollback expires every loaded object, and relationships never load on first touch
+    (lazy="raise"). So what the request had loaded (who is asking, with their roles and boards; the
+    page's own objects) is loaded again at once: one query per kind of object and relationship,
+    only on this rare path, so the page that says what went wrong can be shown as before."""
+    loaded = _loaded_relationships()
+    db.session.rollback()
+    try:
+        for (mapper, keys), ids in loaded.items():
+            model = mapper.class_
+            db.session.scalars(
+                select(model).where(mapper.primary_key[0].in_(ids))
+                .options(*(selectinload(getattr(model, key)) for key in keys))).all()
+    except Exception:  # the database itself failed: the error page is still shown
+        db.session.rollback()
+        current_app.logger.exception("could not load the request's objects again on %s", request.path)
+
+
+def _loaded_relationships() -> dict[tuple[Mapper, tuple[str, ...]], list]:
+    """For each kind of object in the session: the relationships it had loaded, and the objects' ids."""
+    found: dict[tuple[Mapper, tuple[str, ...]], list] = defaultdict(list)
+    for state in db.session.identity_map.all_states():
+        keys = tuple(sorted(key for key in state.mapper.relationships.keys() if key in state.dict))
+        if keys and state.key is not None and len(state.mapper.primary_key) == 1:
+            found[(state.mapper, keys)].append(state.key[1][0])
+    return found
 
 
 def keep_changes() -> None:
@@ -63,7 +96,7 @@ def refused_into(form=None, field: str | None = None) -> Iterator[Refusal]:
     try:
         yield said
     except Refused as refusal:
-        db.session.rollback()
+        rollback()
         said.refused, said.message, said.field = True, str(refusal), refusal.field or field
         if form is not None:
             name = next((name for name in (refusal.field, field) if name and name in form), None)
@@ -81,13 +114,12 @@ def _finish(response: Response) -> Response:
             db.session.commit()
         except Exception:
             # Nothing was saved: say so, as any other failure would, and tell no one it worked.
-            db.session.rollback()
+            rollback()
             session.pop("_flashes", None)
             if submissions.after_failed_commit(response):
                 # The same form was sent at the same moment and that one was saved: go there.
                 return response
             current_app.logger.exception("the commit failed on %s", request.path)
-            session.pop("_flashes", None)
             return _server_error(response)
     else:
         db.session.rollback()
@@ -108,7 +140,7 @@ def _server_error(response: Response) -> Response:
 
 def _refused(refusal: Refused):
     """A refusal nobody caught to put next to a field: roll back, say why, go back to the page."""
-    db.session.rollback()
+    rollback()
     g.refused = True
     flash(str(refusal), "error")
     return redirect(g.get("refused_back_to") or _page_before())

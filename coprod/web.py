@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from coprod import i18n, pictures
 from coprod.extensions import babel, csrf, db, login_manager, migrate
 from coprod.permissions import enforce_access
+from coprod.transactions import rollback
 from coprod.security import add_security_headers
 from coprod.paths import PROJECT_ROOT
 
@@ -86,12 +87,12 @@ def init_web(app: Flask) -> None:
 def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        db.session.rollback()
+        rollback()
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        db.session.rollback()
+        rollback()
         if error.code in (301, 302, 303, 307, 308) or error.code is None:
             return error
         template = {403: "errors/403.html", 404: "errors/404.html", 413: "errors/413.html",
@@ -102,6 +103,6 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
-        db.session.rollback()
+        rollback()
         app.logger.exception("unhandled error on %s", request.path)
         return render_template("errors/500.html"), 500

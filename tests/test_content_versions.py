@@ -52,7 +52,7 @@ def world(cast, factory, db, signed_in):
                          Choice(proposal_id=proposal.id, position=1, label="No", picture="no")])
         session.flush()
         ids = {"meeting": meeting.id, "item": item.id, "proposal": proposal.id, "record": record.id,
-               "other_item": other_item.id, "yes": proposal.choices[0].id if proposal.choices else None}
+               "other_item": other_item.id}
     ids["yes"], ids["no"] = [c.id for c in db.scalars(select(Choice).where(Choice.proposal_id == ids["proposal"])
                                                       .order_by(Choice.position))]
     clients = {role: signed_in(person) for role, person in people.items()}

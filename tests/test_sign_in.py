@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from coprod.accounts.services import revoke_card
 from coprod.models import AuditEvent, LoginCard, Role, SignIn, User, utcnow
@@ -60,7 +61,7 @@ def test_revoked_card_does_not_work_and_its_sessions_end(client, factory, db, ap
     assert client.get("/account").status_code == 200
 
     with db.context() as session:
-        revoke_card(session.scalar(select(LoginCard)), by=None)
+        revoke_card(session.scalar(select(LoginCard).options(joinedload(LoginCard.user))), by=None)
 
     assert client.get("/account").status_code == 302, "the tablet using the card is signed out"
     assert client.get(path).status_code == 404

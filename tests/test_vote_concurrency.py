@@ -43,7 +43,9 @@ def _setup(app):
         session.execute(insert(Membership), [{"board_id": board.id, "user_id": uid, "role": Role.MEMBER,
                                               "created_dt": utcnow()} for uid in user_ids])
         session.commit()
-        return proposal.id, [c.id for c in proposal.choices], user_ids
+        choice_ids = list(session.scalars(select(Choice.id).where(Choice.proposal_id == proposal.id)
+                                          .order_by(Choice.position)))
+        return proposal.id, choice_ids, user_ids
 
 
 def test_ten_thousand_simultaneous_attempts_leave_one_vote_per_person(app):

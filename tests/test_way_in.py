@@ -12,6 +12,7 @@ import re
 from email import policy
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from coprod.models import AuditEvent, LoginCard, Membership, Role
 
@@ -146,7 +147,8 @@ def test_the_rule_itself(factory, db, app):
     nobody = factory.person("No role", role=None)
     admin = factory.person("Ada", is_admin=True, role=None)
     with app.app_context():
-        get = lambda u: sa_db.session.get(User, u.id)  # noqa: E731
+        get = lambda u: sa_db.session.scalar(  # noqa: E731
+            select(User).where(User.id == u.id).options(selectinload(User.memberships)))
         assert may_give_way_in(get(tom), get(aisha))
         assert may_give_way_in(get(tom), get(tom))
         assert not may_give_way_in(get(tom), get(helen))

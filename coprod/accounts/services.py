@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import after_this_request, current_app, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from coprod import audit
 from coprod.accounts import sessions, throttle, two_factor, way_in
@@ -89,14 +90,16 @@ def _usable(card: LoginCard | None) -> LoginCard | None:
 
 
 def card_by_token(token: str) -> LoginCard | None:
-    return _usable(db.session.scalar(select(LoginCard).where(_card_where(LoginCard.token_hash, token))))
+    return _usable(db.session.scalar(select(LoginCard).options(joinedload(LoginCard.user))
+                                     .where(_card_where(LoginCard.token_hash, token))))
 
 
 def card_by_code(typed: str) -> LoginCard | None:
     code = normalise_code(typed)
     if not code:
         return None
-    return _usable(db.session.scalar(select(LoginCard).where(_card_where(LoginCard.code_hash, code))))
+    return _usable(db.session.scalar(select(LoginCard).options(joinedload(LoginCard.user))
+                                     .where(_card_where(LoginCard.code_hash, code))))
 
 
 def upgrade_card_hashes(card: LoginCard | None = None) -> int:
@@ -200,7 +203,8 @@ def send_magic_link(email: str) -> None:
 
 
 def magic_link_by_token(token: str) -> MagicLink | None:
-    link = db.session.scalar(select(MagicLink).where(MagicLink.token_hash == hash_secret(token)))
+    link = db.session.scalar(select(MagicLink).options(joinedload(MagicLink.user))
+                             .where(MagicLink.token_hash == hash_secret(token)))
     if link is None or link.used_dt is not None or link.expires_dt <= utcnow() or not link.user.is_active:
         return None
     return link

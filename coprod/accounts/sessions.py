@@ -9,6 +9,7 @@ from flask import g, session
 from flask_login import login_user, logout_user
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coprod.accounts.tokens import hash_secret, new_token
 from coprod.extensions import db
@@ -20,9 +21,10 @@ SESSION_KEY = "sign_in"
 def start(user: User, method: str, lifetime: timedelta, card: LoginCard | None = None) -> SignIn:
     """Sign `user` in on this browser."""
     token = new_token()
+    # The person and card are set as objects, so the rest of this request can read them.
     row = SignIn(
-        user_id=user.id, token_hash=hash_secret(token), method=method,
-        card_id=card.id if card else None, expires_dt=utcnow() + lifetime,
+        user=user, user_id=user.id, token_hash=hash_secret(token), method=method,
+        card=card, card_id=card.id if card else None, expires_dt=utcnow() + lifetime,
     )
     db.session.add(row)
     db.session.flush()
@@ -47,7 +49,7 @@ def _sign_in_query():
         .where(SignIn.token_hash == bindparam("token_hash"), SignIn.user_id == bindparam("user_id"))
         .options(
             joinedload(SignIn.user).joinedload(User.memberships).joinedload(Membership.board),
-            # Only what the validity check needs from the card. The helper (rare) loads when used.
+            # Only what the validity check needs from the card. The helper (rare) is loaded by load_user.
             joinedload(SignIn.card).options(load_only(LoginCard.revoked_dt)),
         )
     )
@@ -63,6 +65,8 @@ def load_user(user_id: str) -> User | None:
     ).unique().first()
     if row is None or not is_valid(row):
         return None
+    if row.helper_id is not None:  # someone is helping (rare): one more query, only then
+        set_committed_value(row, "helper", db.session.get(User, row.helper_id))
     g.sign_in = row
     return row.user
 

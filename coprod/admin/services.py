@@ -41,6 +41,12 @@ def set_board_settings(board: Board, *, erased_questions: str, by: User) -> None
         board.erased_questions = erased_questions
 
 
+def person_or_404(user_id: int) -> User:
+    """One account with its roles and their boards (what the person page shows), else 404."""
+    return db.one_or_404(select(User).where(User.id == user_id)
+                         .options(selectinload(User.memberships).selectinload(Membership.board)))
+
+
 def set_admin(user: User, is_admin: bool, *, by: User) -> None:
     if user.id == by.id:
         raise NotAllowed(_("You cannot change your own admin rights."))

@@ -98,7 +98,7 @@ def person(user_id: int):
 @access(ADMIN)
 def add_role(user_id: int):
     """Give a person a role on a board."""
-    person = db.get_or_404(User, user_id)
+    person = services.person_or_404(user_id)
     form = _role_form()
     if not form.validate_on_submit():
         return _person_page(person, form, 400)
@@ -109,7 +109,7 @@ def add_role(user_id: int):
 
 
 def _toggle(user_id: int, change, message: str):
-    person = db.get_or_404(User, user_id)
+    person = services.person_or_404(user_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     back = url_for("admin.person", user_id=user_id)
@@ -136,7 +136,7 @@ def toggle_disabled(user_id: int):
 
 
 def _erasable_or_404(user_id: int) -> User:
-    person = db.get_or_404(User, user_id)
+    person = services.person_or_404(user_id)
     if not erasure.is_erasable(person):
         abort(404)
     return person

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coprod import audit
 from coprod.errors import Refused
@@ -29,7 +29,7 @@ def membership_for(board: Board, user_id: int) -> Membership | None:
     """The person's place on this board, or None: a secretary only reaches people on their board."""
     return db.session.scalar(
         select(Membership).where(Membership.board_id == board.id, Membership.user_id == user_id)
-        .options(selectinload(Membership.user).selectinload(User.memberships))
+        .options(joinedload(Membership.board), selectinload(Membership.user).selectinload(User.memberships))
     )
 
 
@@ -72,4 +72,5 @@ def cards_of(user: User) -> list[LoginCard]:
 
 
 def card_of(user: User, card_id: int) -> LoginCard | None:
-    return db.session.scalar(select(LoginCard).where(LoginCard.id == card_id, LoginCard.user_id == user.id))
+    return db.session.scalar(select(LoginCard).where(LoginCard.id == card_id, LoginCard.user_id == user.id)
+                             .options(joinedload(LoginCard.user)))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coprod.extensions import db
 from coprod.follow.services import today
@@ -23,14 +23,14 @@ def published_records(board: Board) -> list[Record]:
     """The board's published records with their actions: two queries."""
     return list(db.session.scalars(
         select(Record).where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
-        .options(selectinload(Record.actions)).order_by(Record.published_dt.desc(), Record.id.desc())))
+        .options(joinedload(Record.board), selectinload(Record.actions)).order_by(Record.published_dt.desc(), Record.id.desc())))
 
 
 def all_records(board: Board) -> list[Record]:
     """Drafts too, for the people who write them."""
     return list(db.session.scalars(
         select(Record).where(Record.board_id == board.id)
-        .options(selectinload(Record.actions)).order_by(Record.created_dt.desc(), Record.id.desc())))
+        .options(joinedload(Record.board), selectinload(Record.actions)).order_by(Record.created_dt.desc(), Record.id.desc())))
 
 
 # ---- the tracker --------------------------------------------------------------------------------

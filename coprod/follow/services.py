@@ -12,7 +12,7 @@ from datetime import date
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coprod.errors import Refused
 from coprod import audit, times
@@ -108,7 +108,7 @@ def record_on(board: Board, record_id: int) -> Record | None:
         .options(selectinload(Record.actions).selectinload(Action.updates),
                  selectinload(Record.links).selectinload(RecordQuestion.question).selectinload(Question.asker),
                  selectinload(Record.proposal).selectinload(Proposal.choices),
-                 selectinload(Record.meeting)))
+                 selectinload(Record.meeting), joinedload(Record.board)))
 
 
 def create_record(board: Board, *, question_ids: list[int], by: User, **fields) -> Record:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coprod import audit
 from coprod.boards.services import NotAllowed
@@ -15,7 +15,7 @@ from coprod.models import Board, Group, GroupMember, Membership, User
 def groups_on(board: Board) -> list[Group]:
     return list(db.session.scalars(
         select(Group).where(Group.board_id == board.id)
-        .options(selectinload(Group.members).selectinload(GroupMember.user)).order_by(Group.name)
+        .options(joinedload(Group.board), selectinload(Group.members).selectinload(GroupMember.user)).order_by(Group.name)
     ))
 
 
@@ -23,7 +23,7 @@ def group_on(board: Board, group_id: int) -> Group | None:
     """The group, only if it belongs to this board."""
     return db.session.scalar(
         select(Group).where(Group.id == group_id, Group.board_id == board.id)
-        .options(selectinload(Group.members).selectinload(GroupMember.user))
+        .options(joinedload(Group.board), selectinload(Group.members).selectinload(GroupMember.user))
     )
 
 

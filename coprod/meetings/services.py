@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import object_session, selectinload
+from sqlalchemy.orm import joinedload, object_session, selectinload
 
 from coprod.errors import Refused
 from coprod import audit
@@ -66,7 +66,8 @@ def takes_questions_sql(now: datetime):
 
 def meetings_on(board: Board, *, drafts: bool) -> list[Meeting]:
     """The board's meetings, newest first; with `drafts`, also those whose agenda is not published."""
-    query = select(Meeting).where(Meeting.board_id == board.id).order_by(Meeting.starts_dt.desc())
+    query = (select(Meeting).where(Meeting.board_id == board.id).options(joinedload(Meeting.board))
+             .order_by(Meeting.starts_dt.desc()))
     if not drafts:
         query = query.where(or_(Meeting.status.in_(AGENDA_PUBLIC), Meeting.agenda_published_dt.is_not(None)))
     return list(db.session.scalars(query))
@@ -76,7 +77,7 @@ def meeting_on(board: Board, meeting_id: int) -> Meeting | None:
     """The meeting with its items, only if it is this board's."""
     return db.session.scalar(
         select(Meeting).where(Meeting.id == meeting_id, Meeting.board_id == board.id)
-        .options(selectinload(Meeting.items)))
+        .options(joinedload(Meeting.board), selectinload(Meeting.items)))
 
 
 def next_meeting(board: Board, now: datetime | None = None) -> Meeting | None:
@@ -84,7 +85,7 @@ def next_meeting(board: Board, now: datetime | None = None) -> Meeting | None:
     return db.session.scalar(
         select(Meeting).where(Meeting.board_id == board.id, Meeting.starts_dt >= now - STILL_NEXT_FOR,
                               Meeting.status.not_in([MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED]))
-        .options(selectinload(Meeting.items)).order_by(Meeting.starts_dt).limit(1))
+        .options(joinedload(Meeting.board), selectinload(Meeting.items)).order_by(Meeting.starts_dt).limit(1))
 
 
 def proposals_by_item(meeting: Meeting) -> dict[int, list[Proposal]]:
@@ -278,7 +279,8 @@ def remove_item(meeting: Meeting, item: AgendaItem, *, by: User) -> None:
     from coprod.questions.services import put_back  # questions build on meetings
 
     placed = db.session.scalars(select(Question).where(Question.agenda_item_id == item.id,
-                                                       Question.status == QuestionStatus.ON_AGENDA)).all()
+                                                       Question.status == QuestionStatus.ON_AGENDA)
+                                .options(joinedload(Question.asker), joinedload(Question.meeting))).all()
     for question in placed:
         put_back(question, by=by)
     db.session.execute(update(Question).where(Question.agenda_item_id == item.id)

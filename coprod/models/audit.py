@@ -28,5 +28,5 @@ class AuditEvent(Base):
     target_id: Mapped[int | None]
     detail: Mapped[str] = mapped_column(Text, default="")
 
-    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
-    helper: Mapped[User | None] = relationship(foreign_keys=[helper_id])
+    actor: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[actor_id])
+    helper: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[helper_id])

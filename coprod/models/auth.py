@@ -34,7 +34,7 @@ class LoginCard(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     revoked_dt: Mapped[datetime | None]
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    user: Mapped[User] = relationship(lazy="raise", foreign_keys=[user_id])
 
     @property
     def is_revoked(self) -> bool:
@@ -53,7 +53,7 @@ class MagicLink(Base):
     expires_dt: Mapped[datetime]
     used_dt: Mapped[datetime | None]
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(lazy="raise")
 
 
 class SignIn(Base):
@@ -75,13 +75,14 @@ class SignIn(Base):
     helper_name: Mapped[str | None] = mapped_column(String(120))
     helping_since_dt: Mapped[datetime | None]
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
-    helper: Mapped[User | None] = relationship(foreign_keys=[helper_id])
-    card: Mapped[LoginCard | None] = relationship()
+    user: Mapped[User] = relationship(lazy="raise", foreign_keys=[user_id])
+    helper: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[helper_id])
+    card: Mapped[LoginCard | None] = relationship(lazy="raise")
 
     @property
     def helper_display_name(self) -> str | None:
-        if self.helper is not None:
+        # Only read when there is one (loaded with the sign-in, accounts.sessions): never a query.
+        if self.helper_id is not None and self.helper is not None:
             return self.helper.name
         return self.helper_name
 

@@ -53,6 +53,15 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
+    """Every relationship is declared `lazy="raise"`: reading one that was not loaded raises instead
+    of starting a query, so a template or view cannot make queries unnoticed. Load what a page uses
+    with select(...).options(selectinload(...) / joinedload(...)), or query it directly.
+
+    The one exception: a child's many-to-one back to the parent of a collection (`back_populates`,
+    e.g. Action.record, AgendaItem.meeting, Choice.proposal) is `lazy="raise_on_sql"`. The parent that
+    loaded the collection is already in the session, so reading it back costs no query; it still
+    raises the moment a query would be needed. tests/test_lazy_raise.py checks both rules."""
+
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime},

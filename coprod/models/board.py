@@ -37,7 +37,7 @@ class Board(Base):
     erased_questions: Mapped[str] = mapped_column(String(10), default="go", server_default="go")
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
-    memberships: Mapped[list[Membership]] = relationship(back_populates="board")
+    memberships: Mapped[list[Membership]] = relationship(lazy="raise", back_populates="board")
 
 
 class Membership(Base):
@@ -52,5 +52,5 @@ class Membership(Base):
     role: Mapped[Role] = mapped_column(enum_type(Role, length=20))
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
-    board: Mapped[Board] = relationship(back_populates="memberships")
-    user: Mapped[User] = relationship(back_populates="memberships")
+    board: Mapped[Board] = relationship(lazy="raise", back_populates="memberships")
+    user: Mapped[User] = relationship(lazy="raise_on_sql", back_populates="memberships")

@@ -78,15 +78,15 @@ class Record(Base):
     # The language it was written in (versions in other languages: ContentLanguage).
     language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
-    board: Mapped[Board] = relationship()
-    meeting: Mapped[Meeting | None] = relationship()
-    proposal: Mapped[Proposal | None] = relationship()
-    came_back_item: Mapped[AgendaItem | None] = relationship()
+    board: Mapped[Board] = relationship(lazy="raise")
+    meeting: Mapped[Meeting | None] = relationship(lazy="raise")
+    proposal: Mapped[Proposal | None] = relationship(lazy="raise")
+    came_back_item: Mapped[AgendaItem | None] = relationship(lazy="raise")
     # The actions in force; one taken away (a copy made by mistake) is kept but not among them.
     actions: Mapped[list[Action]] = relationship(
-        back_populates="record", order_by="Action.id",
+        lazy="raise", back_populates="record", order_by="Action.id",
         primaryjoin="and_(Record.id == Action.record_id, Action.removed_dt.is_(None))")
-    links: Mapped[list[RecordQuestion]] = relationship(back_populates="record", order_by="RecordQuestion.id")
+    links: Mapped[list[RecordQuestion]] = relationship(lazy="raise", back_populates="record", order_by="RecordQuestion.id")
 
     @property
     def is_published(self) -> bool:
@@ -103,8 +103,8 @@ class RecordQuestion(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
 
-    record: Mapped[Record] = relationship(back_populates="links")
-    question: Mapped[Question] = relationship()
+    record: Mapped[Record] = relationship(lazy="raise_on_sql", back_populates="links")
+    question: Mapped[Question] = relationship(lazy="raise")
 
 
 class Action(Base):
@@ -132,8 +132,8 @@ class Action(Base):
     removed_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
-    record: Mapped[Record] = relationship(back_populates="actions")
-    updates: Mapped[list[ActionUpdate]] = relationship(back_populates="action", order_by="ActionUpdate.id")
+    record: Mapped[Record] = relationship(lazy="raise_on_sql", back_populates="actions")
+    updates: Mapped[list[ActionUpdate]] = relationship(lazy="raise", back_populates="action", order_by="ActionUpdate.id")
 
     def is_late(self, today: date) -> bool:
         return self.status not in FINISHED and self.due_date < today
@@ -160,7 +160,7 @@ class ActionUpdate(Base):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    action: Mapped[Action] = relationship(back_populates="updates")
+    action: Mapped[Action] = relationship(lazy="raise_on_sql", back_populates="updates")
 
 
 class Feedback(Base):
@@ -214,5 +214,5 @@ class PersonUpdate(Base):
     status: Mapped[ActionStatus | None] = mapped_column(enum_type(ActionStatus))
     created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    record: Mapped[Record] = relationship()
-    action: Mapped[Action | None] = relationship()
+    record: Mapped[Record] = relationship(lazy="raise")
+    action: Mapped[Action | None] = relationship(lazy="raise")

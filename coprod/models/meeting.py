@@ -57,8 +57,8 @@ class Meeting(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
-    board: Mapped[Board] = relationship()
-    items: Mapped[list[AgendaItem]] = relationship(back_populates="meeting", order_by="AgendaItem.position")
+    board: Mapped[Board] = relationship(lazy="raise")
+    items: Mapped[list[AgendaItem]] = relationship(lazy="raise", back_populates="meeting", order_by="AgendaItem.position")
 
     @property
     def agenda_is_public(self) -> bool:
@@ -101,7 +101,7 @@ class AgendaItem(Base):
     # The language it was written in (versions in other languages: ContentLanguage).
     language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
-    meeting: Mapped[Meeting] = relationship(back_populates="items")
+    meeting: Mapped[Meeting] = relationship(lazy="raise_on_sql", back_populates="items")
 
     def slot(self, meeting_starts: datetime) -> tuple[datetime | None, datetime | None]:
         """(starts, ends) in UTC, or None where not set."""

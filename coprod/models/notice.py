@@ -36,4 +36,4 @@ class AccountNotice(Base):
     board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
-    board: Mapped[Board | None] = relationship()
+    board: Mapped[Board | None] = relationship(lazy="raise")

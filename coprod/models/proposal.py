@@ -60,8 +60,8 @@ class Proposal(Base):
     # The language it was written in (versions in other languages: ContentLanguage).
     language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
-    board: Mapped[Board] = relationship()
-    choices: Mapped[list[Choice]] = relationship(back_populates="proposal", order_by="Choice.position")
+    board: Mapped[Board] = relationship(lazy="raise")
+    choices: Mapped[list[Choice]] = relationship(lazy="raise", back_populates="proposal", order_by="Choice.position")
 
     @property
     def roles_who_vote(self) -> set[Role]:
@@ -90,7 +90,7 @@ class Choice(Base):
     label: Mapped[str] = mapped_column(String(120))
     picture: Mapped[str] = mapped_column(String(60), default="vote")
 
-    proposal: Mapped[Proposal] = relationship(back_populates="choices")
+    proposal: Mapped[Proposal] = relationship(lazy="raise_on_sql", back_populates="choices")
 
 
 class Vote(Base):

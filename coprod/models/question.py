@@ -83,12 +83,12 @@ class Question(Base):
     status_dt: Mapped[datetime | None]
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
-    meeting: Mapped[Meeting] = relationship()
-    asker: Mapped[User] = relationship(foreign_keys=[asker_id])
-    group: Mapped[Group | None] = relationship()
-    asked_item: Mapped[AgendaItem | None] = relationship(foreign_keys=[asked_item_id])
-    agenda_item: Mapped[AgendaItem | None] = relationship(foreign_keys=[agenda_item_id])
-    joined_to: Mapped[Question | None] = relationship(remote_side=[id])
+    meeting: Mapped[Meeting] = relationship(lazy="raise")
+    asker: Mapped[User] = relationship(lazy="raise", foreign_keys=[asker_id])
+    group: Mapped[Group | None] = relationship(lazy="raise")
+    asked_item: Mapped[AgendaItem | None] = relationship(lazy="raise", foreign_keys=[asked_item_id])
+    agenda_item: Mapped[AgendaItem | None] = relationship(lazy="raise", foreign_keys=[agenda_item_id])
+    joined_to: Mapped[Question | None] = relationship(lazy="raise", remote_side=[id])
 
     @property
     def shown_text(self) -> str:

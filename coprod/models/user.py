@@ -40,7 +40,7 @@ class User(Base):
     # never given to anyone else (the erasure ledger names people by id).
     erased_dt: Mapped[datetime | None]
 
-    memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+    memberships: Mapped[list[Membership]] = relationship(lazy="raise", back_populates="user")
 
     # Flask-Login protocol. Sessions are checked against the SignIn table, see accounts.sessions.
     is_authenticated = True
@@ -80,8 +80,8 @@ class Group(Base):
     name: Mapped[str] = mapped_column(String(200))
     picture: Mapped[str] = mapped_column(String(60), default="group")
 
-    board: Mapped[Board] = relationship()
-    members: Mapped[list[GroupMember]] = relationship(back_populates="group")
+    board: Mapped[Board] = relationship(lazy="raise")
+    members: Mapped[list[GroupMember]] = relationship(lazy="raise", back_populates="group")
 
 
 class GroupMember(Base):
@@ -94,5 +94,5 @@ class GroupMember(Base):
     # A facilitator can send questions for the whole group.
     is_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    group: Mapped[Group] = relationship(back_populates="members")
-    user: Mapped[User] = relationship()
+    group: Mapped[Group] = relationship(lazy="raise_on_sql", back_populates="members")
+    user: Mapped[User] = relationship(lazy="raise")

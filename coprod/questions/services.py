@@ -65,14 +65,19 @@ def question_on(board: Board, question_id: int) -> Question | None:
     return db.session.scalar(
         select(Question).where(Question.id == question_id, Question.board_id == board.id,
                                Question.status != QuestionStatus.DRAFT)
-        .options(joinedload(Question.meeting).selectinload(Meeting.items), joinedload(Question.asker),
+        .options(joinedload(Question.meeting).joinedload(Meeting.board),
+                 joinedload(Question.meeting).selectinload(Meeting.items), joinedload(Question.asker),
+                 joinedload(Question.joined_to),
                  joinedload(Question.group), joinedload(Question.asked_item), joinedload(Question.agenda_item)))
 
 
 def own_question(board: Board, question_id: int, user: User) -> Question | None:
     """The person's own question on this board, drafts too; None for anybody else's."""
     return db.session.scalar(select(Question).where(Question.id == question_id, Question.board_id == board.id,
-                                                    Question.asker_id == user.id))
+                                                    Question.asker_id == user.id)
+                             .options(joinedload(Question.meeting).joinedload(Meeting.board),
+                                      joinedload(Question.meeting).selectinload(Meeting.items),
+                                      joinedload(Question.group), joinedload(Question.asked_item)))
 
 
 def my_questions(user: User) -> list[Question]:
@@ -300,7 +305,7 @@ def send(question: Question, *, by: User, now: datetime | None = None) -> None:
         raise QuestionRefused(_("Type your question or record it first."))
     question.status = QuestionStatus.SENT
     question.sent_dt = question.status_dt = now
-    audit.record("question.send", target=question, board=question.meeting.board, actor=by,
+    audit.record("question.send", target=question, board_id=question.board_id, actor=by,
                  detail=f"meeting {question.meeting_id}" + (f", group {question.group_id}" if question.group_id else ""))
     db.session.flush()
 
@@ -345,7 +350,7 @@ def me_too(question: Question, user: User, sign_in: SignIn | None) -> None:
         raise QuestionRefused(_("This is your own question. It already counts for you."))
     if not _add_me_too(question.id, user.id, helped_by(sign_in)["helper_id"]):
         raise QuestionRefused(_("You already said you want to ask this too. It counts once."))
-    audit.record("question.me-too", target=question, board=question.meeting.board, actor=user)
+    audit.record("question.me-too", target=question, board_id=question.board_id, actor=user)
     db.session.flush()
 
 
@@ -367,7 +372,7 @@ def _moderated(question: Question, status: QuestionStatus, action: str, *, by: U
     question.status = status
     question.status_dt = utcnow()
     question.moderated_by_id = by.id
-    audit.record(action, target=question, board=question.meeting.board, actor=by,
+    audit.record(action, target=question, board_id=question.board_id, actor=by,
                  detail=f"{before.value} -> {status.value}" + (f": {detail}" if detail else ""))
     db.session.flush()
     if before != status:
@@ -381,7 +386,7 @@ def save_wording(question: Question, *, transcript: str, public_text: str, by: U
                if getattr(question, name) != value]
     question.transcript, question.public_text = transcript, public_text
     if changed:
-        audit.record("question.wording", target=question, board=question.meeting.board, actor=by,
+        audit.record("question.wording", target=question, board_id=question.board_id, actor=by,
                      detail=", ".join(changed))
     db.session.flush()
 
@@ -398,7 +403,7 @@ def join(question: Question, lead: Question, *, by: User) -> None:
     """Join with a similar question: the asker keeps the credit and follows the lead's answer, and
     the "me too"s carry over."""
     if lead.joined_to_id is not None:
-        lead = lead.joined_to
+        lead = db.session.get_one(Question, lead.joined_to_id)
     if lead.id == question.id:
         raise QuestionRefused(_("A question cannot be joined with itself. Choose another question."))
     if lead.meeting_id != question.meeting_id:
@@ -433,7 +438,7 @@ def make_private(question: Question, note: str, *, by: User) -> None:
     """Safeguarding: from now on only the asker and the board's secretaries ever see it."""
     question.private = True
     question.private_note = note
-    audit.record("question.private", target=question, board=question.meeting.board, actor=by)
+    audit.record("question.private", target=question, board_id=question.board_id, actor=by)
     db.session.flush()
 
 

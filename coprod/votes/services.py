@@ -56,7 +56,7 @@ def create_proposal(board: Board, *, title: str, body: str, picture: str, choice
 def proposals_on(board: Board) -> list[Proposal]:
     return list(db.session.scalars(
         select(Proposal).where(Proposal.board_id == board.id)
-        .options(selectinload(Proposal.choices)).order_by(Proposal.created_dt.desc())
+        .options(joinedload(Proposal.board), selectinload(Proposal.choices)).order_by(Proposal.created_dt.desc())
     ))
 
 
@@ -65,7 +65,7 @@ def _proposal_query():
     # Built once and reused: every vote in a meeting's burst runs it, and building a statement (and
     # its cache key) each time cost more CPU than running it.
     return (select(Proposal).where(Proposal.id == bindparam("id"), Proposal.board_id == bindparam("board_id"))
-            .options(joinedload(Proposal.choices)))
+            .options(joinedload(Proposal.board), joinedload(Proposal.choices)))
 
 
 def proposal_on(board: Board, proposal_id: int) -> Proposal | None:

@@ -12,13 +12,12 @@ from coprod import times
 from coprod.accounts import sessions
 from coprod.content import services as content
 from coprod.easyread import review as easyread
-from coprod.extensions import db
 from coprod.forms import choices
 from coprod.models import ProposalState, Role, utcnow
 from coprod.check_step import Check, check_page
 from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
-from coprod.transactions import back_to, refused_into
+from coprod.transactions import back_to, refused_into, rollback
 from coprod.votes import services
 from coprod.votes.forms import CUSTOM_CHOICES, CastForm, ProposalForm, VoteForm, room_count_form
 
@@ -109,7 +108,7 @@ def cast(slug: str, proposal_id: int):
     if choice_id is not None and services.count_vote(g.board, proposal_id, current_user, choice_id,
                                                      sessions.current()):
         return redirect(url_for("votes.counted", slug=slug, proposal_id=proposal_id))
-    db.session.rollback()  # not counted: start afresh to find out why
+    rollback()  # not counted: start afresh to find out why
     found = _proposal_or_404(proposal_id)
     form = _vote_form(found)
     if not form.validate_on_submit():

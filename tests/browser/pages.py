@@ -62,6 +62,13 @@ def sign_in(page, site: Site, person: Person) -> None:
         f"no Sign out button after signing in as {person.role} ({person.name})"
 
 
+def open_meeting(page, site: Site, title: str, *, manage: bool = False) -> None:
+    """Open the meetings list (the secretary's, with `manage`) and click the meeting called `title`."""
+    page.goto(site.base_url + "/boards/riverside-ld/meetings" + ("/manage" if manage else ""))
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile(re.escape(title))).first.click()
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or "home"
 

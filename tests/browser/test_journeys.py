@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 from coprod.demo import LATER_MEETING_DAYS, NEXT_MEETING_DAYS, meeting_title
 
 from . import browser_support as bs
-from .pages import (ALL_VIEWPORTS, SCREENSHOTS, Site, assert_page_ok, back_to_english, new_context, set_viewport,
-                    sign_in)
+from .pages import (ALL_VIEWPORTS, SCREENSHOTS, Site, assert_page_ok, back_to_english, new_context, open_meeting,
+                    set_viewport, sign_in)
 
 
 def test_carer_signs_in_switches_to_welsh_large_text_helper_and_signs_out(site, browser):
@@ -169,9 +169,7 @@ def test_a_jargon_word_opens_its_meaning_in_place(site, browser):
     try:
         page = context.new_page()
         sign_in(page, site, member)
-        page.goto(site.base_url + "/boards/riverside-ld/meetings")
-        with page.expect_navigation():
-            page.get_by_role("link", name=re.compile(meeting_title(NEXT_MEETING_DAYS))).first.click()
+        open_meeting(page, site, meeting_title(NEXT_MEETING_DAYS))
         word = page.locator("main a.jargon").first
         assert word.count() == 1, "the demo agenda uses jargon words"
         name = word.inner_text()
@@ -200,9 +198,7 @@ def test_a_jargon_word_opens_its_urdu_meaning_right_to_left(site, browser):
         with page.expect_navigation():
             page.get_by_role("button", name="اردو", exact=True).click()
         try:
-            page.goto(site.base_url + "/boards/riverside-ld/meetings")
-            with page.expect_navigation():
-                page.get_by_role("link", name=re.compile(meeting_title(NEXT_MEETING_DAYS))).first.click()
+            open_meeting(page, site, meeting_title(NEXT_MEETING_DAYS))
             word = page.locator("main a.jargon", has_text="NHS").first
             assert word.count() == 1, "the Urdu jargon buster explains NHS on the demo agenda"
             word.click()
@@ -233,9 +229,7 @@ SEED_SUMMARY = ("Having an overview of the capacity and availability of a number
 
 
 def _new_agenda_item(page, site: Site) -> None:
-    page.goto(site.base_url + "/boards/riverside-ld/meetings/manage")
-    with page.expect_navigation():
-        page.get_by_role("link", name=re.compile(meeting_title(LATER_MEETING_DAYS))).first.click()
+    open_meeting(page, site, meeting_title(LATER_MEETING_DAYS), manage=True)
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("^Add an item to the agenda")).click()
 
