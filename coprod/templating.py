@@ -6,7 +6,10 @@ Feature blueprints register no app-wide filters or globals of their own: add the
 
 from __future__ import annotations
 
+import unicodedata
+
 from babel.lists import format_list
+from markupsafe import Markup
 from flask import Flask, g, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -25,17 +28,41 @@ def or_list(words) -> str:
     return format_list(list(words), style="or", locale=page_language())
 
 
+def isolate(value) -> Markup:
+    """Words a person typed (a name, a title, an answer), inside a sentence of the page: in `<bdi>`,
+    they keep their own direction, so English in an Urdu sentence keeps its full stop at its end
+    (not ".We meet every 3 months") and Urdu in an English one cannot reorder the words around it.
+    Whole paragraphs of typed words use `dir="auto"` on their own element instead."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
+def direction_of(text, default: str = "ltr") -> str:
+    """"ltr" or "rtl": the direction of the first letter that has one (as `dir="auto"` decides), for
+    places that cannot hold `dir="auto"`, such as the words drawn in a chart."""
+    for letter in str(text or ""):
+        kind = unicodedata.bidirectional(letter)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
+
+
 FILTERS = {
     "easy_when": times.easy_when,
     "easy_date": times.easy_date,
     "easy_time": times.easy_time,
     "jargon": matcher.mark_for_page,
     "or_list": or_list,
+    "isolate": isolate,
 }
 
 GLOBALS = {
     "lang_attrs": i18n.lang_attrs,
     "text_direction": i18n.text_direction,
+    "direction_of": direction_of,
     "may_give_way_in": may_give_way_in,
     "submission_key": submissions.submission_key,
     "listen_selectors": browser_selectors(),

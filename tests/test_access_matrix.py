@@ -135,7 +135,7 @@ INTENDED = {
     "glossary.new_term": SECRETARY_ANYWHERE,
     "glossary.edit_term": SECRETARY_ANYWHERE,
     # The live easy-read check: the people who write checked content (agenda items, proposals, answers).
-    "easyread.live_check": SECRETARY,
+    "easyread.live_check": WRITERS,
     # "You said, we did": published records, the dashboard and open data are public; drafts answer
     # 404 to everyone but the people who write them.
     "follow.tracker": ANYONE,

@@ -100,7 +100,7 @@ def test_a_welsh_version_of_an_agenda_item_is_what_welsh_readers_see(world, clie
     welsh = _page(client, agenda + "?lang=cy")
     assert WELSH_TITLE in welsh and WELSH_SUMMARY in welsh
     assert "Short breaks for families" not in welsh
-    assert '</span> Seibiant byr i deuluoedd</h2>' in welsh, "Welsh on a Welsh page needs no lang of its own"
+    assert '</span> <bdi>Seibiant byr i deuluoedd</bdi></h2>' in welsh, "Welsh on a Welsh page needs no lang of its own"
     # The proposal under it has no Welsh version: it is shown in English, marked as English.
     assert '<span lang="en" dir="ltr">Keep the house open?</span>' in welsh
     assert "Mae hwn yn Saesneg." in welsh and "Does dim fersiwn Gymraeg eto." in welsh
@@ -141,7 +141,7 @@ def test_a_welsh_proposal_with_its_answers(world, db, signed_in, factory):
     votes = _page(member, f"{BOARD}/votes")
     assert "Cadw&#39;r tŷ ar agor?" in votes
     results = _page(member, f"{BOARD}/votes/{ids['proposal']}/results")
-    assert '<th scope="row">Ie</th>' in results
+    assert '<th scope="row" dir="auto">Ie</th>' in results
 
     # A carer reading in Urdu votes on the English answers, marked as English.
     with db.context() as session:
@@ -160,7 +160,7 @@ def test_a_welsh_record_on_the_record_page_and_the_tracker(world, client, db):
         "did_text": "Rydyn ni'n talu am 2 hyfforddwr.", "easy_read_ok": "y"})
     assert response.status_code == 302
     page = _page(client, f"{BOARD}/said-did/{ids['record']}?lang=cy")
-    assert "<h1>Hyfforddwyr swyddi</h1>" in page and "Rydyn ni eisiau hyfforddwyr." in page
+    assert "<h1><bdi>Hyfforddwyr swyddi</bdi></h1>" in page and "Rydyn ni eisiau hyfforddwyr." in page
     tracker = _page(client, f"{BOARD}/said-did?lang=cy")
     assert "Hyfforddwyr swyddi" in tracker
     english = _page(client, f"{BOARD}/said-did/{ids['record']}?lang=ur")
@@ -280,7 +280,7 @@ def test_checked_by_a_self_advocate_shows_and_is_flagged_when_the_words_change(w
     assert response.status_code == 302
     page = html.unescape(_page(client, agenda + "?lang=en"))
     assert "Checked for easy read by" not in page
-    assert f"Sam Taylor, a self-advocate, checked this for easy read on {when}. The words changed after that." in page
+    assert f"<bdi>Sam Taylor</bdi>, a self-advocate, checked this for easy read on {when}. The words changed after that." in page
 
     # Someone with no account, typed by name, for the Welsh version.
     welsh = f"{BOARD}/languages/agenda-item/{ids['item']}/checked/cy"

@@ -79,7 +79,7 @@ def test_the_whole_vote(cast, signed_in, factory, db):
     assert "6 people chose Speak Up Riverside." in results
     assert "4 people chose Riverside Voices." in results
     assert "1 person chose Our Say." in results
-    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)%</td></tr>", results)
+    rows = re.findall(r"<tr><th scope=\"row\"(?: dir=\"auto\")?>([^<]+)</th><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)%</td></tr>", results)
     assert rows == [("Riverside Voices", "2", "2", "4", "36"), ("Speak Up Riverside", "1", "5", "6", "55"),
                     ("Our Say", "1", "0", "1", "9"), ("Total", "4", "7", "11", "100")]
     assert 'role="img"' in results and "<svg" in results

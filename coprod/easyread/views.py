@@ -26,7 +26,7 @@ def _refused(status: int):
 
 
 @blueprint.post("/boards/<slug>/easy-read-check")
-@access(board_roles(Role.SECRETARY))  # the people who write checked content: agenda, proposals, answers
+@access(board_roles(Role.SECRETARY, Role.COMMISSIONER))  # everyone who writes: agenda, records, actions...
 def live_check(slug: str):
     """Findings for the text in the form now, in the page's language."""
     if (request.content_length or 0) > MAX_BYTES:

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectMultipleField, StringField, TextAreaField, ValidationError, widgets
 
+from coprod.easyread.review import EasyReadChecked
 from coprod.forms import ChoiceField, ListField, MaxLength, PlainText, choices, required, strip
 from coprod.models import ActionStatus, Feeling
 from coprod.pictures.forms import picture_field
@@ -61,7 +62,7 @@ def text(label, message=None, *, size=3000, description=None):
     return TextAreaField(label, description=description, filters=[strip], validators=validators)
 
 
-class RecordForm(FlaskForm):
+class RecordForm(EasyReadChecked, FlaskForm):
     title = StringField(_l("What is it about?"), description=_l("A few words. For example: Job coaches."),
                         filters=[strip], validators=[required(_l("Type what it is about.")), MaxLength(200),
                                                      PlainText()])
@@ -76,7 +77,7 @@ class RecordForm(FlaskForm):
     did_picture = picture_field(_l("Picture for what we did"), "yes")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(EasyReadChecked, FlaskForm):
     what = text(_l("What will be done?"), _l("Type what will be done."), size=1000)
     how = text(_l("How will it be done?"), size=2000)
     who_name = StringField(_l("Who will do it? Their name"), filters=[strip],
@@ -89,7 +90,7 @@ class ActionForm(FlaskForm):
                                                     SensibleDay()])
 
 
-class ActionStepForm(FlaskForm):
+class ActionStepForm(EasyReadChecked, FlaskForm):
     status = ChoiceField(_l("Where is it up to?"),
                          choices=choices((s.value, label) for s, label in STATUS_LABELS.items()),
                          validators=[required(_l("Choose where it is up to."))])

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from coprod import topics
 from coprod.accounts import sessions, way_in
 from coprod.content import services as content
+from coprod.easyread import review as easyread
 from coprod.extensions import db
 from coprod.follow import exports, queries, services
 from coprod.follow.forms import (STATUS_LABELS, STATUS_PICTURES, ActionDateForm, ActionForm, ActionStepForm, FeedbackForm,
@@ -270,6 +271,11 @@ def _record_form(record=None) -> RecordForm:
     return form
 
 
+def _record_findings(form: RecordForm) -> list:
+    """The easy-read check on what the record says, for every writer (commissioners too)."""
+    return easyread.review(form.title.data, form.said_text.data, form.did_text.data)
+
+
 def _record_fields(form: RecordForm) -> dict:
     return {"title": form.title.data, "said_text": form.said_text.data or "", "topic": form.topic.data,
             "meeting_id": int(form.meeting.data) if form.meeting.data else None,
@@ -283,12 +289,16 @@ def _record_fields(form: RecordForm) -> dict:
 def new_record(slug: str):
     """Write a "You said, we did" record. It is a draft until you publish it."""
     form = _record_form()
+    findings: list = []
     if not finding_pictures() and form.validate_on_submit():
-        with refused_into(form):
-            made = services.create_record(g.board, by=current_user, **_record_fields(form))
-            flash(_("The record is saved as a draft. Now add the actions."), "success")
-            return redirect(url_for("follow.record", slug=slug, record_id=made.id))
-    return render_template("follow/record_form.html", form=form, record=None)
+        findings = _record_findings(form)
+        if not easyread.hold_back(form, findings):
+            with refused_into(form):
+                made = services.create_record(g.board, by=current_user, **_record_fields(form))
+                easyread.record_if_saved_anyway(findings, target=made, board=g.board, by=current_user)
+                flash(_("The record is saved as a draft. Now add the actions."), "success")
+                return redirect(url_for("follow.record", slug=slug, record_id=made.id))
+    return render_template("follow/record_form.html", form=form, record=None, findings=findings)
 
 
 @blueprint.route(BASE + "/<int:record_id>/edit", methods=["GET", "POST"])
@@ -297,12 +307,16 @@ def edit_record(slug: str, record_id: int):
     """Change what a record says."""
     found = _record_or_404(record_id, drafts=True)
     form = _record_form(found)
+    findings: list = []
     if not finding_pictures() and form.validate_on_submit():
-        with refused_into(form):
-            services.update_record(found, by=current_user, **_record_fields(form))
-            flash(_("The record is saved."), "success")
-            return redirect(url_for("follow.record", slug=slug, record_id=record_id))
-    return render_template("follow/record_form.html", form=form, record=found)
+        findings = _record_findings(form)
+        if not easyread.hold_back(form, findings):
+            with refused_into(form):
+                services.update_record(found, by=current_user, **_record_fields(form))
+                easyread.record_if_saved_anyway(findings, target=found, board=g.board, by=current_user)
+                flash(_("The record is saved."), "success")
+                return redirect(url_for("follow.record", slug=slug, record_id=record_id))
+    return render_template("follow/record_form.html", form=form, record=found, findings=findings)
 
 
 @blueprint.route(BASE + "/<int:record_id>/publish", methods=["GET", "POST"])
@@ -333,14 +347,18 @@ def new_action(slug: str, record_id: int):
     """Add an action: what, how, who and by when."""
     found = _record_or_404(record_id, drafts=True)
     form = ActionForm()
+    findings: list = []
     if form.validate_on_submit():
-        with refused_into(form):
-            services.add_action(found, what=form.what.data, how=form.how.data or "", who_name=form.who_name.data,
-                                who_organisation=form.who_organisation.data, due_date=form.due_date.data,
-                                by=current_user)
-            flash(_("The action is added."), "success")
-            return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor="actions"))
-    return render_template("follow/action_form.html", form=form, record=found)
+        findings = easyread.review(form.what.data, form.how.data)
+        if not easyread.hold_back(form, findings):
+            with refused_into(form):
+                services.add_action(found, what=form.what.data, how=form.how.data or "", who_name=form.who_name.data,
+                                    who_organisation=form.who_organisation.data, due_date=form.due_date.data,
+                                    by=current_user)
+                easyread.record_if_saved_anyway(findings, target=found, board=g.board, by=current_user)
+                flash(_("The action is added."), "success")
+                return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor="actions"))
+    return render_template("follow/action_form.html", form=form, record=found, findings=findings)
 
 
 @blueprint.route(BASE + "/<int:record_id>/actions/<int:action_id>", methods=["GET", "POST"])
@@ -354,13 +372,18 @@ def action_step(slug: str, record_id: int, action_id: int):
     form = ActionStepForm()
     if request.method == "GET":
         form.status.data = action.status.value
+    findings: list = []
     if form.validate_on_submit():
-        with refused_into(form):
-            services.change_action(action, status=ActionStatus(form.status.data), note=form.note.data or "",
-                                   reason=form.reason.data or "", by=current_user)
-            flash(_("Saved. The action is now: %(status)s.", status=STATUS_LABELS[action.status]), "success")
-            return redirect(url_for("follow.record", slug=slug, record_id=record_id, _anchor=f"action-{action_id}"))
-    return render_template("follow/action_step.html", form=form, record=found, action=action,
+        findings = easyread.review(form.note.data, form.reason.data)
+        if not easyread.hold_back(form, findings):
+            with refused_into(form):
+                services.change_action(action, status=ActionStatus(form.status.data), note=form.note.data or "",
+                                       reason=form.reason.data or "", by=current_user)
+                easyread.record_if_saved_anyway(findings, target=found, board=g.board, by=current_user)
+                flash(_("Saved. The action is now: %(status)s.", status=STATUS_LABELS[action.status]), "success")
+                return redirect(url_for("follow.record", slug=slug, record_id=record_id,
+                                        _anchor=f"action-{action_id}"))
+    return render_template("follow/action_step.html", form=form, record=found, action=action, findings=findings,
                            status_pictures={s.value: p for s, p in STATUS_PICTURES.items()})
 
 

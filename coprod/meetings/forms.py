@@ -83,7 +83,7 @@ def _easy_read(label, description, maximum=3000):
                          validators=[MaxLength(maximum), PlainText()])
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(EasyReadChecked, FlaskForm):
     title = _text(_l("Name of the meeting"), _l("Type a name for the meeting."),
                   description=_l("For example: Board meeting in March."))
     about = _easy_read(_l("What is the meeting about?"), _l("Easy read. Short sentences. One idea in each."))
@@ -134,7 +134,7 @@ class MoveForm(FlaskForm):
 def minutes_form(items):
     """One easy-read box per agenda item."""
 
-    class Form(FlaskForm):
+    class Form(EasyReadChecked, FlaskForm):
         pass
 
     for item in items:

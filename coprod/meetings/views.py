@@ -134,16 +134,25 @@ def _meeting_fields(form: MeetingForm, *, was=None) -> dict | None:
     return None if problems else fields
 
 
+def _meeting_findings(form: MeetingForm) -> list:
+    """The easy-read check on what members read about the meeting (the address is not checked)."""
+    return easyread.review(form.title.data, form.about.data, form.place_notes.data)
+
+
 @blueprint.route("/new", methods=["GET", "POST"])
 @access(SECRETARY)
 def new_meeting(slug: str):
     """Plan a meeting: when, where, and the deadline for questions."""
     form = MeetingForm()
+    findings: list = []
     if not finding_pictures() and form.validate_on_submit() and (fields := _meeting_fields(form)):
-        made = services.create_meeting(g.board, by=current_user, **fields)
-        flash(_("The meeting is planned. Now add the agenda items."), "success")
-        return redirect(url_for("meetings.manage", slug=slug, meeting_id=made.id))
-    return render_template("meetings/meeting_form.html", form=form, meeting=None)
+        findings = _meeting_findings(form)
+        if not easyread.hold_back(form, findings):
+            made = services.create_meeting(g.board, by=current_user, **fields)
+            easyread.record_if_saved_anyway(findings, target=made, board=g.board, by=current_user)
+            flash(_("The meeting is planned. Now add the agenda items."), "success")
+            return redirect(url_for("meetings.manage", slug=slug, meeting_id=made.id))
+    return render_template("meetings/meeting_form.html", form=form, meeting=None, findings=findings)
 
 
 @blueprint.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -156,11 +165,15 @@ def edit_meeting(slug: str, meeting_id: int):
         form.process(obj=found, starts=times.form_value(found.starts_dt),
                      ends=times.form_value(found.ends_dt).time() if found.ends_dt else None,
                      question_deadline=times.form_value(found.question_deadline_dt))
+    findings: list = []
     if not finding_pictures() and form.validate_on_submit() and (fields := _meeting_fields(form, was=found)):
-        services.update_meeting(found, by=current_user, **fields)
-        flash(_("The meeting is saved."), "success")
-        return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
-    return render_template("meetings/meeting_form.html", form=form, meeting=found)
+        findings = _meeting_findings(form)
+        if not easyread.hold_back(form, findings):
+            services.update_meeting(found, by=current_user, **fields)
+            easyread.record_if_saved_anyway(findings, target=found, board=g.board, by=current_user)
+            flash(_("The meeting is saved."), "success")
+            return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    return render_template("meetings/meeting_form.html", form=form, meeting=found, findings=findings)
 
 
 @blueprint.get("/<int:meeting_id>/manage")
@@ -350,9 +363,13 @@ def minutes(slug: str, meeting_id: int):
     form = minutes_form(found.items)
     if request.method == "GET":
         form.process(data={f"minutes_{item.id}": item.minutes_text for item in found.items})
+    findings: list = []
     if form.validate_on_submit():
-        services.save_minutes(found, {item.id: form[f"minutes_{item.id}"].data or "" for item in found.items},
-                              by=current_user)
-        flash(_("The minutes are saved. Publish them when they are ready."), "success")
-        return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
-    return render_template("meetings/minutes.html", form=form, meeting=found)
+        texts = {item.id: form[f"minutes_{item.id}"].data or "" for item in found.items}
+        findings = easyread.review(*texts.values())
+        if not easyread.hold_back(form, findings):
+            services.save_minutes(found, texts, by=current_user)
+            easyread.record_if_saved_anyway(findings, target=found, board=g.board, by=current_user)
+            flash(_("The minutes are saved. Publish them when they are ready."), "success")
+            return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
+    return render_template("meetings/minutes.html", form=form, meeting=found, findings=findings)
