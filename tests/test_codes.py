@@ -46,7 +46,7 @@ def test_a_card_made_before_keyed_hashes_still_signs_in_and_is_then_keyed(client
                               hash_scheme=SCHEME_SHA256))
 
     assert client.post("/sign-in/code", {"code": "abcd 2345"}).status_code == 302
-    assert "Hello Sam Taylor" in client.get("/").get_data(as_text=True)
+    assert "Hello <bdi>Sam Taylor</bdi>" in client.get("/").get_data(as_text=True)
     card = db.scalar(select(LoginCard))
     assert card.hash_scheme == SCHEME_KEYED, "keyed on first use"
     assert sha256(code) not in everything_stored(db) and sha256(token) not in everything_stored(db)

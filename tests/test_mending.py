@@ -72,7 +72,7 @@ def test_an_actions_date_is_changed_with_the_reason_in_its_history(world, cast, 
 def test_a_copy_is_taken_away_after_a_check_page_and_stays_in_the_history(world, cast, signed_in, make_client, db):
     client = signed_in(cast.secretary)
     record_page = f"{B}/said-did/{world['record']}"
-    shown = "<p><strong>Ask the council</strong></p>"
+    shown = "<p><strong><bdi>Ask the council</bdi></strong></p>"
     assert client.get(record_page).get_data(as_text=True).count(shown) == 2
     url = f"{record_page}/actions/{world['copy']}/remove"
     check = client.get(url)

@@ -44,9 +44,13 @@ def _as_person_for_audio() -> None:
         return
     from flask_login import login_user
 
-    from coprod.models import User
+    from sqlalchemy.orm import joinedload
 
-    user = db.session.get(User, user_id)
+    from coprod.models import Membership, User
+
+    # Loaded as a signed-in request loads its person (coprod/accounts/sessions.py): with their roles
+    # and boards, which every page reads (relationships never load on first touch).
+    user = db.session.get(User, user_id, options=[joinedload(User.memberships).joinedload(Membership.board)])
     if user is not None and user.is_active:
         login_user(user)
 

@@ -23,6 +23,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 from sqlalchemy import delete, select, update
 
 from coprod import audit, outbox
@@ -72,7 +73,7 @@ def may_download(export: DataExport, user: User) -> bool:
         return True
     if export.asked_by_id != user.id:
         return False
-    person = db.session.get(User, export.user_id)
+    person = db.session.get(User, export.user_id, options=[selectinload(User.memberships)])
     return person is not None and may_make_for(user, person)
 
 

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 
 from coprod import audit
 from coprod.extensions import db
-from coprod.models import DataExport, Membership, Role, User, utcnow
+from coprod.models import DataExport, Role, User, utcnow
 from coprod.my_data import services
 from coprod.permissions import ADMIN, SIGNED_IN, access, board_roles
 
@@ -70,10 +70,9 @@ def _on_paper(person: User, board=None):
 @access(SECRETARY)
 def board_on_paper(slug: str, user_id: int):
     """A secretary makes the file for a person on their board who asked on paper (audited)."""
-    from coprod.boards.services import may_manage
+    from coprod.boards.services import may_manage, membership_for
 
-    membership = db.session.scalar(db.select(Membership).where(Membership.board_id == g.board.id,
-                                                               Membership.user_id == user_id))
+    membership = membership_for(g.board, user_id)
     if membership is None or not may_manage(membership, current_user):
         abort(404)  # not on this board, or a site admin: as on the person's page
     _on_paper(db.session.get(User, user_id), board=g.board)
