@@ -173,6 +173,9 @@ def audio_settings(instance_path: Path) -> dict:
         # A clip that failed this many attempts in all (each job tries AUDIO_RETRIES + 1 times) is
         # not asked for again by pages: they say Listen is not working; `coprod audio remake` retries.
         "AUDIO_MAX_ATTEMPTS": int(env("COPROD_AUDIO_MAX_ATTEMPTS", "9")),
+        # Loading the demo queues Listen audio for the whole site (about 1,400 clips). "0": only on
+        # first visit (the browser tests' site: the worker would compete with the crawl for CPU).
+        "DEMO_AUDIO_AHEAD": env("COPROD_DEMO_AUDIO_AHEAD", "1") != "0",
         "AUDIO_TOUCH_AFTER": timedelta(days=1),
         # How long a private clip's signed URL works (the page was shown to the person that long ago).
         "AUDIO_PRIVATE_URL_MAX_AGE": int(env("COPROD_AUDIO_PRIVATE_URL_MAX_AGE", str(4 * 3600))),

@@ -94,9 +94,10 @@ def load_demo(*, reset: bool = False) -> list[tuple[str, str, str]]:
 
     first_language = next(iter(current_app.config["LANGUAGES"]))
     first_member = next(user.id for _name, (role, user) in people.items() if role == Role.MEMBER)
-    outbox.after_commit(queue_site_audio, site_pages(), {
-        user.id: None if user.id == first_member else [user.locale or first_language]
-        for _name, (role, user) in people.items() if role != "admin"})
+    if current_app.config["DEMO_AUDIO_AHEAD"]:
+        outbox.after_commit(queue_site_audio, site_pages(), {
+            user.id: None if user.id == first_member else [user.locale or first_language]
+            for _name, (role, user) in people.items() if role != "admin"})
     db.session.commit()
     return lines
 

@@ -64,6 +64,9 @@ def _child_env(instance: Path, base_url: str) -> dict:
         # The crawl signs staff in with their cards; the second factor has its own tests
         # (tests/test_two_factor.py), and the crawl still visits its pages from the account page.
         COPROD_REQUIRE_2FA_FOR="none",
+        # Audio is made when a page asks (the page being read first): making the whole site's
+        # ahead of time would compete with the crawl for CPU. tests/test_listen_ready.py covers it.
+        COPROD_DEMO_AUDIO_AHEAD="0",
         PYTHONUNBUFFERED="1",
     )
     return env
