@@ -207,14 +207,14 @@ def main() -> int:
         confirmed: set[str] = set()
         for number in range(1, args.rounds + 1):
             started = site.start()
-            stop, killed = threading.Event(), threading.Event()
+            stop, killed, answered = threading.Event(), threading.Event(), threading.Event()
             lock = threading.Lock()
             counts = {"confirmed": 0, "failed": 0, "other": 0}
             round_confirmed: set[str] = set()
 
             # This round's state is bound as defaults (the threads are joined before the next round).
-            def writer(index: int, number=number, stop=stop, killed=killed, lock=lock, counts=counts,
-                       round_confirmed=round_confirmed):
+            def writer(index: int, number=number, stop=stop, killed=killed, answered=answered, lock=lock,
+                       counts=counts, round_confirmed=round_confirmed):
                 sequence = 0
                 while not stop.is_set():
                     sequence += 1
@@ -228,6 +228,7 @@ def main() -> int:
                         with lock:
                             counts["failed"] += 1
                         return  # the server is gone: this write's answer never came
+                    answered.set()
                     with lock:
                         if status == 302:
                             round_confirmed.add(title)
@@ -239,6 +240,10 @@ def main() -> int:
             for thread in threads:
                 thread.start()
             delay = rng.uniform(args.min_delay, args.max_delay)
+            # The time to the kill counts from the first answer: on a busy machine the web processes
+            # can take longer than the whole delay to answer at all, and a round with no write is no test.
+            if not answered.wait(timeout=120):
+                raise SystemExit("no write was answered within 120 s")
             time.sleep(delay)
             killed.set()
             site.kill()

@@ -511,7 +511,7 @@ def test_crash_script_loses_no_confirmed_write():
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     summary = json.loads(result.stdout[result.stdout.index("{\n"):])
     assert summary["lost_confirmed_writes"] == 0 and summary["integrity_ok"]
-    assert summary["confirmed_writes"] > 0
+    assert summary["confirmed_writes"] > 0, result.stdout[-3000:]
 
 
 def test_the_erasure_ledger_may_not_live_inside_a_backed_up_folder(make_site, tmp_path):
