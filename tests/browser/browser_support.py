@@ -153,15 +153,16 @@ def _trim(text, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def run_axe(page, tags: list[str] | None = None) -> list[dict]:
-    """Run axe-core on the current page; return its violations (trimmed).
+def run_axe(page, tags: list[str] | None = None, rules: list[str] | None = None) -> list[dict]:
+    """Run axe-core on the current page; return its violations (trimmed). `rules`: only these rules
+    (axe rule ids) instead of the rules of `tags`.
 
     Each violation: {"id", "impact", "help", "helpUrl", "nodes": [{"target",
     "html", "summary"}]} where "target" is axe's list of CSS selectors.
     Injection is via page.evaluate (see module docstring: immune to CSP).
     """
     options = {
-        "runOnly": {"type": "tag", "values": list(tags or AXE_TAGS)},
+        "runOnly": {"type": "rule", "values": list(rules)} if rules else {"type": "tag", "values": list(tags or AXE_TAGS)},
         "resultTypes": ["violations"],
     }
     # Injected once per document (a page checked at three widths keeps it), and only the
