@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -443,9 +444,9 @@ def bring_back(slug: str, meeting_id: int, record_id: int):
     entry = next((e for e in queries.came_back_for(meeting, services.today()) if e.record.id == found.id), None)
     lines = [_("This came back to the board.")]
     if entry is not None and entry.not_happy:
-        lines.append(_("%(num)d people are not happy with what was done.", num=entry.not_happy))
+        lines.append(ngettext("%(num)d person is not happy.", "%(num)d people are not happy.", entry.not_happy))
     if entry is not None and entry.late:
-        lines.append(_("%(num)d actions are late.", num=len(entry.late)))
+        lines.append(ngettext("%(num)d action is late.", "%(num)d actions are late.", len(entry.late)))
     back = url_for("meetings.manage", slug=slug, meeting_id=meeting_id)
     back_to(back)  # a refusal is said on the meeting's page
     services.bring_back(found, meeting, by=current_user, title=_("Came back: %(title)s", title=found.title),

@@ -168,7 +168,7 @@ def test_the_whole_meeting_cycle(site, browser):
         assert SAM_ASKS in _main(secretary)
         secretary.get_by_label("Which agenda item is it under?").select_option(label=f"1. {ITEM}")
         _click(secretary, secretary.get_by_role("button", name="Put it on the agenda"))
-        assert "On the agenda" in _main(secretary) or "on the agenda" in _main(secretary)
+        assert "The question is on the agenda." in _main(secretary)
 
         # ... and publishes the agenda.
         secretary.goto(manage)
@@ -194,13 +194,15 @@ def test_the_whole_meeting_cycle(site, browser):
         assert secretary.get_by_role("heading", level=1).inner_text() == "Stop taking questions now?"
         text = _main(secretary)
         assert "1 question is still waiting for you." in text, text
-        assert f"The deadline for questions is" in text and deadline_words in text
+        bs.screenshot(secretary, SHOTS / "stop-questions-check.png")
+        assert "The deadline for questions is" in text and deadline_words in text
         _click(secretary, secretary.get_by_role("button", name="Yes, stop taking questions"))
         assert "Questions for this meeting are stopped." in _main(secretary)
         sam.goto(site.base_url + BOARD + "/ask")
         assert sam.locator("label", has_text=MEETING).count() == 0, "the stopped meeting is still offered"
         sam.goto(meeting_page)
         assert "You can send questions for this meeting now." not in _main(sam)
+        assert "The secretary stopped taking questions for this meeting." in _main(sam)
         assert SAM_ASKS in _main(sam)
 
         # 6. A vote in the room: made, opened, voted on by two members, closed on its check page.
@@ -241,6 +243,7 @@ def test_the_whole_meeting_cycle(site, browser):
                     assert f"0 people chose {ANSWERS[1]}." in text
                 else:
                     assert secretary.evaluate("document.documentElement.dir") == "rtl"
+                    assert "ووٹنگ ختم ہو گئی ہے۔" in _main(secretary), "the room screen is in Urdu"
                     assert ANSWERS[0] in _main(secretary)
                 if width == 1024:
                     secretary.evaluate("window.scrollTo(0, 0)")
@@ -303,6 +306,11 @@ def test_the_whole_meeting_cycle(site, browser):
         sam.reload()
         assert f"Came back: {RECORD}" in _main(sam)
         assert "This came back to the board." in _main(sam)
+        new_item = sam.locator("main .agenda .agenda-item").filter(has_text=f"Came back: {RECORD}")
+        assert new_item.count() == 1
+        assert "1 person is not happy." in new_item.inner_text(), new_item.inner_text()
+        assert "It is on this agenda." in sam.locator("main li").filter(has_text=RECORD).first.inner_text()
+        bs.screenshot(sam, SHOTS / "next-agenda-came-back.png")
     finally:
         for context in (secretary_context, sam_context, aisha_context):
             context.close()
