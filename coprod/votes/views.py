@@ -241,10 +241,18 @@ def _change_state(slug: str, proposal_id: int, change, message: str):
     return redirect(back)
 
 
-@blueprint.post("/proposals/<int:proposal_id>/open")
+@blueprint.route("/proposals/<int:proposal_id>/open", methods=["GET", "POST"])
 @access(SECRETARY)
 def open_voting(slug: str, proposal_id: int):
-    """Open voting now (in the meeting)."""
+    """Open voting now (in the meeting), after a check page: a vote that is sent cannot be taken back."""
+    if request.method == "GET":
+        found = _proposal_or_404(proposal_id)
+        return check_page(Check(
+            title=_("Open voting now?"), confirm=_("Yes, open voting now"), picture="vote", style="primary",
+            back=url_for("votes.manage", slug=slug, proposal_id=proposal_id),
+            points=[("vote", _("The vote is: %(title)s", title=found.title)),
+                    ("tablet", _("After this, people can vote on their tablets.")),
+                    ("warning", _("A vote that is sent cannot be taken back."))]))
     return _change_state(slug, proposal_id, services.open_voting, _("Voting is open now."))
 
 

@@ -216,7 +216,10 @@ def test_the_whole_meeting_cycle(site, browser):
         assert "The proposal is made." in _main(secretary)
         proposal_page = secretary.url
         proposal_id = re.search(r"/proposals/(\d+)", proposal_page).group(1)
-        _click(secretary, secretary.get_by_role("button", name=re.compile("^Open voting now")))
+        _click(secretary, secretary.get_by_role("link", name=re.compile("^Open voting now")))
+        assert secretary.get_by_role("heading", level=1).inner_text() == "Open voting now?"
+        assert f"The vote is: {VOTE}" in _main(secretary)
+        _click(secretary, secretary.get_by_role("button", name="Yes, open voting now"))
         assert "Voting is open now." in _main(secretary)
         _vote(sam, site, ANSWERS[0])
         _vote(aisha, site, ANSWERS[0])
