@@ -183,6 +183,8 @@ def test_a_step_that_cannot_be_undone_has_a_check_page_without_javascript(world,
     check = client.get(url)
     html = check.get_data(as_text=True)
     assert check.status_code == 200 and "No, go back" in html and "data-listen-slot" in html
+    # What it is about (a title, a name) is isolated: an English title keeps its "?" at its end in Urdu.
+    assert re.search(r"<p>[^<]*: <bdi>[^<]+</bdi></p>", html), "the typed words are not in <bdi>"
     assert not done(), "the check page changes nothing"
     action = re.search(r'<form method="post" action="([^"]+)"', html.split('class="check-step"')[1]).group(1)
     assert action.replace("&amp;", "&").split("?")[0] == url

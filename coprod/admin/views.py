@@ -11,7 +11,7 @@ from sqlalchemy import select
 from coprod.admin import services
 from coprod.admin.forms import AddRoleForm, BoardForm, BoardSettingsForm
 from coprod.boards.forms import ROLE_LABELS
-from coprod.check_step import Check, check_page
+from coprod.check_step import Check, check_page, isolated
 from coprod.extensions import db
 from coprod.forms import choices
 from coprod.models import Board, Role, User
@@ -142,7 +142,7 @@ def toggle_disabled(user_id: int):
             title=_("Turn this account off?"), confirm=_("Yes, turn the account off"), picture="stop",
             back=url_for("admin.person", user_id=user_id),
             action=url_for("admin.toggle_disabled", user_id=user_id, turn="off"),
-            points=[("person", _("The person is: %(name)s", name=person.name)),
+            points=[("person", isolated(_("The person is: %(name)s"), name=person.name)),
                     ("sign-out", _("They are signed out on every tablet and phone.")),
                     ("stop", _("They cannot sign in until the account is turned back on.")),
                     ("came-back", _("You can turn it back on later."))]))

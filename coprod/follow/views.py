@@ -22,7 +22,7 @@ from coprod.forms import choices
 from coprod.meetings import services as meetings
 from coprod.models import ActionStatus, Feeling, Role
 from coprod.models.follow import Feedback
-from coprod.check_step import Check, check_page
+from coprod.check_step import Check, check_page, isolated
 from coprod.permissions import PUBLIC, SIGNED_IN, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.questions import recordings
@@ -330,7 +330,7 @@ def publish(slug: str, record_id: int):
         return check_page(Check(
             title=_("Publish this record?"), confirm=_("Yes, publish it"), picture="yes", style="primary",
             back=url_for("follow.record", slug=slug, record_id=record_id),
-            points=[(found.did_picture, _("The record is: %(title)s", title=found.title)),
+            points=[(found.did_picture, isolated(_("The record is: %(title)s"), title=found.title)),
                     ("people", _("Everyone can read it. The people who asked are told.")),
                     ("warning", _("You cannot make it a draft again. You can still change it."))]))
     if not FlaskForm().validate_on_submit():

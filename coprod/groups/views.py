@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from coprod.check_step import Check, check_page
+from coprod.check_step import Check, check_page, isolated
 from coprod.forms import choices
 from coprod.groups import services
 from coprod.groups.forms import GroupForm, GroupMemberForm
@@ -71,8 +71,8 @@ def remove_member(slug: str, group_id: int, member_id: int):
     if request.method == "GET":
         if member is None:  # taken out already
             return redirect(back)
-        points = [("person", _("The person is: %(name)s", name=member.user.name)),
-                  ("group", _("The group is: %(group)s", group=found.name))]
+        points = [("person", isolated(_("The person is: %(name)s"), name=member.user.name)),
+                  ("group", isolated(_("The group is: %(group)s"), group=found.name))]
         if member.is_facilitator:
             points.append(("question", _("They cannot send questions for the group after this.")))
         points += [("page", _("Questions that were sent already stay as they are.")),
