@@ -21,7 +21,7 @@ import re
 from datetime import date, timedelta
 
 from . import browser_support as bs
-from .pages import SCREENSHOTS, Site, back_to_english, new_context, set_viewport, sign_in
+from .pages import SCREENSHOTS, Site, assert_page_ok, back_to_english, new_context, set_viewport, sign_in
 from .test_mixed_text import BOXES, _inside, _overlap
 
 SHOTS = SCREENSHOTS / "cycle"
@@ -157,6 +157,7 @@ def test_the_whole_meeting_cycle(site, browser):
         # 3. The secretary's to do counts them and leads to this meeting's queue (the soonest waiting).
         assert _todo_number(secretary, site, waiting_pattern) == waiting_before + 2
         set_viewport(secretary, "tablet-landscape")
+        assert_page_ok(secretary, "cycle: the secretary's to do", screenshot=False)
         bs.screenshot(secretary, SHOTS / "secretary-todo.png")
         set_viewport(secretary, "tablet-portrait")
         _click(secretary, secretary.locator("section.todo").first.get_by_role(
@@ -194,6 +195,7 @@ def test_the_whole_meeting_cycle(site, browser):
         assert secretary.get_by_role("heading", level=1).inner_text() == "Stop taking questions now?"
         text = _main(secretary)
         assert "1 question is still waiting for you." in text, text
+        assert_page_ok(secretary, "cycle: stop questions check", screenshot=False)
         bs.screenshot(secretary, SHOTS / "stop-questions-check.png")
         assert "The deadline for questions is" in text and deadline_words in text
         _click(secretary, secretary.get_by_role("button", name="Yes, stop taking questions"))
@@ -218,6 +220,7 @@ def test_the_whole_meeting_cycle(site, browser):
         proposal_id = re.search(r"/proposals/(\d+)", proposal_page).group(1)
         _click(secretary, secretary.get_by_role("link", name=re.compile("^Open voting now")))
         assert secretary.get_by_role("heading", level=1).inner_text() == "Open voting now?"
+        assert_page_ok(secretary, "cycle: open voting check", screenshot=False)
         assert f"The vote is: {VOTE}" in _main(secretary)
         _click(secretary, secretary.get_by_role("button", name="Yes, open voting now"))
         assert "Voting is open now." in _main(secretary)
@@ -249,8 +252,9 @@ def test_the_whole_meeting_cycle(site, browser):
                     assert "ووٹنگ ختم ہو گئی ہے۔" in _main(secretary), "the room screen is in Urdu"
                     assert ANSWERS[0] in _main(secretary)
                 if width == 1024:
-                    secretary.evaluate("window.scrollTo(0, 0)")
-                    bs.screenshot(secretary, SHOTS / f"room-screen-{language}.png")
+                    assert_page_ok(secretary, f"cycle: room screen {language}", screenshot=False)
+                secretary.evaluate("window.scrollTo(0, 0)")
+                bs.screenshot(secretary, SHOTS / f"room-screen-{language}{'' if width == 1024 else f'-{width}'}.png")
         back_to_english(secretary, site)
         set_viewport(secretary, "tablet-portrait")
 
@@ -313,6 +317,7 @@ def test_the_whole_meeting_cycle(site, browser):
         assert new_item.count() == 1
         assert "1 person is not happy." in new_item.inner_text(), new_item.inner_text()
         assert "It is on this agenda." in sam.locator("main li").filter(has_text=RECORD).first.inner_text()
+        assert_page_ok(sam, "cycle: next agenda with what came back", screenshot=False)
         bs.screenshot(sam, SHOTS / "next-agenda-came-back.png")
     finally:
         for context in (secretary_context, sam_context, aisha_context):
