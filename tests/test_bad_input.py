@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from conftest import CSRF_RE, sign_in
 
-from coprod.models import (Action, AgendaItem, Board, Choice, GlossaryTerm, Group, Meeting, Proposal, Question,
-                           QuestionStatus, Record, RecordQuestion, RecordStatus, Role, User, utcnow)
+from coprod.models import (Action, AgendaItem, Board, Choice, GlossaryTerm, Group, GroupMember, Meeting, Proposal,
+                           Question, QuestionStatus, Record, RecordQuestion, RecordStatus, Role, User, utcnow)
 
 EXAMPLES = int(os.environ.get("COPROD_BAD_INPUT_EXAMPLES", "150"))
 
@@ -67,6 +67,10 @@ FORMS = [
     ("member", "/boards/riverside-ld/ask/{draft}/throw-away", ["confirm"], {}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/stop-questions", ["confirm"], {}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/reopen-questions", ["confirm"], {}, set()),
+    # The buttons on check pages (issue 14): open a vote, turn an account off, take someone out of a group.
+    ("secretary", "/boards/riverside-ld/proposals/{coming}/open", ["confirm"], {}, set()),
+    ("admin", "/admin/people/{target}/disable?turn=off", ["confirm"], {}, set()),
+    ("secretary", "/boards/riverside-ld/groups/{group}/members/{group_member}/remove", ["confirm"], {}, set()),
     ("secretary", "/boards/riverside-ld/questions/{question}/wording", ["transcript", "public_text"], {}, set()),
     ("secretary", "/boards/riverside-ld/questions/{question}/place", [], {"item": ["{item}"]}, set()),
     ("secretary", "/boards/riverside-ld/questions/{question}/join", [], {"lead": ["{question}", "{question2}"]},
@@ -164,6 +168,14 @@ def clients(cast, factory, make_client, db):
         session.add(choice)
         session.flush()
         proposal_id, choice_id = proposal.id, choice.id
+        coming = Proposal(board_id=board.id, title="Meet online?", voter_roles="member")
+        session.add(coming)
+        session.flush()
+        session.add(Choice(proposal_id=coming.id, label="Yes"))
+        group_member = GroupMember(group_id=group_id, user_id=people["member"].id)
+        session.add(group_member)
+        session.flush()
+        coming_id, group_member_id = coming.id, group_member.id
         meeting = Meeting(board_id=board.id, title="Board meeting", starts_dt=utcnow() + timedelta(days=30),
                           place="Library")
         session.add(meeting)
@@ -201,6 +213,7 @@ def clients(cast, factory, make_client, db):
         follow_ids = {"linked_question": question.id, "foreign_question": foreign.id, "record": record.id,
                       "action": action.id}
     return made, {**follow_ids, "target": target.id, "member": people["member"].id, "board": board.id, "group": group_id, "proposal": proposal_id,
+                  "coming": coming_id, "group_member": group_member_id,
                   "choice": choice_id, "meeting": meeting_id, "item": item_id, "question": question_ids[0],
                   "question2": question_ids[1], "draft": question_ids[2]}
 

@@ -4,13 +4,15 @@ cannot be undone (works without JavaScript: a link to a page whose button does i
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from coprod.models import (Action, ActionUpdate, AgendaItem, Choice, LoginCard, Meeting, MeetingStatus, MeToo,
-                           Picture, Proposal, Question, QuestionStatus, Record, RecordStatus, utcnow)
+from coprod.models import (Action, ActionUpdate, AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting,
+                           MeetingStatus, MeToo, Picture, Proposal, Question, QuestionStatus, Record, RecordStatus,
+                           User, utcnow)
 
 B = "/boards/riverside-ld"
 
@@ -117,10 +119,35 @@ def test_nobody_takes_back_someone_elses_me_too(world, cast, signed_in, db):
     assert db.scalar(select(func.count()).select_from(MeToo)) == 1
 
 
-@pytest.mark.parametrize("step", ["close", "item", "card", "publish", "picture"])
+@pytest.mark.parametrize("step", ["close", "item", "card", "publish", "picture", "open", "disable", "group"])
 def test_a_step_that_cannot_be_undone_has_a_check_page_without_javascript(world, cast, signed_in, factory, db, step):
-    client = signed_in(cast.secretary)
-    if step == "close":
+    client = signed_in(cast.admin if step == "disable" else cast.secretary)
+    if step == "open":
+        with db.context() as session:
+            coming = Proposal(board_id=cast.board.id, title="Meet online?", voter_roles="member")
+            session.add(coming)
+            session.flush()
+            session.add(Choice(proposal_id=coming.id, label="Yes"))
+            coming_id = coming.id
+        before, url = f"{B}/proposals/{coming_id}", f"{B}/proposals/{coming_id}/open"
+        done = lambda: db.get(Proposal, coming_id).opened_dt is not None  # noqa: E731
+    elif step == "disable":
+        person_id = world["asker"]
+        before, url = f"/admin/people/{person_id}", f"/admin/people/{person_id}/disable"
+        done = lambda: db.get(User, person_id).disabled_dt is not None  # noqa: E731
+    elif step == "group":
+        with db.context() as session:
+            group = Group(board_id=cast.board.id, name="People First")
+            session.add(group)
+            session.flush()
+            member = GroupMember(group_id=group.id, user_id=world["asker"], is_facilitator=True)
+            session.add(member)
+            session.flush()
+            group_id, member_id = group.id, member.id
+        before = f"{B}/groups/{group_id}"
+        url = f"{before}/members/{member_id}/remove"
+        done = lambda: db.get(GroupMember, member_id) is None  # noqa: E731
+    elif step == "close":
         before, url = f"{B}/proposals/{world['proposal']}", f"{B}/proposals/{world['proposal']}/close"
         done = lambda: db.get(Proposal, world["proposal"]).closed_dt is not None  # noqa: E731
     elif step == "item":
@@ -156,6 +183,13 @@ def test_a_step_that_cannot_be_undone_has_a_check_page_without_javascript(world,
     check = client.get(url)
     html = check.get_data(as_text=True)
     assert check.status_code == 200 and "No, go back" in html and "data-listen-slot" in html
+    # What it is about (a title, a name) is isolated: an English title keeps its "?" at its end in Urdu.
+    assert re.search(r"<p>[^<]*: <bdi>[^<]+</bdi></p>", html), "the typed words are not in <bdi>"
     assert not done(), "the check page changes nothing"
-    assert client.post(url).status_code == 302
+    action = re.search(r'<form method="post" action="([^"]+)"', html.split('class="check-step"')[1]).group(1)
+    assert action.replace("&amp;", "&").split("?")[0] == url
+    assert client.post(action.replace("&amp;", "&")).status_code == 302
     assert done()
+    if step == "disable":  # sent twice: the account stays off (it is not turned back on)
+        assert client.post(action.replace("&amp;", "&")).status_code == 302
+        assert done()

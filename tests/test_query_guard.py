@@ -52,6 +52,9 @@ PAGES = [
     ("secretary", "/"),
     ("secretary", "/boards/riverside-ld"),
     ("secretary", "/boards/riverside-ld/meetings/{coming}/stop-questions"),
+    # The check pages before opening a vote and turning an account off.
+    ("secretary", "/boards/riverside-ld/proposals/{proposal}/open"),
+    ("admin", "/admin/people/{target}/disable"),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/questions/manage"),
     ("secretary", "/boards/riverside-ld/questions/{question}/moderate"),
     (None, "/jargon-buster"),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from coprod.admin import services
 from coprod.admin.forms import AddRoleForm, BoardForm, BoardSettingsForm
 from coprod.boards.forms import ROLE_LABELS
+from coprod.check_step import Check, check_page, isolated
 from coprod.extensions import db
 from coprod.forms import choices
 from coprod.models import Board, Role, User
@@ -127,12 +128,31 @@ def toggle_admin(user_id: int):
                    _("Admin rights are changed."))
 
 
-@blueprint.post("/people/<int:user_id>/disable")
+@blueprint.route("/people/<int:user_id>/disable", methods=["GET", "POST"])
 @access(ADMIN)
 def toggle_disabled(user_id: int):
-    """Turn an account off (it is signed out everywhere) or back on."""
-    return _toggle(user_id, lambda p: services.set_disabled(p, p.is_active, by=current_user),
-                   _("The account is changed."))
+    """Turn an account off (it is signed out everywhere; after a check page) or back on (no check:
+    it is what people want). `turn` says which, so a second send changes nothing."""
+    turn = request.args.get("turn")
+    if request.method == "GET":
+        person = services.person_or_404(user_id)
+        if not person.is_active:
+            return redirect(url_for("admin.person", user_id=user_id))
+        return check_page(Check(
+            title=_("Turn this account off?"), confirm=_("Yes, turn the account off"), picture="stop",
+            back=url_for("admin.person", user_id=user_id),
+            action=url_for("admin.toggle_disabled", user_id=user_id, turn="off"),
+            points=[("person", isolated(_("The person is: %(name)s"), name=person.name)),
+                    ("sign-out", _("They are signed out on every tablet and phone.")),
+                    ("stop", _("They cannot sign in until the account is turned back on.")),
+                    ("came-back", _("You can turn it back on later."))]))
+
+    def change(person: User) -> None:
+        off = person.is_active if turn not in ("off", "on") else turn == "off"
+        if off == person.is_active:  # sent twice, or by two admins: what is so already is not done again
+            services.set_disabled(person, off, by=current_user)
+
+    return _toggle(user_id, change, _("The account is changed."))
 
 
 def _erasable_or_404(user_id: int) -> User:

@@ -16,7 +16,7 @@ from coprod.boards.todo import todo_for
 from coprod.boards.forms import ROLE_EXPLAINED, ROLE_LABELS, PersonForm, RoleForm
 from coprod.extensions import db
 from coprod.models import Board, Membership, Role
-from coprod.check_step import Check, check_page
+from coprod.check_step import Check, check_page, isolated
 from coprod.permissions import PUBLIC, access, board_roles
 from coprod.transactions import refused_into
 
@@ -130,7 +130,7 @@ def revoke_card(slug: str, user_id: int, card_id: int):
         return check_page(Check(
             title=_("Stop this card?"), confirm=_("Yes, stop this card"), picture="stop",
             back=url_for("boards.person", slug=slug, user_id=user_id),
-            points=[("people", _("The card is for: %(name)s", name=membership.user.name)),
+            points=[("people", isolated(_("The card is for: %(name)s"), name=membership.user.name)),
                     ("stop", _("After this, the card does not work. Anyone using it is signed out.")),
                     ("warning", _("You cannot undo this. You can make a new card."))]))
     if not FlaskForm().validate_on_submit():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -21,7 +22,7 @@ from coprod.forms import choices
 from coprod.meetings import services as meetings
 from coprod.models import ActionStatus, Feeling, Role
 from coprod.models.follow import Feedback
-from coprod.check_step import Check, check_page
+from coprod.check_step import Check, check_page, isolated
 from coprod.permissions import PUBLIC, SIGNED_IN, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.questions import recordings
@@ -329,7 +330,7 @@ def publish(slug: str, record_id: int):
         return check_page(Check(
             title=_("Publish this record?"), confirm=_("Yes, publish it"), picture="yes", style="primary",
             back=url_for("follow.record", slug=slug, record_id=record_id),
-            points=[(found.did_picture, _("The record is: %(title)s", title=found.title)),
+            points=[(found.did_picture, isolated(_("The record is: %(title)s"), title=found.title)),
                     ("people", _("Everyone can read it. The people who asked are told.")),
                     ("warning", _("You cannot make it a draft again. You can still change it."))]))
     if not FlaskForm().validate_on_submit():
@@ -443,9 +444,9 @@ def bring_back(slug: str, meeting_id: int, record_id: int):
     entry = next((e for e in queries.came_back_for(meeting, services.today()) if e.record.id == found.id), None)
     lines = [_("This came back to the board.")]
     if entry is not None and entry.not_happy:
-        lines.append(_("%(num)d people are not happy with what was done.", num=entry.not_happy))
+        lines.append(ngettext("%(num)d person is not happy.", "%(num)d people are not happy.", entry.not_happy))
     if entry is not None and entry.late:
-        lines.append(_("%(num)d actions are late.", num=len(entry.late)))
+        lines.append(ngettext("%(num)d action is late.", "%(num)d actions are late.", len(entry.late)))
     back = url_for("meetings.manage", slug=slug, meeting_id=meeting_id)
     back_to(back)  # a refusal is said on the meeting's page
     services.bring_back(found, meeting, by=current_user, title=_("Came back: %(title)s", title=found.title),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from coprod.check_step import Check, check_page, isolated
 from coprod.forms import choices
 from coprod.groups import services
 from coprod.groups.forms import GroupForm, GroupMemberForm
@@ -60,16 +61,29 @@ def group(slug: str, group_id: int):
     return render_template("groups/group.html", group=found, form=form, has_candidates=bool(candidates))
 
 
-@blueprint.post("/<int:group_id>/members/<int:member_id>/remove")
+@blueprint.route("/<int:group_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
 @access(SECRETARY)
 def remove_member(slug: str, group_id: int, member_id: int):
-    """Take someone out of the group."""
+    """Take someone out of the group, after a check page that says what changes."""
     found = _group_or_404(group_id)
+    back = url_for("groups.group", slug=slug, group_id=group_id)
+    member = next((m for m in found.members if m.id == member_id), None)
+    if request.method == "GET":
+        if member is None:  # taken out already
+            return redirect(back)
+        points = [("person", isolated(_("The person is: %(name)s"), name=member.user.name)),
+                  ("group", isolated(_("The group is: %(group)s"), group=found.name))]
+        if member.is_facilitator:
+            points.append(("question", _("They cannot send questions for the group after this.")))
+        points += [("page", _("Questions that were sent already stay as they are.")),
+                   ("came-back", _("You can add them to the group again."))]
+        return check_page(Check(title=_("Take this person out of the group?"), confirm=_("Yes, take them out"),
+                                picture="stop", back=back, points=points))
     if not FlaskForm().validate_on_submit():
         abort(400)
-    member = next((m for m in found.members if m.id == member_id), None)
-    if member is None:
-        abort(404)
+    if member is None:  # taken out already (sent twice, or by another secretary): what they wanted is so
+        flash(_("They are not in the group now."), "success")
+        return redirect(back)
     services.remove_member(found, member, by=current_user)
     flash(_("They are not in the group now."), "success")
     return redirect(url_for("groups.group", slug=slug, group_id=group_id))

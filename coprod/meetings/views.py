@@ -17,7 +17,7 @@ from coprod.meetings import services
 from coprod.meetings.forms import (STATUS_LABELS, STATUS_PICTURES, AgendaItemForm, MeetingForm, MoveForm,
                                    StatusForm, minutes_form)
 from coprod.models import MeetingStatus, Role, utcnow
-from coprod.check_step import Check, check_page
+from coprod.check_step import Check, check_page, isolated
 from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.questions import services as questions
@@ -345,7 +345,7 @@ def remove_item(slug: str, meeting_id: int, item_id: int):
         return check_page(Check(
             title=_("Take this item off the agenda?"), confirm=_("Yes, take it off the agenda"), picture="stop",
             back=url_for("meetings.edit_item", slug=slug, meeting_id=meeting_id, item_id=item_id),
-            points=[("talk", _("The item is: %(title)s", title=item.title)),
+            points=[("talk", isolated(_("The item is: %(title)s"), title=item.title)),
                     ("question", _("Its questions go back to the list of questions to look at.")),
                     ("warning", _("You cannot undo this. To have it again, add a new item."))]))
     if not FlaskForm().validate_on_submit():

@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from coprod import outbox
-from coprod.check_step import Check, check_page
+from coprod.check_step import Check, check_page, isolated
 from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
 from coprod.pictures import services, symbols, uploads
 from coprod.pictures.forms import UploadForm
@@ -96,7 +96,7 @@ def remove(picture_id: int):
         return check_page(Check(
             title=_("Remove this picture?"), confirm=_("Yes, remove the picture"), picture="stop",
             back=url_for("pictures.uploaded", picture_id=picture_id),
-            points=[("info", _("The picture is: %(words)s", words=picture.alt_text)),
+            points=[("info", isolated(_("The picture is: %(words)s"), words=picture.alt_text)),
                     ("warning", _("You cannot undo this. Where it was used, a plain picture shows."))]))
     if not FlaskForm().validate_on_submit():
         abort(400)

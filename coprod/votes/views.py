@@ -14,7 +14,7 @@ from coprod.content import services as content
 from coprod.easyread import review as easyread
 from coprod.forms import choices
 from coprod.models import ProposalState, Role, utcnow
-from coprod.check_step import Check, check_page
+from coprod.check_step import Check, check_page, isolated
 from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.transactions import back_to, refused_into, rollback
@@ -241,10 +241,18 @@ def _change_state(slug: str, proposal_id: int, change, message: str):
     return redirect(back)
 
 
-@blueprint.post("/proposals/<int:proposal_id>/open")
+@blueprint.route("/proposals/<int:proposal_id>/open", methods=["GET", "POST"])
 @access(SECRETARY)
 def open_voting(slug: str, proposal_id: int):
-    """Open voting now (in the meeting)."""
+    """Open voting now (in the meeting), after a check page: a vote that is sent cannot be taken back."""
+    if request.method == "GET":
+        found = _proposal_or_404(proposal_id)
+        return check_page(Check(
+            title=_("Open voting now?"), confirm=_("Yes, open voting now"), picture="vote", style="primary",
+            back=url_for("votes.manage", slug=slug, proposal_id=proposal_id),
+            points=[("vote", isolated(_("The vote is: %(title)s"), title=found.title)),
+                    ("tablet", _("After this, people can vote on their tablets.")),
+                    ("warning", _("A vote that is sent cannot be taken back."))]))
     return _change_state(slug, proposal_id, services.open_voting, _("Voting is open now."))
 
 
@@ -257,7 +265,7 @@ def close_voting(slug: str, proposal_id: int):
         return check_page(Check(
             title=_("Close voting now?"), confirm=_("Yes, close voting now"), picture="stop",
             back=url_for("votes.manage", slug=slug, proposal_id=proposal_id),
-            points=[("vote", _("The vote is: %(title)s", title=found.title)),
+            points=[("vote", isolated(_("The vote is: %(title)s"), title=found.title)),
                     ("stop", _("After this, nobody can vote.")),
                     ("warning", _("Voting cannot open again."))]))
     return _change_state(slug, proposal_id, services.close_voting, _("Voting is closed now."))
