@@ -215,3 +215,47 @@ def test_publishing_an_agenda_makes_it_ready_for_members_signed_in_too(audio, db
         page = browser.get(path, query_string={"lang": language}).get_data(as_text=True)
         assert "Homes near family" in page
         assert listen_state(page) == "ready", (person.name, language)
+
+
+def test_a_vote_that_closes_by_its_time_gets_its_results_audio(audio, db, factory, client):
+    """Nothing is saved when a vote closes at its set time, so no save makes its results' audio: the
+    worker's five-minute job finds votes that opened or closed by time and prepares their pages."""
+    from datetime import timedelta
+
+    from coprod.audio.pages import votes_changed_by_time
+    from coprod.audio.tasks import prepare_audio_of_timed_votes
+    from coprod.models import Choice, Proposal, utcnow
+
+    from sqlalchemy import update
+
+    board = factory.board()
+    now = utcnow()
+    with db.context() as session:
+        made = {}
+        for name in ("just closed", "closed long ago", "still open"):
+            proposal = Proposal(board_id=board.id, title=f"Meet in the library? ({name})", voter_roles="member",
+                                opened_dt=now - timedelta(days=7), closes_dt=now + timedelta(hours=1))
+            session.add(proposal)
+            session.flush()
+            session.add_all([Choice(proposal_id=proposal.id, label="Yes"), Choice(proposal_id=proposal.id, label="No")])
+            made[name] = proposal.id
+    run_worker(audio)  # what the saves above asked for: the pages of open votes
+    results = f"/boards/{board.slug}/votes/{made['just closed']}/results"
+    # Time passes (no save, so nothing is noticed): one vote closed 2 minutes ago, one 2 days ago.
+    with db.context() as session:
+        for name, closes in (("just closed", now - timedelta(minutes=2)), ("closed long ago", now - timedelta(days=2))):
+            session.execute(update(Proposal).where(Proposal.id == made[name]).values(closes_dt=closes))
+    assert listen_state(client.get(results).get_data(as_text=True)) == "not ready"
+    from coprod.tasks import huey
+
+    huey.flush()  # the visit above queued the page's clip at once; the job must make it on its own
+
+    with db.context() as session:
+        found = votes_changed_by_time(session, utcnow())
+    assert results in found
+    assert not any(f"/votes/{made[name]}/" in path for name in ("closed long ago", "still open") for path in found)
+
+    with audio.app_context():
+        assert prepare_audio_of_timed_votes.call_local() == len(found)
+    run_worker(audio)
+    assert listen_state(client.get(results).get_data(as_text=True)) == "ready"

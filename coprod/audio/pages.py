@@ -9,6 +9,9 @@ new version of the site: their audio is made when the demo is loaded and by `cop
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
 from sqlalchemy.orm import object_session
 
 from coprod.audio.publish import pages_of
@@ -55,3 +58,16 @@ pages_of(Choice)(lambda choice: proposal_pages(object_session(choice), choice.pr
 pages_of(RoomCount)(lambda count: proposal_pages(object_session(count), count.proposal_id))
 pages_of(GlossaryTerm)(lambda term: ["/jargon-buster", f"/jargon-buster/{term.slug}"])
 pages_of(Picture)(lambda picture: ["/pictures"])
+
+
+# A vote that opens or closes at its set time changes its pages with no save to notice it (publish.py
+# sees only saves): a periodic job looks back over this window for such votes.
+TIMED_CHANGE_WINDOW = timedelta(minutes=6)
+
+
+def votes_changed_by_time(session, now: datetime, window: timedelta = TIMED_CHANGE_WINDOW) -> list[str]:
+    """The public pages of votes that opened or closed by their set time in the last `window`."""
+    since = now - window
+    changed = session.scalars(select(Proposal.id).where(or_(Proposal.opens_dt.between(since, now),
+                                                            Proposal.closes_dt.between(since, now)))).all()
+    return sorted({path for proposal_id in changed for path in proposal_pages(session, proposal_id)})

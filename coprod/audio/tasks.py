@@ -53,6 +53,22 @@ def touch_audio_clips(keys: list[str]) -> None:
         making.touch(keys)
 
 
+@huey.periodic_task(crontab(minute="*/5"))
+def prepare_audio_of_timed_votes() -> int:
+    """Every 5 minutes: a vote that opened or closed by its set time gets its new pages' audio
+    (its results) before people press Listen. How many pages were prepared."""
+    from coprod.audio import making
+    from coprod.audio.pages import votes_changed_by_time
+    from coprod.extensions import db
+    from coprod.models import utcnow
+
+    with app_context():
+        paths = votes_changed_by_time(db.session, utcnow())
+        if paths:
+            making.prepare_pages(paths, None, queue=True)
+        return len(paths)
+
+
 @huey.periodic_task(crontab(minute="17", hour="3"))
 def clean_up_audio() -> dict:
     from coprod.audio import making
