@@ -1,0 +1,104 @@
+"""The synthetic national data set (`coprod national-data`, coprod/national.py): its tiny scale makes
+exactly the rows it says, keeps every rule of the schema and the app, and the pages open on it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import sign_in
+from coprod import national
+from coprod.extensions import db as _db
+from coprod.models import (Action, ActionStatus, Ballot, Board, Feedback, Feeling, Meeting, MeetingStatus, Membership,
+                           Proposal, Question, QuestionStatus, Record, Role, User, Vote)
+from coprod.votes.services import voter_key
+
+
+@pytest.fixture
+def tiny(app):
+    with app.test_request_context():
+        counts = national.make("tiny")
+        _db.session.commit()
+    return counts
+
+
+def _count(db, model) -> int:
+    return db.scalar(select(func.count()).select_from(model))
+
+
+def test_tiny_scale_makes_what_it_says(tiny, db):
+    scale = national.SCALES["tiny"]
+    expected = {Board: scale.boards, User: scale.people, Meeting: scale.meetings, Question: scale.questions,
+                Proposal: scale.proposals, Vote: scale.votes, Ballot: scale.votes, Record: scale.records,
+                Action: scale.actions}
+    assert {model.__name__: _count(db, model) for model in expected} == \
+        {model.__name__: number for model, number in expected.items()}
+    assert tiny.votes == scale.votes and tiny.actions == scale.actions
+
+
+def test_the_shapes_are_real_ones(tiny, db, app):
+    today = national.utcnow().date()
+    actions = db.scalars(select(Action))
+    due = [action for action in actions if action.due_date < today]
+    done = [action for action in due if action.status == ActionStatus.DONE]
+    assert len(done) > len(due) * 0.6, "most actions that are due are done"
+    assert any(action.is_late(today) for action in actions), "some actions are late"
+    assert db.scalar(select(func.count()).select_from(Feedback).where(Feedback.feeling == Feeling.NOT_HAPPY))
+    # Each board has a meeting with its agenda out, one taking questions with a queue, and past ones.
+    for board in db.scalars(select(Board)):
+        statuses = db.scalars(select(Meeting.status).where(Meeting.board_id == board.id))
+        assert {MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.TAKING_QUESTIONS, MeetingStatus.HELD} <= set(statuses)
+    assert db.scalar(select(func.count()).select_from(Question).where(Question.status == QuestionStatus.SENT))
+    # Every vote is by someone who may vote on that board, and its ballot is under the app's own key.
+    with app.app_context():
+        rows = _db.session.execute(
+            select(Vote.proposal_id, Vote.user_id, Membership.role)
+            .join(Proposal, Proposal.id == Vote.proposal_id)
+            .join(Membership, (Membership.board_id == Proposal.board_id) & (Membership.user_id == Vote.user_id))).all()
+        keys = set(_db.session.execute(select(Ballot.proposal_id, Ballot.voter_key)).all())
+        assert len(rows) == national.SCALES["tiny"].votes
+        assert {role for _p, _u, role in rows} <= {Role.MEMBER, Role.CARER}
+        assert {(proposal_id, voter_key(proposal_id, user_id)) for proposal_id, user_id, _role in rows} == keys
+
+
+def test_it_is_made_once_unless_reset(tiny, app):
+    with app.test_request_context():
+        with pytest.raises(ValueError, match="--reset"):
+            national.make("tiny")
+        _db.session.rollback()
+
+
+def test_the_pages_open_on_it(tiny, db, factory, make_client):
+    board = db.scalar(select(Board).order_by(Board.id).limit(1))
+    coming = db.scalar(select(Meeting).where(Meeting.board_id == board.id,
+                                             Meeting.status == MeetingStatus.AGENDA_PUBLISHED))
+    asking = db.scalar(select(Meeting).where(Meeting.board_id == board.id,
+                                             Meeting.status == MeetingStatus.TAKING_QUESTIONS))
+    proposal = db.scalar(select(Proposal).where(Proposal.board_id == board.id).order_by(Proposal.id.desc()).limit(1))
+
+    def person(role):
+        return db.scalar(select(User).join(Membership).where(Membership.board_id == board.id, Membership.role == role)
+                         .order_by(User.id).limit(1))
+
+    base = f"/boards/{board.slug}"
+    public = make_client()
+    member = sign_in(make_client(), factory, person(Role.MEMBER))
+    secretary = sign_in(make_client(), factory, person(Role.SECRETARY))
+    pages = [
+        (member, f"{base}/meetings/next"), (member, f"{base}/meetings/{coming.id}"),
+        (public, f"{base}/meetings/{coming.id}/pack"), (public, f"{base}/said-did"),
+        (public, f"{base}/said-did/dashboard"), (public, f"{base}/said-did/records.csv"),
+        (public, f"{base}/said-did/records.json"), (member, f"{base}/meetings/{coming.id}/questions"),
+        (secretary, f"{base}/meetings/{asking.id}/questions/manage"), (secretary, f"{base}/proposals/{proposal.id}"),
+        (member, f"{base}/votes/{proposal.id}"), (secretary, f"{base}/meetings/{coming.id}/manage"),
+    ]
+    answers = {path: client.get(path).status_code for client, path in pages}
+    assert answers == {path: 200 for _client, path in pages}
+
+
+def test_split_shares_exactly_within_caps():
+    assert national.split(10, [1, 1, 1]) == [4, 3, 3]
+    assert sum(national.split(1_000, [1 / (n + 1) ** 0.5 for n in range(150)], least=1)) == 1_000
+    assert national.split(10, [5, 1], caps=[3, 100]) == [3, 7]
+    with pytest.raises(ValueError):
+        national.split(10, [1, 1], caps=[3, 3])
