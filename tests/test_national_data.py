@@ -102,3 +102,65 @@ def test_split_shares_exactly_within_caps():
     assert national.split(10, [5, 1], caps=[3, 100]) == [3, 7]
     with pytest.raises(ValueError):
         national.split(10, [1, 1], caps=[3, 3])
+
+
+def _came_back_by_loading_everything(meeting, today):
+    """What came back to the board, worked out as it was before it was selected in SQL: every
+    published record and action of the board read, then sifted in Python (the reference)."""
+    from coprod.follow.queries import published_records
+
+    records = {r.id: r for r in published_records(meeting.board)}
+    item_ids = {item.id for item in meeting.items}
+    found = {}
+    for record in records.values():
+        late = [a.id for a in record.actions if a.is_late(today)]
+        if late:
+            found[record.id] = {"not_happy": 0, "comments": [], "spoken": [], "late": late}
+    for feedback in _db.session.scalars(select(Feedback).where(Feedback.record_id.in_(list(records)),
+                                                               Feedback.feeling == Feeling.NOT_HAPPY)
+                                        .order_by(Feedback.id)):
+        record = records[feedback.record_id]
+        if record.came_back_dt is not None and record.came_back_item_id not in item_ids \
+                and feedback.updated_dt <= record.came_back_dt:
+            continue
+        entry = found.setdefault(record.id, {"not_happy": 0, "comments": [], "spoken": [], "late": []})
+        entry["not_happy"] += 1
+        if feedback.comment.strip():
+            entry["comments"].append(feedback.comment)
+        if feedback.audio_name:
+            entry["spoken"].append(feedback.id)
+    for record_id, entry in found.items():
+        entry["on_this_agenda"] = records[record_id].came_back_item_id in item_ids
+    return sorted(found.items(), key=lambda pair: (records[pair[0]].published_dt, pair[0]), reverse=True)
+
+
+def test_came_back_selected_in_sql_is_what_loading_everything_finds(app):
+    """On the national shapes (several boards, records brought back before, late actions, "Not happy"
+    answers with and without comments), the agenda's "came back" list is the same as the reference."""
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from coprod.follow.queries import came_back_for
+    from coprod.models import Record
+
+    with app.test_request_context():
+        national.make("tiny", seed=7)
+        # Some answers with words and recordings, and a record brought back before some of them.
+        unhappy = list(_db.session.scalars(select(Feedback).order_by(Feedback.id).limit(6)))
+        assert len(unhappy) == 6
+        for feedback in unhappy:
+            feedback.feeling = Feeling.NOT_HAPPY
+        unhappy[0].comment, unhappy[1].audio_name = "The letter never came.", "x.mp3"
+        brought = _db.session.get(Record, unhappy[2].record_id)
+        brought.came_back_dt = unhappy[2].updated_dt + national.timedelta(days=1)
+        _db.session.commit()
+        today = national.utcnow().date()
+        compared = 0
+        for meeting in _db.session.scalars(select(Meeting).options(joinedload(Meeting.board),
+                                                                   selectinload(Meeting.items))):
+            found = [(entry.record.id, {"not_happy": entry.not_happy, "comments": entry.comments,
+                                        "spoken": entry.spoken, "late": [a.id for a in entry.late],
+                                        "on_this_agenda": entry.on_this_agenda})
+                     for entry in came_back_for(meeting, today)]
+            assert found == _came_back_by_loading_everything(meeting, today)
+            compared += len(found)
+        assert compared
