@@ -164,3 +164,45 @@ def test_came_back_selected_in_sql_is_what_loading_everything_finds(app):
             assert found == _came_back_by_loading_everything(meeting, today)
             compared += len(found)
         assert compared
+
+
+def _answered_days_by_subquery(board):
+    """The dashboard's answer times as they were worked out before (a subquery per question): the reference."""
+    from sqlalchemy import or_
+
+    from coprod.models import RecordQuestion, RecordStatus
+
+    published = select(Record.id, Record.published_dt).where(
+        Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED).subquery()
+    answer = (select(func.min(published.c.published_dt))
+              .join(RecordQuestion, RecordQuestion.record_id == published.c.id)
+              .where(or_(RecordQuestion.question_id == Question.id, RecordQuestion.question_id == Question.joined_to_id))
+              .correlate(Question).scalar_subquery())
+    sent = answered = 0
+    days = []
+    for sent_dt, status, status_dt, answered_dt in _db.session.execute(
+            select(Question.sent_dt, Question.status, Question.status_dt, answer)
+            .where(Question.board_id == board.id, Question.status != QuestionStatus.DRAFT,
+                   Question.sent_dt.is_not(None))):
+        sent += 1
+        when = answered_dt or (status_dt if status == QuestionStatus.ANSWERED else None)
+        if when is not None:
+            answered += 1
+            days.append(max((when - sent_dt).total_seconds() / 86400, 0))
+    import statistics
+
+    return sent, answered, round(statistics.median(days)) if days else None
+
+
+def test_the_dashboard_answer_times_are_what_a_subquery_per_question_finds(app):
+    from coprod.follow.queries import dashboard
+
+    with app.test_request_context():
+        national.make("tiny", seed=3)
+        _db.session.commit()
+        today = national.utcnow().date()
+        for board in _db.session.scalars(select(Board)):
+            found = dashboard(board, today)
+            assert (found.questions_sent, found.questions_answered, found.median_days) == \
+                _answered_days_by_subquery(board)
+            assert found.questions_answered

@@ -181,19 +181,23 @@ ACTION_KINDS = ("on_time", "done_late", "late", "on_track", "could_not_do")
 def dashboard(board: Board, today: date) -> Dashboard:
     """Four queries; rows are reduced in Python only where a median needs them."""
     result = Dashboard()
-    published = select(Record.id, Record.published_dt).where(
-        Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED).subquery()
-    answer = (select(func.min(published.c.published_dt))
-              .join(RecordQuestion, RecordQuestion.record_id == published.c.id)
-              .where(or_(RecordQuestion.question_id == Question.id, RecordQuestion.question_id == Question.joined_to_id))
-              .correlate(Question).scalar_subquery())
+    # When each question was first answered by a published record: grouped once per question, then
+    # joined twice (its own links, and the links of the question it was joined to). Never a subquery
+    # run once per question (an OR in it made SQLite read every link for every question).
+    first = (select(RecordQuestion.question_id, func.min(Record.published_dt).label("answered_dt"))
+             .join(Record, Record.id == RecordQuestion.record_id)
+             .where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
+             .group_by(RecordQuestion.question_id).subquery())
+    own, lead = first.alias("own"), first.alias("lead")
     rows = db.session.execute(
-        select(Question.sent_dt, Question.status, Question.status_dt, answer)
+        select(Question.sent_dt, Question.status, Question.status_dt, own.c.answered_dt, lead.c.answered_dt)
+        .outerjoin(own, own.c.question_id == Question.id).outerjoin(lead, lead.c.question_id == Question.joined_to_id)
         .where(Question.board_id == board.id, Question.status != QuestionStatus.DRAFT,
                Question.sent_dt.is_not(None))).all()
     days = []
-    for sent_dt, status, status_dt, answered_dt in rows:
+    for sent_dt, status, status_dt, own_dt, lead_dt in rows:
         result.questions_sent += 1
+        answered_dt = min(own_dt, lead_dt) if own_dt and lead_dt else own_dt or lead_dt
         when = answered_dt or (status_dt if status == QuestionStatus.ANSWERED else None)
         if when is not None:
             result.questions_answered += 1
