@@ -306,6 +306,10 @@ def throughput(paths: dict[str, str], pages: list[tuple[str, str | None, str]], 
 
 # ---- the report -------------------------------------------------------------------------------------
 
+NAMES = {"board": "boards", "user": "people", "meeting": "meetings", "question": "questions", "proposal": "proposals",
+         "vote": "votes", "said_did_record": "records", "said_did_action": "actions"}
+
+
 def write_doc(path: Path, everything: dict) -> None:
     lines = [
         "# Performance: the benchmark",
@@ -319,6 +323,8 @@ def write_doc(path: Path, everything: dict) -> None:
         "idle machine. Compare runs by the SQL counts, the bytes and the share of bare Flask, which suffer less.",
         "",
     ]
+    for paragraph in everything.get("findings", []):
+        lines += [paragraph, ""]
     for label, run in everything.get("runs", {}).items():
         m, d, b = run["machine"], run["data_set"], run["data_set"]["board"]
         lines += [
@@ -330,11 +336,13 @@ def write_doc(path: Path, everything: dict) -> None:
             f"{', '.join(map(str, m['load_average_at_start']))}, at the end "
             f"{', '.join(map(str, run.get('load_average_at_end', [])))}.",
             "",
-            "Data set: " + ", ".join(f"{n:,} {k}" for k, n in d["counts"].items()) + ".",
+            "Data set: " + ", ".join(f"{n:,} {NAMES.get(k, k)}" for k, n in d["counts"].items()) + ".",
             f"Pages on board `{b['slug']}`: {b['people']:,} people, {b['questions']:,} questions, {b['records']:,} records, "
             f"{b['actions']:,} actions; the proposal page shows one with {b['votes_on_proposal']:,} votes.",
             "",
         ]
+        if run.get("note"):
+            lines += [run["note"], ""]
         served = run.get("throughput", {})
         if served:
             lines += [f"Throughput: gunicorn, {run['settings']['workers']} sync workers, {run['settings']['concurrency']} "
@@ -364,6 +372,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=4.0, help="each throughput measurement")
     parser.add_argument("--rounds", type=int, default=3, help="throughput rounds (median kept)")
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--note", default="", help="a sentence about this run, shown under its heading")
     parser.add_argument("--json", type=Path, default=ROOT / "docs" / "benchmark.json")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "performance.md")
     args = parser.parse_args()
@@ -375,7 +384,9 @@ def main() -> int:
 
     run: dict = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
                  "command": " ".join(["scripts/benchmark.py", *sys.argv[1:]]),
-                 "settings": {k: v for k, v in vars(args).items() if k not in ("json", "doc")}}
+                 "settings": {k: v for k, v in vars(args).items() if k not in ("json", "doc", "note")}}
+    if args.note:
+        run["note"] = args.note
     app = create_app()
     run["database"] = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0].split("+", 1)[0]
     with app.test_request_context():
