@@ -33,6 +33,7 @@ import os
 import platform
 import random
 import re
+import shlex
 import signal
 import socket
 import statistics
@@ -383,7 +384,8 @@ def main() -> int:
     from coprod.extensions import db
 
     run: dict = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-                 "command": " ".join(["scripts/benchmark.py", *sys.argv[1:]]),
+                 "command": "COPROD_DATABASE_URL=" + shlex.quote(os.environ["COPROD_DATABASE_URL"]) + " "
+                 + shlex.join([".venv/bin/python", "scripts/benchmark.py", *sys.argv[1:]]),
                  "settings": {k: v for k, v in vars(args).items() if k not in ("json", "doc", "note")}}
     if args.note:
         run["note"] = args.note
