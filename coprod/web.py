@@ -18,7 +18,12 @@ from coprod.paths import PROJECT_ROOT
 def init_web(app: Flask) -> None:
     if app.config.get("PROXY_COUNT"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=1)
+    from coprod.compression import init_compression
     from coprod.converters import init_converters
+
+    # First, so that its after_request hook runs last (Flask runs them in reverse): it compresses
+    # the page as every other hook left it.
+    init_compression(app)
 
     init_converters(app)
     db.init_app(app)

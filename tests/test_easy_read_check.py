@@ -188,7 +188,7 @@ def test_checked_forms_ask_for_the_live_check(office):
     # Nothing found yet: the panel is there for the live check, hidden, without the tick.
     assert re.search(r'<section class="easy-read-check"[^>]*data-easy-read-panel hidden>', page)
     assert 'name="easy_read_ok"' not in page
-    assert 'src="/static/js/easyread.js"' in page
+    assert re.search(r'src="/static/js/easyread.js\?v=[0-9a-f]{12}"', page)
     proposal = secretary.get("/boards/riverside-ld/proposals/new").get_data(as_text=True)
     assert 'data-easy-read-fields="title body"' in proposal
 

@@ -10,11 +10,12 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from coprod.extensions import db
 from coprod.follow.services import today
+from coprod.models.follow import FINISHED
 from coprod.models import (Action, ActionStatus, ActionUpdate, Board, Feedback, Feeling, Meeting, PersonUpdate,
                            Question, QuestionStatus, Record, RecordQuestion, RecordStatus, User)
 
@@ -111,34 +112,41 @@ class CameBack:
 
 
 def came_back_for(meeting: Meeting, today: date) -> list[CameBack]:
-    """Published records of the meeting's board with "Not happy" answers or late actions. Three queries."""
-    records = {r.id: r for r in published_records(meeting.board)}
-    found: dict[int, CameBack] = {}
-    for record in records.values():
-        late = [a for a in record.actions if a.is_late(today)]
-        if late:
-            found[record.id] = CameBack(record, late=late)
-    item_ids = {item.id for item in meeting.items}
-    if records:
-        for record_id, comment, updated_dt, feedback_id, audio_name in db.session.execute(
-                select(Feedback.record_id, Feedback.comment, Feedback.updated_dt, Feedback.id, Feedback.audio_name)
-                .where(Feedback.record_id.in_(list(records)), Feedback.feeling == Feeling.NOT_HAPPY)
-                .order_by(Feedback.id)):
-            record = records[record_id]
-            # Already brought back to an earlier meeting: only answers since then come back again.
-            heard = record.came_back_dt is not None and record.came_back_item_id not in item_ids \
-                and updated_dt <= record.came_back_dt
-            if heard:
-                continue
-            entry = found.setdefault(record_id, CameBack(record))
-            entry.not_happy += 1
-            if comment.strip():
-                entry.comments.append(comment)
-            if audio_name:
-                entry.spoken.append(feedback_id)
+    """Published records of the meeting's board with "Not happy" answers or late actions. Three queries,
+    each selecting only what comes back (the board's other records and actions are never read)."""
+    board_id = meeting.board_id
+    item_ids = [item.id for item in meeting.items]
+    published = and_(Record.board_id == board_id, Record.status == RecordStatus.PUBLISHED)
+    late: dict[int, list[Action]] = {}
+    for action in db.session.scalars(
+            select(Action).join(Record, Record.id == Action.record_id)
+            .where(published, Action.removed_dt.is_(None), Action.status.not_in(sorted(FINISHED)), Action.due_date < today)
+            .order_by(Action.id)):
+        late.setdefault(action.record_id, []).append(action)
+    # Already brought back to an earlier meeting (not this one): only answers since then come back again.
+    heard = and_(Record.came_back_dt.is_not(None),
+                 or_(Record.came_back_item_id.is_(None), Record.came_back_item_id.not_in(item_ids)),
+                 Feedback.updated_dt <= Record.came_back_dt)
+    unhappy = db.session.execute(
+        select(Feedback.record_id, Feedback.comment, Feedback.id, Feedback.audio_name)
+        .join(Record, Record.id == Feedback.record_id)
+        .where(published, Feedback.feeling == Feeling.NOT_HAPPY, not_(heard)).order_by(Feedback.id)).all()
+    record_ids = set(late) | {row.record_id for row in unhappy}
+    if not record_ids:
+        return []
+    records = {record.id: record for record in db.session.scalars(
+        select(Record).where(Record.id.in_(sorted(record_ids))).options(joinedload(Record.board)))}
+    found = {record_id: CameBack(records[record_id], late=actions) for record_id, actions in late.items()}
+    for record_id, comment, feedback_id, audio_name in unhappy:
+        entry = found.setdefault(record_id, CameBack(records[record_id]))
+        entry.not_happy += 1
+        if comment.strip():
+            entry.comments.append(comment)
+        if audio_name:
+            entry.spoken.append(feedback_id)
     for entry in found.values():
         entry.on_this_agenda = entry.record.came_back_item_id in item_ids
-    return sorted(found.values(), key=lambda e: e.record.published_dt, reverse=True)
+    return sorted(found.values(), key=lambda e: (e.record.published_dt, e.record.id), reverse=True)
 
 
 def came_back(meeting: Meeting) -> list[CameBack]:
@@ -173,19 +181,23 @@ ACTION_KINDS = ("on_time", "done_late", "late", "on_track", "could_not_do")
 def dashboard(board: Board, today: date) -> Dashboard:
     """Four queries; rows are reduced in Python only where a median needs them."""
     result = Dashboard()
-    published = select(Record.id, Record.published_dt).where(
-        Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED).subquery()
-    answer = (select(func.min(published.c.published_dt))
-              .join(RecordQuestion, RecordQuestion.record_id == published.c.id)
-              .where(or_(RecordQuestion.question_id == Question.id, RecordQuestion.question_id == Question.joined_to_id))
-              .correlate(Question).scalar_subquery())
+    # When each question was first answered by a published record: grouped once per question, then
+    # joined twice (its own links, and the links of the question it was joined to). Never a subquery
+    # run once per question (an OR in it made SQLite read every link for every question).
+    first = (select(RecordQuestion.question_id, func.min(Record.published_dt).label("answered_dt"))
+             .join(Record, Record.id == RecordQuestion.record_id)
+             .where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
+             .group_by(RecordQuestion.question_id).subquery())
+    own, lead = first.alias("own"), first.alias("lead")
     rows = db.session.execute(
-        select(Question.sent_dt, Question.status, Question.status_dt, answer)
+        select(Question.sent_dt, Question.status, Question.status_dt, own.c.answered_dt, lead.c.answered_dt)
+        .outerjoin(own, own.c.question_id == Question.id).outerjoin(lead, lead.c.question_id == Question.joined_to_id)
         .where(Question.board_id == board.id, Question.status != QuestionStatus.DRAFT,
                Question.sent_dt.is_not(None))).all()
     days = []
-    for sent_dt, status, status_dt, answered_dt in rows:
+    for sent_dt, status, status_dt, own_dt, lead_dt in rows:
         result.questions_sent += 1
+        answered_dt = min(own_dt, lead_dt) if own_dt and lead_dt else own_dt or lead_dt
         when = answered_dt or (status_dt if status == QuestionStatus.ANSWERED else None)
         if when is not None:
             result.questions_answered += 1

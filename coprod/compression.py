@@ -1,0 +1,59 @@
+"""Light pages on weak wifi: compressed answers, and static files a browser keeps for a year.
+
+- Pages, CSS, JavaScript, JSON, CSV, Atom and SVG go out compressed (Flask-Compress: zstd, Brotli or
+  gzip, whichever the browser says it takes, with `Vary: Accept-Encoding`). Audio and uploaded pictures
+  are compressed already and are left as they are.
+- A static file's address carries a digest of its content (`/static/css/coprod.css?v=1a2b3c4d5e6f`):
+  asked for with the current digest, it may be kept for a year ("immutable"); a new version has a
+  new address. Without it (an old page, a hand-typed address) the browser checks it each time (ETag).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import Flask, Response, request
+from flask_compress import Compress
+from werkzeug.security import safe_join
+
+ONE_YEAR = 31536000
+COMPRESSED_TYPES = [
+    "text/html", "text/css", "text/plain", "text/csv", "text/javascript", "application/javascript",
+    "application/json", "application/xml", "application/atom+xml", "image/svg+xml", "application/manifest+json",
+]
+
+compress = Compress()
+
+
+def init_compression(app: Flask) -> None:
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    compress.init_app(app)
+    digests: dict[str, str] = {}
+    folder = app.static_folder or ""
+
+    def digest(filename: str) -> str | None:
+        if filename not in digests or app.debug:
+            joined = safe_join(str(folder), filename)
+            if joined is None or not Path(joined).is_file():
+                return None
+            digests[filename] = hashlib.sha256(Path(joined).read_bytes()).hexdigest()[:12]
+        return digests[filename]
+
+    @app.url_defaults
+    def _static_digest(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            found = digest(values["filename"])
+            if found:
+                values["v"] = found
+
+    @app.after_request
+    def _static_cache(response: Response) -> Response:
+        if request.endpoint == "static" and response.status_code == 200:
+            filename = (request.view_args or {}).get("filename", "")
+            if request.args.get("v") and request.args.get("v") == digest(filename):
+                response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+            else:
+                response.headers["Cache-Control"] = "no-cache"
+        return response
