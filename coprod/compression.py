@@ -3,6 +3,10 @@
 - Pages, CSS, JavaScript, JSON, CSV, Atom and SVG go out compressed (Flask-Compress: zstd, Brotli or
   gzip, whichever the browser says it takes, with `Vary: Accept-Encoding`). Audio and uploaded pictures
   are compressed already and are left as they are.
+- Pages (HTML) only when they are public: the same for everyone, with no secret in them. A page for
+  a signed-in person holds secrets (the form's CSRF token, a private Listen link) beside words they
+  typed, and compressing both together lets an attacker who can make their browser send requests
+  guess the secret from the size of the answer (the BREACH attack). Those pages are small anyway.
 - A static file's address carries a digest of its content (`/static/css/coprod.css?v=1a2b3c4d5e6f`):
   asked for with the current digest, it may be kept for a year ("immutable"); a new version has a
   new address. Without it (an old page, a hand-typed address) the browser checks it each time (ETag).
@@ -26,10 +30,21 @@ COMPRESSED_TYPES = [
 compress = Compress()
 
 
+def _may_compress(response: Response) -> bool:
+    from coprod.audio.views import is_public_page
+
+    return response.mimetype != "text/html" or is_public_page()
+
+
 def init_compression(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    app.config["COMPRESS_REGISTER"] = False  # registered below, to leave out private pages
     compress.init_app(app)
+
+    @app.after_request
+    def _compress(response: Response) -> Response:
+        return compress.after_request(response) if _may_compress(response) else response
     digests: dict[str, str] = {}
     folder = app.static_folder or ""
 

@@ -76,3 +76,16 @@ def test_audio_and_pictures_are_not_compressed_again(client):
     # SVG is text: compressed like a page; its year-long cache stays.
     assert answer.headers.get("Content-Encoding") in ("br", None)
     assert "max-age=31536000" in answer.headers["Cache-Control"]
+
+
+def test_pages_for_a_signed_in_person_are_not_compressed(signed_in, cast, client):
+    """A signed-in person's page holds secrets (CSRF token, private audio links) beside words they
+    typed: compressed, its size would leak the secret bit by bit (BREACH)."""
+    member = signed_in(cast.member)
+    board = f"/boards/{cast.board.slug}"
+    for path in ("/help", board, f"{board}/said-did"):
+        answer = member.get(path, headers={"Accept-Encoding": "gzip, br"})
+        assert answer.status_code == 200 and answer.mimetype == "text/html"
+        assert "Content-Encoding" not in answer.headers, path
+    # The same page signed out is public: compressed.
+    assert client.get("/help", headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"

@@ -64,7 +64,7 @@ def _fill_listen_slot(response: Response) -> Response:
         return response
     try:
         html = listen.listen_control(html, str(get_locale() or "en"),
-                                     collect=request.environ.get("coprod.audio.collect"), public=_is_public_page())
+                                     collect=request.environ.get("coprod.audio.collect"), public=is_public_page())
     except Exception:
         current_app.logger.exception("audio: the Listen control failed on %s", request.path)
         from flask import render_template
@@ -78,7 +78,7 @@ def _fill_listen_slot(response: Response) -> Response:
     return response
 
 
-def _is_public_page() -> bool:
+def is_public_page() -> bool:
     """A page anyone may see, the same for everyone: a GET, signed out, of a view open to all,
     with no secret in its URL (a card's or sign-in link's token)."""
     return (request.method in ("GET", "HEAD") and not current_user.is_authenticated
