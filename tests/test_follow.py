@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -348,3 +349,39 @@ def test_a_spoken_comment_is_kept_and_heard_only_by_the_board_and_the_person(boa
     # A second answer replaces the first, recording and all.
     assert asker.post(f"{BASE}/{record.id}/happy", {"feeling": "ok"}).status_code == 302
     assert db.scalar(select(Feedback)).audio_name is None
+
+
+def test_the_tracker_shows_a_page_at_a_time_and_keeps_the_choices(board_world, make_client, db):
+    """A board's whole history is not one page: 25 records a page, where you are said in words, and
+    the links back and on keep what was chosen (issue 15)."""
+    from coprod.follow.views import TRACKER_PAGE_SIZE
+
+    board, _people, _ids = board_world
+    with db.context() as session:
+        for number in range(1, 2 * TRACKER_PAGE_SIZE + 4):  # 53 records: 3 pages
+            session.add(Record(board_id=board.id, title=f"Record number {number:02d}", did_text="Done.",
+                               topic="work" if number % 2 else "home", status=RecordStatus.PUBLISHED,
+                               published_dt=utcnow() - timedelta(minutes=number)))
+    anyone = make_client()
+    first = anyone.get(BASE).get_data(as_text=True)
+    shown = re.findall(r"Record number (\d\d)", first)
+    assert len(set(shown)) == TRACKER_PAGE_SIZE and "53 records" in first
+    assert "Page 1 of 3. These are 1 to 25 of 53." in first
+    assert "Back a page" not in first and f'href="{BASE}?page=2#records"' in first
+
+    last = anyone.get(BASE + "?page=3").get_data(as_text=True)
+    assert len(set(re.findall(r"Record number (\d\d)", last))) == 3 and "These are 51 to 53 of 53." in last
+    assert "Next page" not in last and f'href="{BASE}?page=2#records"' in last
+    # Every record is on exactly one page.
+    every = set(shown) | set(re.findall(r"Record number (\d\d)", anyone.get(BASE + "?page=2").get_data(as_text=True)))
+    every |= set(re.findall(r"Record number (\d\d)", last))
+    assert every == {f"{n:02d}" for n in range(1, 54)}
+
+    # A chosen topic is kept from page to page; a page past the end or not a number is still a page.
+    work = anyone.get(BASE + "?topic=work").get_data(as_text=True)
+    assert "27 records" in work and "Page 1 of 2." in work
+    assert f'href="{BASE}?page=2&amp;topic=work#records"' in work or f'href="{BASE}?topic=work&amp;page=2#records"' in work
+    assert "Page 3 of 3." in anyone.get(BASE + "?page=999").get_data(as_text=True)
+    for nonsense in ("abc", "-1", "0", "1e9", "١"):
+        answer = anyone.get(BASE + f"?page={nonsense}")
+        assert answer.status_code == 200 and "Page 1 of 3." in answer.get_data(as_text=True), nonsense

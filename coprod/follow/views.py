@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from coprod import topics
+from coprod import paging, topics
 from coprod.accounts import sessions, way_in
 from coprod.content import services as content
 from coprod.easyread import review as easyread
@@ -60,6 +60,10 @@ def _filters() -> queries.Filters:
         meeting=int(meeting) if meeting.isascii() and meeting.isdigit() and len(meeting) < 10 else None)
 
 
+# Records on one page of the tracker (a board's whole history was one page of 400 KB at national size).
+TRACKER_PAGE_SIZE = 25
+
+
 @blueprint.get(BASE)
 @access(PUBLIC)
 def tracker(slug: str):
@@ -68,9 +72,9 @@ def tracker(slug: str):
     today = services.today()
     records = queries.published_records(board)
     filters = _filters()
-    shown = [r for r in records if queries.matches(r, filters, today)]
-    content.load(*shown)
-    return render_template("follow/tracker.html", records=shown, total=len(records), filters=filters,
+    page = paging.page_of([r for r in records if queries.matches(r, filters, today)], TRACKER_PAGE_SIZE)
+    content.load(*page.items)
+    return render_template("follow/tracker.html", records=page.items, page=page, total=len(records), filters=filters,
                            counts=queries.counts(records, today), today=today,
                            topic_counts=queries.counts_by(records, "topic"),
                            meeting_counts=queries.counts_by(records, "meeting_id"),
