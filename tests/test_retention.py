@@ -244,9 +244,10 @@ def test_the_daily_job_is_registered_and_runs_through_the_worker_queue(audio, ca
 
     # The default hour is 3 (UTC; COPROD_RETENTION_HOUR); huey reads the schedule in UTC.
     assert huey.utc and remove_old_data.task_class.__name__ == "remove_old_data"
+    # (Other periodic jobs, such as the five-minute one for timed votes' audio, may be due too.)
     due = [task.name for task in huey.read_periodic(datetime(2026, 12, 1, 3, 30))]
-    assert due == ["remove_old_data"], due
-    assert huey.read_periodic(datetime(2026, 12, 1, 4, 30)) == []
+    assert due.count("remove_old_data") == 1, due
+    assert "remove_old_data" not in [task.name for task in huey.read_periodic(datetime(2026, 12, 1, 4, 30))]
 
     with db.context() as session:
         meeting = Meeting(board_id=cast.board.id, title="Board meeting", starts_dt=utcnow(), place="Library",
