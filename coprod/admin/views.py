@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from coprod import paging
 from coprod.admin import services
 from coprod.admin.forms import AddRoleForm, BoardForm, BoardSettingsForm
 from coprod.boards.forms import ROLE_LABELS
@@ -20,11 +21,6 @@ from coprod.privacy import erasure
 from coprod.transactions import back_to, refused_into
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _page() -> int:
-    value = request.args.get("page", "1")
-    return max(1, min(int(value), 10_000)) if value.isdigit() else 1
 
 
 @blueprint.get("/")
@@ -72,7 +68,7 @@ def board_settings(slug: str):
 @access(ADMIN)
 def people():
     """Everyone with an account."""
-    page = _page()
+    page = paging.page_number()
     return render_template("admin/people.html", people=services.all_people(page=page), page=page,
                            role_labels=ROLE_LABELS)
 
@@ -194,7 +190,7 @@ def erase_person(user_id: int):
 @access(ADMIN)
 def audit_log():
     """Who did what and when: sign-ins, roles, cards, help."""
-    page = _page()
+    page = paging.page_number()
     return render_template("admin/audit.html", events=services.audit_page(page=page), page=page)
 
 
