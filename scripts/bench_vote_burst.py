@@ -153,6 +153,7 @@ def seed(database_url: str, voters: int):
     from coprod.accounts.services import issue_card
     from coprod.extensions import db
     from coprod.models import Board, Choice, Membership, Proposal, Role, User, utcnow
+    from sqlalchemy import select
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
@@ -175,7 +176,8 @@ def seed(database_url: str, voters: int):
         with app.test_request_context():
             paths = [issue_card(u, by=None).path for u in users]
         db.session.commit()
-        choice_ids = [c.id for c in db.session.get(Proposal, proposal.id).choices]
+        choice_ids = list(db.session.scalars(
+            select(Choice.id).where(Choice.proposal_id == proposal.id).order_by(Choice.position)))
         return proposal.id, choice_ids, paths
 
 

@@ -255,3 +255,40 @@ def test_the_database_applies_the_voting_rules_in_the_statement_that_counts(cast
     assert attempt(opened + timedelta(minutes=29, seconds=59))     # the last moment
     assert attempt(opened + timedelta(minutes=29, seconds=59), role=Role.CARER)  # again: still one
     assert len(db.scalars(select(Vote))) == 1 and db.scalar(select(Ballot)).choice_id == ids[1]
+
+
+def _titles(page: str) -> list[str]:
+    """The proposals' numbers in the order shown (each title is in the page more than once)."""
+    return list(dict.fromkeys(re.findall(r"Proposal number (\d\d)", page)))
+
+
+def test_vote_lists_show_a_page_at_a_time_open_votes_first(cast, signed_in, db):
+    """A board's whole history of votes is not one page (issue 15): 25 a page, votes open now first,
+    then coming, then finished, and every proposal on exactly one page."""
+    from datetime import timedelta
+
+    from coprod.models import utcnow
+    from coprod.votes.services import PROPOSALS_PAGE_SIZE
+
+    now = utcnow()
+    with db.context() as session:
+        for number in range(1, PROPOSALS_PAGE_SIZE + 6):  # 30 proposals: 2 pages
+            dates = ({"opened_dt": now - timedelta(hours=1)} if number in (3, 17)  # open now
+                     else {} if number % 2  # coming
+                     else {"opened_dt": now - timedelta(days=2), "closed_dt": now - timedelta(days=1)})
+            session.add(Proposal(board_id=cast.board.id, title=f"Proposal number {number:02d}",
+                                 created_dt=now - timedelta(minutes=number), **dates))
+    member = signed_in(cast.member)
+    first = member.get("/boards/riverside-ld/votes").get_data(as_text=True)
+    assert "Page 1 of 2. These are 1 to 25 of 30." in first
+    shown = _titles(first)
+    assert shown[:2] == ["03", "17"] and "Open now" in first  # open ones first, newest first
+    assert shown[2:4] == ["01", "05"]  # then coming
+    second = member.get("/boards/riverside-ld/votes?page=2").get_data(as_text=True)
+    later = _titles(second)
+    assert "Open now" not in second and "There is nothing to vote on now." not in second
+    assert sorted(shown + later) == [f"{n:02d}" for n in range(1, 31)]
+
+    secretary = signed_in(cast.secretary).get("/boards/riverside-ld/proposals").get_data(as_text=True)
+    assert _titles(secretary) == [f"{n:02d}" for n in range(1, 26)]
+    assert "Page 1 of 2." in secretary and 'href="/boards/riverside-ld/proposals?page=2"' in secretary

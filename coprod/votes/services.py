@@ -16,16 +16,17 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import DateTime, Integer, String, bindparam, case, delete, func, literal, null, or_, select, true
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from coprod.errors import Refused
-from coprod import audit
+from coprod import audit, paging
 from coprod.content.services import writer_language
 from coprod.extensions import db
 from coprod.models.auth import helped_by
 from coprod.models import (Ballot, Board, Choice, Proposal, ProposalState, Role, RoomCount, SignIn,
                            User, Vote, utcnow)
 from coprod.models.upsert import insert, on_conflict, upsert
+from coprod.paging import Page
 
 DEFAULT_CHOICES = [("yes", "yes"), ("no", "no"), ("not sure", "question")]
 
@@ -53,11 +54,26 @@ def create_proposal(board: Board, *, title: str, body: str, picture: str, choice
     return proposal
 
 
-def proposals_on(board: Board) -> list[Proposal]:
-    return list(db.session.scalars(
-        select(Proposal).where(Proposal.board_id == board.id)
-        .options(joinedload(Proposal.board), selectinload(Proposal.choices)).order_by(Proposal.created_dt.desc())
-    ))
+# Proposals on one page of a list (a board's whole history of votes was one page before issue 15).
+PROPOSALS_PAGE_SIZE = 25
+
+
+def state_order(now: datetime):
+    """Proposal.state() in SQL, as the order lists show them: 0 open now, 1 coming, 2 finished."""
+    closed = or_(Proposal.closed_dt <= now, Proposal.closes_dt <= now)
+    opened = or_(Proposal.opened_dt <= now, Proposal.opens_dt <= now)
+    return case((closed, 2), (opened, 0), else_=1)
+
+
+def proposals_page(board: Board, *, now: datetime, by_state: bool) -> Page[Proposal]:
+    """One page of the board's proposals, newest first; `by_state` puts open ones first, then
+    coming, then finished (for members). Two queries, whatever the board holds."""
+    total = db.session.scalar(select(func.count()).select_from(Proposal).where(Proposal.board_id == board.id)) or 0
+    order = [Proposal.created_dt.desc(), Proposal.id.desc()]
+    if by_state:
+        order.insert(0, state_order(now))
+    return paging.page_from(select(Proposal).where(Proposal.board_id == board.id).order_by(*order),
+                            total, PROPOSALS_PAGE_SIZE)
 
 
 @functools.cache

@@ -45,11 +45,11 @@ def _public_proposal_or_404(slug: str, proposal_id: int):
 @access(ON_THE_BOARD)
 def index(slug: str):
     """Votes for you: open now, coming, and finished with results."""
-    proposals = services.proposals_on(g.board)
-    content.load(*proposals)
     now = utcnow()
-    grouped = {state: [p for p in proposals if p.state(now) == state] for state in ProposalState}
-    return render_template("votes/index.html", grouped=grouped, states=ProposalState)
+    page = services.proposals_page(g.board, now=now, by_state=True)
+    content.load(*page.items)
+    grouped = {state: [p for p in page.items if p.state(now) == state] for state in ProposalState}
+    return render_template("votes/index.html", grouped=grouped, states=ProposalState, page=page)
 
 
 def _vote_form(proposal) -> VoteForm:
@@ -218,7 +218,8 @@ def new_proposal(slug: str):
 @access(SECRETARY)
 def proposals(slug: str):
     """All proposals on this board, for the secretary."""
-    return render_template("votes/proposals.html", proposals=services.proposals_on(g.board), now=utcnow())
+    page = services.proposals_page(g.board, now=utcnow(), by_state=False)
+    return render_template("votes/proposals.html", proposals=page.items, page=page, now=utcnow())
 
 
 @blueprint.get("/proposals/<int:proposal_id>")
