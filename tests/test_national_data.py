@@ -194,6 +194,23 @@ def _answered_days_by_subquery(board):
     return sent, answered, round(statistics.median(days)) if days else None
 
 
+def _action_kinds_by_loading_every_action(board, today):
+    """The dashboard's action numbers as they were worked out before (every action read into Python)."""
+    from coprod.models import Action, ActionStatus, RecordStatus
+
+    found = dict.fromkeys(("on_time", "done_late", "late", "on_track", "could_not_do"), 0)
+    for status, due, finished in _db.session.execute(
+            select(Action.status, Action.due_date, Action.finished_date).join(Record, Record.id == Action.record_id)
+            .where(Action.board_id == board.id, Record.status == RecordStatus.PUBLISHED, Action.removed_dt.is_(None))):
+        if status == ActionStatus.DONE:
+            found["on_time" if finished is None or finished <= due else "done_late"] += 1
+        elif status == ActionStatus.COULD_NOT_DO:
+            found["could_not_do"] += 1
+        else:
+            found["late" if due < today else "on_track"] += 1
+    return found
+
+
 def test_the_dashboard_answer_times_are_what_a_subquery_per_question_finds(app):
     from coprod.follow.queries import dashboard
 
@@ -206,3 +223,6 @@ def test_the_dashboard_answer_times_are_what_a_subquery_per_question_finds(app):
             assert (found.questions_sent, found.questions_answered, found.median_days) == \
                 _answered_days_by_subquery(board)
             assert found.questions_answered
+            # The actions' numbers, counted in SQL, are what reading every action finds.
+            assert found.actions == _action_kinds_by_loading_every_action(board, today)
+            assert found.actions["late"] and found.actions["on_time"]

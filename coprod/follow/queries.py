@@ -6,11 +6,10 @@ Nothing here ever reads a private question, or an asker's name unless they chose
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from coprod.extensions import db
@@ -178,8 +177,27 @@ class Dashboard:
 ACTION_KINDS = ("on_time", "done_late", "late", "on_track", "could_not_do")
 
 
+def _days_between(earlier, later):
+    """(later - earlier) in days, as a fraction, in SQL: SQLite and PostgreSQL say it differently."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier) / 86400
+    return func.julianday(later) - func.julianday(earlier)
+
+
+def _median(values):
+    """The median of a subquery's column `value` in SQL (NULLs left out), portable: the middle one or
+    two values by ROW_NUMBER, averaged. One statement, however many rows."""
+    ranked = (select(values.c.value, func.row_number().over(order_by=values.c.value).label("position"),
+                     func.count().over().label("number"))
+              .where(values.c.value.is_not(None)).subquery())
+    # Integer division: n = 5 gives positions 3 and 3; n = 4 gives 2 and 3.
+    return (select(func.avg(ranked.c.value))
+            .where(ranked.c.position.in_([(ranked.c.number + 1) / 2, (ranked.c.number + 2) / 2])))
+
+
 def dashboard(board: Board, today: date) -> Dashboard:
-    """Four queries; rows are reduced in Python only where a median needs them."""
+    """Five statements, each counting or finding the median in SQL: the cost does not grow with the
+    rows in Python (issue 15)."""
     result = Dashboard()
     # When each question was first answered by a published record: grouped once per question, then
     # joined twice (its own links, and the links of the question it was joined to). Never a subquery
@@ -189,33 +207,30 @@ def dashboard(board: Board, today: date) -> Dashboard:
              .where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
              .group_by(RecordQuestion.question_id).subquery())
     own, lead = first.alias("own"), first.alias("lead")
-    rows = db.session.execute(
-        select(Question.sent_dt, Question.status, Question.status_dt, own.c.answered_dt, lead.c.answered_dt)
-        .outerjoin(own, own.c.question_id == Question.id).outerjoin(lead, lead.c.question_id == Question.joined_to_id)
-        .where(Question.board_id == board.id, Question.status != QuestionStatus.DRAFT,
-               Question.sent_dt.is_not(None))).all()
-    days = []
-    for sent_dt, status, status_dt, own_dt, lead_dt in rows:
-        result.questions_sent += 1
-        answered_dt = min(own_dt, lead_dt) if own_dt and lead_dt else own_dt or lead_dt
-        when = answered_dt or (status_dt if status == QuestionStatus.ANSWERED else None)
-        if when is not None:
-            result.questions_answered += 1
-            days.append(max((when - sent_dt).total_seconds() / 86400, 0))
-    result.median_days = round(statistics.median(days)) if days else None
+    both = and_(own.c.answered_dt.is_not(None), lead.c.answered_dt.is_not(None))
+    answered_dt = case((and_(both, own.c.answered_dt <= lead.c.answered_dt), own.c.answered_dt),
+                       (both, lead.c.answered_dt),
+                       else_=func.coalesce(own.c.answered_dt, lead.c.answered_dt))
+    when = func.coalesce(answered_dt, case((Question.status == QuestionStatus.ANSWERED, Question.status_dt)))
+    days = _days_between(Question.sent_dt, when)
+    sent = (select(case((days < 0, 0), else_=days).label("value"), when.label("when"))
+            .outerjoin(own, own.c.question_id == Question.id).outerjoin(lead, lead.c.question_id == Question.joined_to_id)
+            .where(Question.board_id == board.id, Question.status != QuestionStatus.DRAFT,
+                   Question.sent_dt.is_not(None))).subquery()
+    result.questions_sent, result.questions_answered = db.session.execute(
+        select(func.count(), func.count(sent.c.when)).select_from(sent)).one()
+    median = db.session.scalar(_median(sent))
+    result.median_days = round(median) if median is not None else None
 
-    result.actions = dict.fromkeys(ACTION_KINDS, 0)
-    for status, due, finished in db.session.execute(
-            select(Action.status, Action.due_date, Action.finished_date)
-            .join(Record, Record.id == Action.record_id)
-            .where(Action.board_id == board.id, Record.status == RecordStatus.PUBLISHED,
-                   Action.removed_dt.is_(None))):
-        if status == ActionStatus.DONE:
-            result.actions["on_time" if finished is None or finished <= due else "done_late"] += 1
-        elif status == ActionStatus.COULD_NOT_DO:
-            result.actions["could_not_do"] += 1
-        else:
-            result.actions["late" if due < today else "on_track"] += 1
+    finished_in_time = or_(Action.finished_date.is_(None), Action.finished_date <= Action.due_date)
+    kind = case((and_(Action.status == ActionStatus.DONE, finished_in_time), "on_time"),
+                (Action.status == ActionStatus.DONE, "done_late"),
+                (Action.status == ActionStatus.COULD_NOT_DO, "could_not_do"),
+                (Action.due_date < today, "late"), else_="on_track")
+    result.actions = dict.fromkeys(ACTION_KINDS, 0) | dict(db.session.execute(
+        select(kind, func.count()).join(Record, Record.id == Action.record_id)
+        .where(Action.board_id == board.id, Record.status == RecordStatus.PUBLISHED, Action.removed_dt.is_(None))
+        .group_by(kind)).all())
 
     result.feelings = {f.value: 0 for f in Feeling}
     for feeling, number in db.session.execute(
