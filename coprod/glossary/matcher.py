@@ -9,8 +9,10 @@ that give Arabic letters for some Urdu ones (ي for ی, ك for ک, ه for ہ): b
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 from flask import g, url_for
@@ -76,6 +78,24 @@ def build(terms) -> Matcher:
     return Matcher(regex.compile(rf"(?i)(?<!{_EDGE})(?:{'|'.join(parts)})(?!{_EDGE})"), slugs)
 
 
+class _Words(NamedTuple):
+    slug: str
+    language: str
+    forms: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _built(words: tuple[_Words, ...]) -> Matcher:
+    """build() remembered for the same words: compiling one expression for every form cost more
+    than the rest of a page. The key is the words themselves, read from the database on each
+    request, so an edit in any process is matched at once; this only saves the work."""
+    return build(words)
+
+
+def matcher_for(terms) -> Matcher:
+    return _built(tuple(_Words(term.slug, term.language, tuple(term.forms)) for term in terms))
+
+
 def mark(text: str, matcher: Matcher, used: set, page_language: str | None = None) -> Markup:
     """`text`, escaped, with the first use of each term (not yet in `used`) made a link. A term of
     another language than the page's links to that language's meaning."""
@@ -116,5 +136,5 @@ def mark_for_page(text: str, language: str | None = None) -> Markup:
     key = (page, language)
     if key not in g.jargon_matchers:
         words = g.jargon_terms.get(page, []) + (g.jargon_terms.get(language, []) if language != page else [])
-        g.jargon_matchers[key] = build(words)
+        g.jargon_matchers[key] = matcher_for(words)
     return mark(text, g.jargon_matchers[key], g.jargon_used, page)
