@@ -92,8 +92,21 @@ def _built(words: tuple[_Words, ...]) -> Matcher:
     return build(words)
 
 
-def matcher_for(terms) -> Matcher:
-    return _built(tuple(_Words(term.slug, term.language, tuple(term.forms)) for term in terms))
+def matcher_for(words: list[_Words]) -> Matcher:
+    return _built(tuple(words))
+
+
+def _words_in(language: str) -> list[_Words]:
+    """One language's words, as plain rows (no objects: this runs on every page)."""
+    from sqlalchemy import select
+
+    from coprod.extensions import db
+    from coprod.models import GlossaryTerm
+    from coprod.models.glossary import forms_of
+
+    rows = db.session.execute(select(GlossaryTerm.slug, GlossaryTerm.term, GlossaryTerm.other_forms)
+                              .where(GlossaryTerm.language == language).order_by(GlossaryTerm.term))
+    return [_Words(slug, language, tuple(forms_of(term, other_forms))) for slug, term, other_forms in rows]
 
 
 def mark(text: str, matcher: Matcher, used: set, page_language: str | None = None) -> Markup:
@@ -127,14 +140,14 @@ def mark_for_page(text: str, language: str | None = None) -> Markup:
     page = services.page_language()
     language = language or page
     if "jargon_terms" not in g:
-        # Every language's words in one query: a page can show content in more than one language.
-        g.jargon_terms = {}
-        for term in services.all_terms():
-            g.jargon_terms.setdefault(term.language, []).append(term)
+        g.jargon_terms = {}  # language -> its words, read when a page first needs them
         g.jargon_matchers = {}
         g.jargon_used = set()  # (slug, language) of the words already explained on this page
+    for needed in {page, language} - set(g.jargon_terms):
+        # Most pages need one language's words; content not yet in the reader's language adds its own.
+        g.jargon_terms[needed] = _words_in(needed)
     key = (page, language)
     if key not in g.jargon_matchers:
-        words = g.jargon_terms.get(page, []) + (g.jargon_terms.get(language, []) if language != page else [])
+        words = g.jargon_terms[page] + (g.jargon_terms[language] if language != page else [])
         g.jargon_matchers[key] = matcher_for(words)
     return mark(text, g.jargon_matchers[key], g.jargon_used, page)

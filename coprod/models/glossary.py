@@ -28,6 +28,10 @@ class GlossaryTerm(Base):
 
     @property
     def forms(self) -> list[str]:
-        """Every way the term is written: the term itself first."""
-        others = [line.strip() for line in self.other_forms.replace(",", "\n").splitlines() if line.strip()]
-        return [self.term, *others]
+        return forms_of(self.term, self.other_forms)
+
+
+def forms_of(term: str, other_forms: str) -> list[str]:
+    """Every way the term is written: the term itself first."""
+    others = [line.strip() for line in other_forms.replace(",", "\n").splitlines() if line.strip()]
+    return [term, *others]
