@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Generic, Sequence, TypeVar
 
 from flask import request
+from sqlalchemy import Select
+
+from coprod.extensions import db
 
 T = TypeVar("T")
 MAX_PAGE = 100_000
@@ -31,10 +34,27 @@ class Page(Generic[T]):
         return self.first + len(self.items) - 1 if self.items else 0
 
 
+def _where(total: int, per_page: int, number: int | None) -> tuple[int, int, int]:
+    """The page's number (past the end: the last page), how many pages, and the offset of its first thing."""
+    pages = max(1, -(-total // per_page))
+    number = min(number if number is not None else page_number(), pages)
+    return number, pages, (number - 1) * per_page
+
+
 def page_of(things: Sequence[T], per_page: int, number: int | None = None) -> Page[T]:
     """One page of a list already in memory (the list is not copied beyond the page)."""
     total = len(things)
-    pages = max(1, -(-total // per_page))
-    number = min(number if number is not None else page_number(), pages)
-    start = (number - 1) * per_page
+    number, pages, start = _where(total, per_page, number)
     return Page(things[start:start + per_page], number, pages, total, start + 1 if total else 0)
+
+
+def page_from(statement: Select, total: int, per_page: int, number: int | None = None) -> Page:
+    """One page read from the database: `statement` (ordered, for a stable order) with LIMIT and
+    OFFSET, `total` being how many rows it has in all (counted by the caller, often with other numbers).
+    A statement selecting one entity gives its objects; one selecting several columns gives rows."""
+    number, pages, start = _where(total, per_page, number)
+    if not total:
+        return Page([], number, pages, 0, 0)
+    result = db.session.execute(statement.limit(per_page).offset(start))
+    items = list(result.scalars() if len(statement.column_descriptions) == 1 else result.all())
+    return Page(items, number, pages, total, start + 1 if items else 0)

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from coprod import paging, topics
+from coprod import topics
 from coprod.accounts import sessions, way_in
 from coprod.content import services as content
 from coprod.easyread import review as easyread
@@ -70,15 +70,12 @@ def tracker(slug: str):
     """Everything the board said and what was done about it, with what is late."""
     board = public_board_or_404(slug)
     today = services.today()
-    records = queries.published_records(board)
     filters = _filters()
-    page = paging.page_of([r for r in records if queries.matches(r, filters, today)], TRACKER_PAGE_SIZE)
-    content.load(*page.items)
-    return render_template("follow/tracker.html", records=page.items, page=page, total=len(records), filters=filters,
-                           counts=queries.counts(records, today), today=today,
-                           topic_counts=queries.counts_by(records, "topic"),
-                           meeting_counts=queries.counts_by(records, "meeting_id"),
-                           meetings=meetings.meetings_on(board, drafts=False),
+    found = queries.tracker(board, filters, today, TRACKER_PAGE_SIZE)
+    content.load(*found.page.items)
+    return render_template("follow/tracker.html", records=found.page.items, page=found.page, total=found.total,
+                           filters=filters, counts=found.counts, today=today, topic_counts=found.topic_counts,
+                           meeting_counts=found.meeting_counts, meetings=meetings.meetings_on(board, drafts=False),
                            writer=services.may_write(board, current_user))
 
 
@@ -445,7 +442,7 @@ def bring_back(slug: str, meeting_id: int, record_id: int):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    entry = next((e for e in queries.came_back_for(meeting, services.today()) if e.record.id == found.id), None)
+    entry = queries.came_back_of(meeting, found, services.today())
     lines = [_("This came back to the board.")]
     if entry is not None and entry.not_happy:
         lines.append(ngettext("%(num)d person is not happy.", "%(num)d people are not happy.", entry.not_happy))

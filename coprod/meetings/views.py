@@ -12,7 +12,7 @@ from coprod.content import services as content
 from coprod.easyread import review as easyread
 from coprod.follow.queries import came_back
 from coprod.forms import choices
-from coprod import times
+from coprod import paging, times
 from coprod.meetings import services
 from coprod.meetings.forms import (STATUS_LABELS, STATUS_PICTURES, AgendaItemForm, MeetingForm, MoveForm,
                                    StatusForm, minutes_form)
@@ -48,12 +48,20 @@ def _published_meeting_or_404(slug: str, meeting_id: int):
 
 # ---- for everyone -------------------------------------------------------------------------------
 
-def _with_versions(meeting) -> tuple[dict, list]:
-    """The proposals under each item and what came back to the board; the versions of all the
-    items, proposals and records on the page read in one query."""
+# What came back to the board: a board can have hundreds (253 records at national size), so the agenda
+# and the secretary's page show the most late first and say how many more; the printed pack a few more;
+# the came-back page all of them, a page at a time.
+CAME_BACK_SHOWN = 10
+CAME_BACK_PRINTED = 20
+CAME_BACK_PAGE_SIZE = 25
+
+
+def _with_versions(meeting, shown: int = CAME_BACK_SHOWN) -> tuple[dict, paging.Page]:
+    """The proposals under each item and the first of what came back to the board; the versions of
+    all the items, proposals and records on the page read in one query."""
     proposals = services.proposals_by_item(meeting)
-    back = came_back(meeting)
-    content.load(*meeting.items, *(p for listed in proposals.values() for p in listed), *(e.record for e in back))
+    back = came_back(meeting, shown)
+    content.load(*meeting.items, *(p for listed in proposals.values() for p in listed), *(e.record for e in back.items))
     return proposals, back
 
 
@@ -99,9 +107,21 @@ def meeting(slug: str, meeting_id: int):
 def pack(slug: str, meeting_id: int):
     """The meeting pack to print: large type, pictures, and space for notes."""
     found = _published_meeting_or_404(slug, meeting_id)
-    proposals, back = _with_versions(found)
+    proposals, back = _with_versions(found, CAME_BACK_PRINTED)
     return render_template("meetings/pack.html", meeting=found, proposals=proposals,
-                           questions=questions.on_the_agenda(found), came_back=back)
+                           questions=questions.on_the_agenda(found), came_back=back, printed=True)
+
+
+@blueprint.get("/<int:meeting_id>/came-back")
+@access(PUBLIC)
+def came_back_list(slug: str, meeting_id: int):
+    """Everything that came back to the board for this meeting, a page at a time, the most late
+    first. The secretary sees what people said and can put each on the agenda."""
+    found = _published_meeting_or_404(slug, meeting_id)
+    manager = services.may_manage(g.board, current_user)
+    page = came_back(found, CAME_BACK_PAGE_SIZE, None)
+    content.load(*(entry.record for entry in page.items))
+    return render_template("meetings/came_back.html", meeting=found, page=page, manager=manager)
 
 
 # ---- the secretary ------------------------------------------------------------------------------
@@ -243,9 +263,9 @@ def reopen_questions(slug: str, meeting_id: int):
     return redirect(back)
 
 
-def _came_back_loaded(meeting) -> list:
-    back = came_back(meeting)
-    content.load(*(entry.record for entry in back))
+def _came_back_loaded(meeting) -> paging.Page:
+    back = came_back(meeting, CAME_BACK_SHOWN)
+    content.load(*(entry.record for entry in back.items))
     return back
 
 
