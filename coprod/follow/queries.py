@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import String, and_, func, literal, not_, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from coprod import paging
@@ -83,9 +83,13 @@ class Tracker:
     meeting_counts: dict[int | None, int]
 
 
+SHOWN = "*shown"  # not a step: how many records match the filters, among the counts
+
+
 def tracker(board: Board, filters: Filters, today: date, per_page: int, number: int | None = None) -> Tracker:
-    """Six statements whatever the board holds: the numbers by topic and meeting (one GROUP BY), by
-    step, the late ones, how many match the filters, then the page's records and their actions."""
+    """Four statements whatever the board holds: the numbers by topic and meeting (one GROUP BY);
+    by step, with a late action and matching the filters (one UNION ALL of counts); then the page's
+    records and their actions."""
     topic_counts: dict[str | None, int] = {}
     meeting_counts: dict[int | None, int] = {}
     for topic, meeting_id, number_of in db.session.execute(
@@ -93,17 +97,17 @@ def tracker(board: Board, filters: Filters, today: date, per_page: int, number: 
             .group_by(Record.topic, Record.meeting_id)):
         topic_counts[topic] = topic_counts.get(topic, 0) + number_of
         meeting_counts[meeting_id] = meeting_counts.get(meeting_id, 0) + number_of
-    counts = {s.value: 0 for s in ActionStatus} | {"late": 0}
-    in_force = and_(_published(board.id), Action.removed_dt.is_(None))
-    for status, number_of in db.session.execute(
-            select(Action.status, func.count(Action.record_id.distinct())).join(Record, Record.id == Action.record_id)
-            .where(in_force).group_by(Action.status)):
-        counts[status.value] = number_of
-    counts["late"] = db.session.scalar(
-        select(func.count(Action.record_id.distinct())).join(Record, Record.id == Action.record_id)
-        .where(in_force, _late(today))) or 0
+    # Records with an action in each step, with a late one, and matching the filters: one statement.
+    in_force = and_(Action.board_id == board.id, _published(board.id), Action.removed_dt.is_(None))
     matching = _matching(board, filters, today)
-    shown = db.session.scalar(select(func.count()).select_from(Record).where(*matching)) or 0
+    numbers = dict(db.session.execute(union_all(
+        select(type_coerce(Action.status, String), func.count(Action.record_id.distinct()))
+        .join(Record, Record.id == Action.record_id).where(in_force).group_by(Action.status),
+        select(literal("late", String), func.count(Action.record_id.distinct()))
+        .join(Record, Record.id == Action.record_id).where(in_force, _late(today)),
+        select(literal(SHOWN, String), func.count()).select_from(Record).where(*matching))).all())
+    shown = numbers.pop(SHOWN, 0)
+    counts = {s.value: 0 for s in ActionStatus} | {"late": 0} | numbers
     page = paging.page_from(
         select(Record).where(*matching).options(joinedload(Record.board), selectinload(Record.actions))
         .order_by(Record.published_dt.desc(), Record.id.desc()), shown, per_page, number)
@@ -154,7 +158,7 @@ def _came_back_rows(meeting: Meeting, today: date, record_id: int | None = None)
     item_ids = [item.id for item in meeting.items]
     published = _published(board_id) if record_id is None else and_(_published(board_id), Record.id == record_id)
     late = (select(Action.record_id, func.min(Action.due_date).label("oldest_due"), func.count().label("late"))
-            .join(Record, Record.id == Action.record_id).where(published, _late(today))
+            .join(Record, Record.id == Action.record_id).where(Action.board_id == board_id, published, _late(today))
             .group_by(Action.record_id).subquery("late"))
     unhappy = (select(Feedback.record_id, func.count().label("not_happy"))
                .join(Record, Record.id == Feedback.record_id)
@@ -202,11 +206,18 @@ def _came_back_entries(rows, item_ids: list[int], today: date) -> list[CameBack]
 
 def came_back_page(meeting: Meeting, today: date, per_page: int, number: int | None = None) -> Page[CameBack]:
     """One page of the records that came back to the board (late actions, "Not happy" answers),
-    most overdue first. Four statements whatever the board holds: how many, the page's records,
-    their late actions, their "Not happy" answers. The board's other records are never read."""
+    most overdue first. Four statements whatever the board holds (three for the first page): how
+    many, the page's records, their late actions, their "Not happy" answers. The board's other
+    records are never read."""
     chosen, ordered, item_ids = _came_back_rows(meeting, today)
-    total = db.session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
-    rows = paging.page_from(ordered, total, per_page, number)
+    number = number if number is not None else paging.page_number()
+    if number == 1:  # the agenda, the pack, the secretary's page: the first few and how many, in one statement
+        counted = db.session.execute(ordered.add_columns(func.count().over().label("total")).limit(per_page)).all()
+        total = counted[0].total if counted else 0
+        rows = Page([tuple(row)[:3] for row in counted], 1, max(1, -(-total // per_page)), total, 1 if counted else 0)
+    else:
+        total = db.session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
+        rows = paging.page_from(ordered, total, per_page, number)
     return Page(_came_back_entries(rows.items, item_ids, today), rows.number, rows.pages, rows.total, rows.first)
 
 
