@@ -107,6 +107,8 @@ PAGES = [
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/questions/manage?waiting=2&private=2&done=2"),
     ("secretary", "/boards/riverside-ld/proposals/{proposal}?page=2"),
     ("member", "/boards/riverside-ld/votes/{proposal}/results?page=2"),
+    (None, "/boards/riverside-ld/meetings?page=2"),
+    ("secretary", "/boards/riverside-ld/meetings/manage?page=2"),
 ]
 
 

@@ -54,6 +54,8 @@ def _published_meeting_or_404(slug: str, meeting_id: int):
 CAME_BACK_SHOWN = 10
 CAME_BACK_PRINTED = 20
 CAME_BACK_PAGE_SIZE = 25
+# Past meetings on one page of the meetings list (a board meets for years).
+MEETINGS_PAGE_SIZE = 25
 
 
 def _with_versions(meeting, shown: int = CAME_BACK_SHOWN) -> tuple[dict, paging.Page]:
@@ -71,11 +73,8 @@ def index(slug: str):
     """The board's meetings: coming and past, with their agendas and minutes (the public record)."""
     board = public_board_or_404(slug)
     manager = services.may_manage(board, current_user)
-    meetings = services.meetings_on(board, drafts=manager)
-    now = utcnow()
-    return render_template("meetings/index.html", coming=[m for m in reversed(meetings) if not m.is_over
-                                                         and m.starts_dt >= now - services.STILL_NEXT_FOR],
-                           past=[m for m in meetings if m.is_over or m.starts_dt < now - services.STILL_NEXT_FOR],
+    coming, past = services.meetings_split(board, drafts=manager, now=utcnow(), per_page=MEETINGS_PAGE_SIZE)
+    return render_template("meetings/index.html", coming=coming, past=past.items, page=past,
                            manager=manager, status_labels=STATUS_LABELS)
 
 
@@ -130,7 +129,8 @@ def came_back_list(slug: str, meeting_id: int):
 @access(SECRETARY)
 def manage_index(slug: str):
     """All the board's meetings, drafts too, for the secretary."""
-    return render_template("meetings/manage_index.html", meetings=services.meetings_on(g.board, drafts=True),
+    page = services.meetings_page(g.board, per_page=MEETINGS_PAGE_SIZE)
+    return render_template("meetings/manage_index.html", meetings=page.items, page=page,
                            status_labels=STATUS_LABELS, status_pictures=STATUS_PICTURES)
 
 
