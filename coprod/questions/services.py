@@ -211,7 +211,7 @@ def shown_page(meeting: Meeting, total: int, per_page: int, number: int | None =
                 select(Question).where(Question.meeting_id == meeting.id, Question.status == QuestionStatus.JOINED,
                                        Question.joined_to_id.in_([q.id for q in page.items]))
                 .options(joinedload(Question.asker), joinedload(Question.group)).order_by(*_IN_ORDER)):
-            joined[question.joined_to_id].append(question)  # type: ignore[index]
+            joined[question.joined_to_id].append(question)
     return page, {q.id: count for q, count in rows.items}, joined
 
 
