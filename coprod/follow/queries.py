@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import String, and_, func, literal, not_, or_, select, type_coerce, union_all
+from sqlalchemy import Date, String, and_, func, literal, not_, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from coprod import paging
@@ -146,8 +146,17 @@ class CameBack:
     not_happy: int = 0
     comments: list[str] = field(default_factory=list)
     spoken: list[int] = field(default_factory=list)  # ids of Feedback with a recording
-    late: list[Action] = field(default_factory=list)
+    late: list[LateAction] = field(default_factory=list)
     on_this_agenda: bool = False
+
+
+@dataclass(frozen=True)
+class LateAction:
+    """What the came-back list shows of a late action."""
+    id: int
+    what: str
+    who_name: str
+    due_date: date
 
 
 def _came_back_rows(meeting: Meeting, today: date, record_id: int | None = None):
@@ -183,31 +192,38 @@ def _heard(item_ids: list[int]):
 
 def _came_back_entries(rows, item_ids: list[int], today: date) -> list[CameBack]:
     """What is shown of each record: its late actions and the words of its "Not happy" answers
-    (two statements, for these records only)."""
+    (one UNION ALL statement, for these records only)."""
     entries = [CameBack(record, not_happy=not_happy or 0, on_this_agenda=record.came_back_item_id in item_ids)
                for record, _late_count, not_happy in rows]
     by_id = {entry.record.id: entry for entry in entries}
     if not by_id:
         return entries
-    for action in db.session.scalars(select(Action).where(Action.record_id.in_(sorted(by_id)), _late(today))
-                                     .order_by(Action.id)):
-        by_id[action.record_id].late.append(action)
-    for found_id, comment, feedback_id, audio_name in db.session.execute(
-            select(Feedback.record_id, Feedback.comment, Feedback.id, Feedback.audio_name)
+    ids = sorted(by_id)
+    late = (select(literal("late", String).label("kind"), Action.record_id, Action.id, Action.what, Action.who_name,
+                   Action.due_date, literal(None, String).label("audio_name"))
+            .where(Action.record_id.in_(ids), _late(today)))
+    said = (select(literal("said", String), Feedback.record_id, Feedback.id, Feedback.comment, literal(None, String),
+                   literal(None, Date), Feedback.audio_name)
             .join(Record, Record.id == Feedback.record_id)
-            .where(Feedback.record_id.in_(sorted(by_id)), Feedback.feeling == Feeling.NOT_HAPPY,
-                   not_(_heard(item_ids))).order_by(Feedback.id)):
-        if comment.strip():
-            by_id[found_id].comments.append(comment)
+            .where(Feedback.record_id.in_(ids), Feedback.feeling == Feeling.NOT_HAPPY, not_(_heard(item_ids))))
+    both = union_all(late, said).subquery()
+    for kind, record_id, row_id, words, who_name, due_date, audio_name in db.session.execute(
+            select(both).order_by(both.c.kind, both.c.id)):
+        entry = by_id[record_id]
+        if kind == "late":
+            entry.late.append(LateAction(row_id, words, who_name, due_date))
+            continue
+        if words.strip():
+            entry.comments.append(words)
         if audio_name:
-            by_id[found_id].spoken.append(feedback_id)
+            entry.spoken.append(row_id)
     return entries
 
 
 def came_back_page(meeting: Meeting, today: date, per_page: int, number: int | None = None) -> Page[CameBack]:
     """One page of the records that came back to the board (late actions, "Not happy" answers),
-    most overdue first. Four statements whatever the board holds (three for the first page): how
-    many, the page's records, their late actions, their "Not happy" answers. The board's other
+    most overdue first. Three statements whatever the board holds (two for the first page): how
+    many, the page's records, their late actions and "Not happy" answers. The board's other
     records are never read."""
     chosen, ordered, item_ids = _came_back_rows(meeting, today)
     number = number if number is not None else paging.page_number()
