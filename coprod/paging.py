@@ -15,9 +15,10 @@ T = TypeVar("T")
 MAX_PAGE = 100_000
 
 
-def page_number() -> int:
-    """The page asked for in the address (1 if it is not a sensible number)."""
-    value = request.args.get("page", "1")
+def page_number(name: str = "page") -> int:
+    """The page asked for in the address (1 if it is not a sensible number); `name` for a page with
+    several lists, each with its own pages."""
+    value = request.args.get(name, "1")
     return max(1, min(int(value), MAX_PAGE)) if value.isascii() and value.isdigit() and len(value) < 7 else 1
 
 

@@ -91,6 +91,7 @@ INTENDED = {
     "meetings.index": ANYONE,
     "meetings.meeting": ANYONE,
     "meetings.pack": ANYONE,
+    "meetings.came_back_list": ANYONE,
     "meetings.next_meeting": ON_THE_BOARD,
     "meetings.manage_index": SECRETARY,
     "meetings.new_meeting": SECRETARY,

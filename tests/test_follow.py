@@ -385,3 +385,171 @@ def test_the_tracker_shows_a_page_at_a_time_and_keeps_the_choices(board_world, m
     for nonsense in ("abc", "-1", "0", "1e9", "١"):
         answer = anyone.get(BASE + f"?page={nonsense}")
         assert answer.status_code == 200 and "Page 1 of 3." in answer.get_data(as_text=True), nonsense
+
+
+# The tracker's old rule, in Python over every record and action (before issue 15 moved it into
+# SQL): the oracle the SQL filters and counts are compared with.
+def _matches_in_python(record, filters, today):
+    if filters.topic and record.topic != filters.topic:
+        return False
+    if filters.meeting and record.meeting_id != filters.meeting:
+        return False
+    if filters.status == "late":
+        return any(a.is_late(today) for a in record.actions)
+    if filters.status:
+        return any(a.status.value == filters.status for a in record.actions)
+    return True
+
+
+def _counts_in_python(records, today):
+    found = {s.value: 0 for s in ActionStatus} | {"late": 0}
+    for record in records:
+        for value in {a.status.value for a in record.actions}:
+            found[value] += 1
+        if any(a.is_late(today) for a in record.actions):
+            found["late"] += 1
+    return found
+
+
+def _counts_by_in_python(records, attribute):
+    found: dict = {}
+    for record in records:
+        found[getattr(record, attribute)] = found.get(getattr(record, attribute), 0) + 1
+    return found
+
+
+def test_the_tracker_counted_in_sql_is_what_the_python_rule_finds(board_world, db):
+    """Varied records (drafts, other boards, no actions, removed actions, every step, late and not,
+    topics, meetings, none): every filter's list and every count match the old rule, page by page."""
+    import random
+
+    from coprod.follow import queries
+    from coprod.models import Board
+
+    board, _people, ids = board_world
+    today = utcnow().date()
+    rng = random.Random(15)
+    with db.context() as session:
+        other = session.scalar(select(Board).where(Board.id != board.id))
+        topics = ["work", "home", "health", None]
+        for number in range(120):
+            on = board if number % 11 else other
+            record = Record(board_id=on.id, title=f"R{number}", did_text="Done.", topic=rng.choice(topics),
+                            meeting_id=rng.choice([ids["held"], ids["coming"], None]) if on is board else None,
+                            status=RecordStatus.PUBLISHED if number % 7 else RecordStatus.DRAFT,
+                            published_dt=utcnow() - timedelta(hours=rng.randint(0, 5)))  # ties: the id decides
+            session.add(record)
+            session.flush()
+            for _ in range(rng.choice([0, 0, 1, 2, 3, 5])):
+                status = rng.choice(list(ActionStatus))
+                session.add(Action(record_id=record.id, board_id=on.id, what="Do it", who_name="D",
+                                   who_organisation="C", due_date=today + timedelta(days=rng.randint(-5, 5)),
+                                   status=status, removed_dt=utcnow() if rng.random() < 0.15 else None))
+    with db.context() as session:
+        board = session.get(Board, board.id)
+        records = queries.published_records(board)
+        assert len(records) > 50
+        choices = ([queries.Filters()] + [queries.Filters(status=s) for s in [*(a.value for a in ActionStatus), "late"]]
+                   + [queries.Filters(topic=t) for t in ("work", "home", "job")]
+                   + [queries.Filters(meeting=m) for m in (ids["held"], ids["coming"], 99999)]
+                   + [queries.Filters(status="late", topic="work", meeting=ids["held"]),
+                      queries.Filters(status="started", topic="home")])
+        for filters in choices:
+            wanted = [r.id for r in records if _matches_in_python(r, filters, today)]
+            got, number = [], 0
+            while True:
+                number += 1
+                found = queries.tracker(board, filters, today, 7, number)
+                assert found.page.total == len(wanted), filters
+                if number > found.page.pages:  # past the end: the last page again
+                    assert found.page.number == found.page.pages
+                    break
+                assert found.page.number == number
+                got += [r.id for r in found.page.items]
+                # The page's records come with their actions in force (no removed one).
+                for record in found.page.items:
+                    assert [a.id for a in record.actions] == \
+                        [a.id for a in next(r for r in records if r.id == record.id).actions]
+            assert got == wanted, filters
+            assert found.total == len(records)
+            assert found.counts == _counts_in_python(records, today)
+            assert found.topic_counts == _counts_by_in_python(records, "topic")
+            assert found.meeting_counts == _counts_by_in_python(records, "meeting_id")
+
+
+def test_what_came_back_is_a_short_list_the_most_late_first_with_a_way_to_see_them_all(board_world, signed_in,
+                                                                                      make_client, db):
+    """At national size 253 records came back to one meeting (138 KB): the agenda and the secretary's
+    page show the 10 most late and say how many more, the pack 20 and where to see them all, and the
+    came-back page has them all, 25 a page (issue 15)."""
+    board, people, ids = board_world
+    today = utcnow().date()
+    with db.context() as session:
+        for number in range(1, 31):  # 30 records with a late action, number 1 the most late
+            record = Record(board_id=board.id, title=f"Came back number {number:02d}", did_text="Done.",
+                            status=RecordStatus.PUBLISHED, published_dt=utcnow() - timedelta(days=number))
+            session.add(record)
+            session.flush()
+            session.add(Action(record_id=record.id, board_id=board.id, what=f"Late thing {number:02d}", who_name="D",
+                               who_organisation="C", due_date=today - timedelta(days=100 - number)))
+        unhappy = Record(board_id=board.id, title="Came back unhappy", did_text="Done.", status=RecordStatus.PUBLISHED,
+                         published_dt=utcnow())
+        session.add(unhappy)
+        session.flush()
+        session.add(Feedback(record_id=unhappy.id, user_id=people["asker"].id, feeling="not_happy",
+                             comment=SECRET_COMMENT))
+    coming = f"/boards/riverside-ld/meetings/{ids['coming']}"
+
+    def numbers(page):
+        return list(dict.fromkeys(re.findall(r"Came back (number \d\d|unhappy)", page)))  # in order, once each
+
+    agenda = signed_in(people["member"]).get(coming).get_data(as_text=True)
+    assert numbers(agenda) == [f"number {n:02d}" for n in range(1, 11)]
+    assert "21 more things came back." in agenda and "See them all" in agenda
+    assert f'href="{coming}/came-back"' in agenda and SECRET_COMMENT not in agenda
+
+    pack = make_client().get(coming + "/pack").get_data(as_text=True)
+    assert numbers(pack) == [f"number {n:02d}" for n in range(1, 21)]
+    assert "11 more things came back." in pack and "This pack shows the first 20." in pack
+    assert f"http://localhost{coming}/came-back" in pack and SECRET_COMMENT not in pack
+
+    manage = signed_in(people["secretary"]).get(coming + "/manage").get_data(as_text=True)
+    assert numbers(manage) == [f"number {n:02d}" for n in range(1, 11)] and "21 more things came back." in manage
+    assert manage.count("<span>Add as an agenda item<") == 10
+
+    # Everything, 25 a page, for anyone; the "Not happy" one after the late ones; its words only for the secretary.
+    anyone = make_client()
+    first = anyone.get(coming + "/came-back").get_data(as_text=True)
+    second = anyone.get(coming + "/came-back?page=2").get_data(as_text=True)
+    assert "31 things came back" in first and "Page 1 of 2. These are 1 to 25 of 31." in first
+    assert numbers(first) + numbers(second) == [f"number {n:02d}" for n in range(1, 31)] + ["unhappy"]
+    assert f'href="{coming}/came-back?page=2#records"' in first and SECRET_COMMENT not in second
+    assert "Add as an agenda item" not in first
+    staff = signed_in(people["secretary"]).get(coming + "/came-back?page=2").get_data(as_text=True)
+    assert SECRET_COMMENT in staff and staff.count("<span>Add as an agenda item<") == 6
+    # A meeting that is over has nothing still to come back; a short list says no "more".
+    assert "Nothing came back to the board." in anyone.get(
+        f"/boards/riverside-ld/meetings/{ids['held']}/came-back").get_data(as_text=True)
+
+
+def test_the_writers_page_pages_drafts_and_published_apart(cast, signed_in, db):
+    """The secretary's "Write records" page: drafts and published records, 25 a page each; going on
+    in one list keeps the other's place (issue 15)."""
+    with db.context() as session:
+        for number in range(1, 31):  # 30 published: 2 pages
+            session.add(Record(board_id=cast.board.id, title=f"Published number {number:02d}", did_text="Done.",
+                               status=RecordStatus.PUBLISHED, published_dt=utcnow(),
+                               created_dt=utcnow() - timedelta(minutes=number)))
+        for number in range(1, 4):
+            session.add(Record(board_id=cast.board.id, title=f"Draft number {number:02d}", did_text="",
+                               created_dt=utcnow() - timedelta(minutes=number)))
+    secretary = signed_in(cast.secretary)
+    first = secretary.get(BASE + "/manage").get_data(as_text=True)
+    assert set(re.findall(r"Draft number (\d\d)", first)) == {"01", "02", "03"}
+    shown = set(re.findall(r"Published number (\d\d)", first))
+    assert shown == {f"{n:02d}" for n in range(1, 26)} and "Page 1 of 2. These are 1 to 25 of 30." in first
+    assert f'href="{BASE}/manage?published=2#published"' in first
+    second = secretary.get(BASE + "/manage?published=2&drafts=1").get_data(as_text=True)
+    assert set(re.findall(r"Published number (\d\d)", second)) == {f"{n:02d}" for n in range(26, 31)}
+    assert set(re.findall(r"Draft number (\d\d)", second)) == {"01", "02", "03"}  # drafts still shown
+    assert signed_in(cast.member).get(BASE + "/manage").status_code == 403

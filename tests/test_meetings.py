@@ -270,3 +270,31 @@ def test_editing_keeps_the_past_date_of_a_meeting_that_happened(cast, signed_in,
     assert db.get(Meeting, meeting_id).place == "Town hall"
     edit = db.scalar(select(AuditEvent).where(AuditEvent.action == "meeting.edit"))
     assert "place" in edit.detail and "starts_dt" not in edit.detail
+
+
+def test_past_meetings_come_a_page_at_a_time(cast, signed_in, make_client, db):
+    """A board meets for years: the meetings list shows what is coming and 25 past meetings a page,
+    newest first; the secretary's list all meetings 25 a page (issue 15)."""
+    from coprod.meetings.views import MEETINGS_PAGE_SIZE
+
+    with db.context() as session:
+        session.add_all(Meeting(board_id=cast.board.id, title=f"Old meeting {n:02d}", place="Library",
+                                status=MeetingStatus.MINUTES_PUBLISHED if n % 2 else MeetingStatus.AGENDA_PUBLISHED,
+                                starts_dt=utcnow() - timedelta(days=30 * n)) for n in range(1, MEETINGS_PAGE_SIZE + 6))
+        session.add(Meeting(board_id=cast.board.id, title="Soon meeting", place="Library",
+                            status=MeetingStatus.AGENDA_PUBLISHED, starts_dt=utcnow() + timedelta(days=3)))
+        session.add(Meeting(board_id=cast.board.id, title="Draft meeting", place="Library",
+                            status=MeetingStatus.PLANNED, starts_dt=utcnow() + timedelta(days=9)))
+
+    def titles(page):
+        return list(dict.fromkeys(re.findall(r"(Old meeting \d\d|Soon meeting|Draft meeting)", page)))
+
+    anyone = make_client()
+    first, second = _text(anyone.get(f"{BOARD}/meetings")), _text(anyone.get(f"{BOARD}/meetings?page=2"))
+    assert titles(first) == ["Soon meeting"] + [f"Old meeting {n:02d}" for n in range(1, 26)]
+    assert titles(second) == ["Soon meeting"] + [f"Old meeting {n:02d}" for n in range(26, 31)]
+    assert "Page 1 of 2. These are 1 to 25 of 30." in first and f'href="{BOARD}/meetings?page=2#past"' in first
+    office = signed_in(cast.secretary)
+    mine = _text(office.get(f"{BOARD}/meetings/manage")) + _text(office.get(f"{BOARD}/meetings/manage?page=2"))
+    assert titles(mine) == ["Draft meeting", "Soon meeting"] + [f"Old meeting {n:02d}" for n in range(1, 31)]
+    assert "These are 1 to 25 of 32." in mine and "These are 26 to 32 of 32." in mine

@@ -131,7 +131,11 @@ def _came_back_by_loading_everything(meeting, today):
             entry["spoken"].append(feedback.id)
     for record_id, entry in found.items():
         entry["on_this_agenda"] = records[record_id].came_back_item_id in item_ids
-    return sorted(found.items(), key=lambda pair: (records[pair[0]].published_dt, pair[0]), reverse=True)
+    # The most overdue first (the oldest due date of a late action), then the most "Not happy", then the newest.
+    newest = sorted(found.items(), key=lambda pair: (records[pair[0]].published_dt, pair[0]), reverse=True)
+    due = {a.id: a.due_date for r in records.values() for a in r.actions}
+    return sorted(newest, key=lambda pair: (not pair[1]["late"], min((due[a] for a in pair[1]["late"]), default=None)
+                                            or today, -pair[1]["not_happy"]))
 
 
 def test_came_back_selected_in_sql_is_what_loading_everything_finds(app):
@@ -139,7 +143,7 @@ def test_came_back_selected_in_sql_is_what_loading_everything_finds(app):
     answers with and without comments), the agenda's "came back" list is the same as the reference."""
     from sqlalchemy.orm import joinedload, selectinload
 
-    from coprod.follow.queries import came_back_for
+    from coprod.follow.queries import came_back_of, came_back_page
     from coprod.models import Record
 
     with app.test_request_context():
@@ -157,11 +161,23 @@ def test_came_back_selected_in_sql_is_what_loading_everything_finds(app):
         compared = 0
         for meeting in _db.session.scalars(select(Meeting).options(joinedload(Meeting.board),
                                                                    selectinload(Meeting.items))):
-            found = [(entry.record.id, {"not_happy": entry.not_happy, "comments": entry.comments,
-                                        "spoken": entry.spoken, "late": [a.id for a in entry.late],
-                                        "on_this_agenda": entry.on_this_agenda})
-                     for entry in came_back_for(meeting, today)]
-            assert found == _came_back_by_loading_everything(meeting, today)
+            def shown(entry):
+                return (entry.record.id, {"not_happy": entry.not_happy, "comments": entry.comments,
+                                          "spoken": entry.spoken, "late": [a.id for a in entry.late],
+                                          "on_this_agenda": entry.on_this_agenda})
+            wanted = _came_back_by_loading_everything(meeting, today)
+            found, number = [], 1
+            while True:  # page by page, 4 at a time: every one once, in order
+                page = came_back_page(meeting, today, 4, number)
+                assert page.total == len(wanted)
+                found += [shown(entry) for entry in page.items]
+                if number >= page.pages:
+                    break
+                number += 1
+            assert found == wanted
+            # One record at a time (the secretary's "Add as an agenda item"): the same, or None.
+            for record_id, entry in wanted[:3]:
+                assert shown(came_back_of(meeting, _db.session.get(Record, record_id), today)) == (record_id, entry)
             compared += len(found)
         assert compared
 

@@ -100,6 +100,17 @@ PAGES = [
     ("secretary", "/boards/riverside-ld/languages/agenda-item/{item}"),
     ("secretary", "/boards/riverside-ld/languages/agenda-item/{item}/version?language=cy"),
     ("secretary", "/boards/riverside-ld/languages/agenda-item/{item}/checked/en"),
+    # Lists a page at a time (issue 15): a later page, filters, and each list of the question queue.
+    (None, "/boards/riverside-ld/said-did?page=2"),
+    ("member", "/boards/riverside-ld/said-did?status=started&topic=work&meeting={meeting}&page=2"),
+    (None, "/boards/riverside-ld/meetings/{coming}/came-back"),
+    ("secretary", "/boards/riverside-ld/meetings/{coming}/came-back?page=2"),
+    ("member", "/boards/riverside-ld/meetings/{meeting}/questions?page=2"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/questions/manage?waiting=2&private=2&done=2"),
+    ("secretary", "/boards/riverside-ld/proposals/{proposal}?page=2"),
+    ("member", "/boards/riverside-ld/votes/{proposal}/results?page=2"),
+    (None, "/boards/riverside-ld/meetings?page=2"),
+    ("secretary", "/boards/riverside-ld/meetings/manage?page=2"),
 ]
 
 

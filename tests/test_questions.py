@@ -417,3 +417,50 @@ def test_my_questions_shows_the_you_said_we_did_record_that_answers_it(meeting_s
         page = _text(clients[who].get("/my-questions"))
         assert "Short breaks open in May" in page and "Draft: not shown" not in page, who
     assert "Short breaks open in May" not in _text(clients["jo"].get("/my-questions"))
+
+
+def test_long_lists_of_questions_come_a_page_at_a_time(meeting_setup, db):
+    """4,300 questions a board at national size: the public list and each of the secretary's lists
+    show 25 a page, with where you are in words; moving in one list keeps the others (issue 15)."""
+    from coprod.questions.views import QUESTIONS_PAGE_SIZE
+
+    ids, people, clients = meeting_setup
+    start = utcnow() - timedelta(days=5)
+    with db.context() as session:
+        def asked(number, **fields):
+            return Question(board_id=ids["board"], meeting_id=ids["meeting"], asker_id=people["jo"].id,
+                            text=f"Question words {number:03d}", sent_dt=start + timedelta(minutes=number),
+                            status_dt=start + timedelta(minutes=number), **fields)
+        shown = [asked(n, status=QuestionStatus.ON_AGENDA if n % 2 else QuestionStatus.ANSWERED, answer_text="Yes.")
+                 for n in range(1, 31)]  # 30 to see, oldest first
+        waiting = [asked(100 + n, status=QuestionStatus.SENT) for n in range(1, 28)]  # 27 new
+        private = [asked(200 + n, status=QuestionStatus.SENT, private=True) for n in range(1, 4)]
+        taken_private = [asked(300 + n, status=QuestionStatus.NOT_TAKEN, private=True) for n in range(1, 3)]
+        session.add_all(shown + waiting + private + taken_private)
+        session.flush()
+        last_id = shown[-1].id
+    public = f"{BOARD}/meetings/{ids['meeting']}/questions"
+
+    def words(page):
+        return list(dict.fromkeys(re.findall(r"Question words (\d\d\d)", page)))
+
+    first = _text(clients["sam"].get(public))
+    second = _text(clients["sam"].get(public + "?page=2"))
+    assert words(first) == [f"{n:03d}" for n in range(1, QUESTIONS_PAGE_SIZE + 1)]
+    assert words(second) == [f"{n:03d}" for n in range(26, 31)]
+    assert "Page 1 of 2. These are 1 to 25 of 30." in first and f'href="{public}?page=2#questions"' in first
+    assert "Question 26" in second and "Question 1<" not in second  # numbered on from the page before
+    # "I want to ask this too" on page 2 comes back to page 2, at the question.
+    response = clients["sam"].post(f"{BOARD}/questions/{last_id}/me-too")
+    assert response.status_code == 302 and response.location.endswith(f"{public}?page=2#question-{last_id}")
+
+    queue = f"{BOARD}/meetings/{ids['meeting']}/questions/manage"
+    page = _text(clients["helen"].get(queue))
+    assert words(page)[:QUESTIONS_PAGE_SIZE] == [f"{n:03d}" for n in range(101, 126)]
+    assert "These are 1 to 25 of 27." in page and "These are 1 to 25 of 32." in page  # new; dealt with (2 private)
+    assert f'href="{queue}?waiting=2#waiting"' in page and f'href="{queue}?done=2#done"' in page
+    on = _text(clients["helen"].get(queue + "?waiting=2&done=2"))
+    assert words(on)[:2] == ["126", "127"] and "These are 26 to 27 of 27." in on and "These are 26 to 32 of 32." in on
+    # Moving in one list keeps the page of the other.
+    assert f'href="{queue}?done=2#waiting"' in on or f'href="{queue}?waiting=1&amp;done=2#waiting"' in on
+    assert all(f"{n:03d}" in on for n in (201, 202, 203))  # the private ones: 3, one page

@@ -292,3 +292,34 @@ def test_vote_lists_show_a_page_at_a_time_open_votes_first(cast, signed_in, db):
     secretary = signed_in(cast.secretary).get("/boards/riverside-ld/proposals").get_data(as_text=True)
     assert _titles(secretary) == [f"{n:02d}" for n in range(1, 26)]
     assert "Page 1 of 2." in secretary and 'href="/boards/riverside-ld/proposals?page=2"' in secretary
+
+
+def test_who_voted_comes_a_page_at_a_time(cast, signed_in, factory, db):
+    """1,300 people voted on one proposal at national size: the secretary's page and an open vote's
+    results list them 50 a page, by name, and say how many in all (issue 15)."""
+    from coprod.models import Membership, User, utcnow
+    from coprod.votes.views import VOTERS_PAGE_SIZE
+
+    office = signed_in(cast.secretary)
+    _new_proposal(office, kind="standard", secrecy="open")
+    proposal = db.scalar(select(Proposal))
+    yes = db.scalar(select(Choice).where(Choice.label == "Yes"))
+    with db.context() as session:
+        people = [User(name=f"Voter {n:03d}") for n in range(1, VOTERS_PAGE_SIZE + 8)]  # 57: 2 pages
+        session.add_all(people)
+        session.flush()
+        session.add_all(Membership(board_id=cast.board.id, user_id=p.id, role=Role.MEMBER) for p in people)
+        session.add_all(Vote(proposal_id=proposal.id, user_id=p.id, open_choice_id=yes.id) for p in people)
+        session.get(Proposal, proposal.id).opened_dt = utcnow()
+        session.get(Proposal, proposal.id).closed_dt = utcnow()
+    base = f"/boards/riverside-ld/proposals/{proposal.id}"
+    first, second = (office.get(base + page).get_data(as_text=True) for page in ("", "?page=2"))
+    names = list(dict.fromkeys(re.findall(r"Voter (\d\d\d)", first))) \
+        + list(dict.fromkeys(re.findall(r"Voter (\d\d\d)", second)))
+    assert names == [f"{n:03d}" for n in range(1, VOTERS_PAGE_SIZE + 8)]
+    assert "57 people have voted" in first and "Page 1 of 2. These are 1 to 50 of 57." in first
+    assert f'href="{base}?page=2#voters"' in first
+    results = f"/boards/riverside-ld/votes/{proposal.id}/results"
+    shown = office.get(results + "?page=2").get_data(as_text=True)
+    assert list(dict.fromkeys(re.findall(r"Voter (\d\d\d)</bdi>: ", shown))) == [f"{n:03d}" for n in range(51, 58)]
+    assert "These are 51 to 57 of 57." in shown

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy import Date, String, and_, case, func, literal, not_, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from coprod import paging
 from coprod.extensions import db
 from coprod.follow.services import today
+from coprod.paging import Page
 from coprod.models.follow import FINISHED
 from coprod.models import (Action, ActionStatus, ActionUpdate, Board, Feedback, Feeling, Meeting, PersonUpdate,
                            Question, QuestionStatus, Record, RecordQuestion, RecordStatus, User)
@@ -26,11 +28,23 @@ def published_records(board: Board) -> list[Record]:
         .options(joinedload(Record.board), selectinload(Record.actions)).order_by(Record.published_dt.desc(), Record.id.desc())))
 
 
-def all_records(board: Board) -> list[Record]:
-    """Drafts too, for the people who write them."""
-    return list(db.session.scalars(
-        select(Record).where(Record.board_id == board.id)
-        .options(joinedload(Record.board), selectinload(Record.actions)).order_by(Record.created_dt.desc(), Record.id.desc())))
+# The writers' page: drafts and published records, each list with its own pages.
+WRITER_LISTS = ("drafts", "published")
+
+
+def records_for_writers(board: Board, per_page: int, numbers: dict[str, int]) -> dict[str, Page[Record]]:
+    """One page of drafts and one of published records, newest first, with their actions: the two
+    lists' lengths in one GROUP BY, then each page with its actions (five statements)."""
+    is_published = Record.status == RecordStatus.PUBLISHED
+    totals = dict(db.session.execute(select(is_published, func.count()).where(Record.board_id == board.id)
+                                     .group_by(is_published)).all())
+    pages = {}
+    for name, published in (("drafts", False), ("published", True)):
+        statement = (select(Record).where(Record.board_id == board.id, is_published if published else ~is_published)
+                     .options(joinedload(Record.board), selectinload(Record.actions))
+                     .order_by(Record.created_dt.desc(), Record.id.desc()))
+        pages[name] = paging.page_from(statement, totals.get(published, 0), per_page, numbers[name])
+    return pages
 
 
 # ---- the tracker --------------------------------------------------------------------------------
@@ -42,36 +56,73 @@ class Filters:
     meeting: int | None = None
 
 
-def matches(record: Record, filters: Filters, today: date) -> bool:
-    if filters.topic and record.topic != filters.topic:
-        return False
-    if filters.meeting and record.meeting_id != filters.meeting:
-        return False
+def _late(today: date):
+    """An action in force, not finished, past its due date."""
+    return and_(Action.removed_dt.is_(None), Action.status.not_in(sorted(FINISHED)), Action.due_date < today)
+
+
+def _published(board_id: int):
+    return and_(Record.board_id == board_id, Record.status == RecordStatus.PUBLISHED)
+
+
+def _has_action(*conditions):
+    """The record has an action in force meeting these conditions (EXISTS, correlated to Record)."""
+    return select(Action.id).where(Action.record_id == Record.id, Action.removed_dt.is_(None), *conditions).exists()
+
+
+def _matching(board: Board, filters: Filters, today: date) -> list:
+    """The tracker's filters as SQL conditions on Record."""
+    found = [_published(board.id)]
+    if filters.topic:
+        found.append(Record.topic == filters.topic)
+    if filters.meeting:
+        found.append(Record.meeting_id == filters.meeting)
     if filters.status == "late":
-        return any(a.is_late(today) for a in record.actions)
-    if filters.status:
-        return any(a.status.value == filters.status for a in record.actions)
-    return True
-
-
-def counts(records: list[Record], today: date) -> dict[str, int]:
-    """How many records have an action in each step, and how many have a late one."""
-    found = {s.value: 0 for s in ActionStatus} | {"late": 0}
-    for record in records:
-        for value in {a.status.value for a in record.actions}:
-            found[value] += 1
-        if any(a.is_late(today) for a in record.actions):
-            found["late"] += 1
+        found.append(_has_action(_late(today)))
+    elif filters.status:
+        found.append(_has_action(Action.status == ActionStatus(filters.status)))
     return found
 
 
-def counts_by(records: list[Record], attribute: str) -> dict:
-    """How many records there are for each topic (or meeting)."""
-    found: dict = {}
-    for record in records:
-        key = getattr(record, attribute)
-        found[key] = found.get(key, 0) + 1
-    return found
+@dataclass
+class Tracker:
+    """One page of the tracker and the numbers beside its filters, all counted in SQL."""
+    page: Page[Record]
+    total: int  # published records on the board
+    counts: dict[str, int]  # records with an action in each step, and with a late one ("late")
+    topic_counts: dict[str | None, int]
+    meeting_counts: dict[int | None, int]
+
+
+SHOWN = "*shown"  # not a step: how many records match the filters, among the counts
+
+
+def tracker(board: Board, filters: Filters, today: date, per_page: int, number: int | None = None) -> Tracker:
+    """Four statements whatever the board holds: the numbers by topic and meeting (one GROUP BY);
+    by step, with a late action and matching the filters (one UNION ALL of counts); then the page's
+    records and their actions."""
+    topic_counts: dict[str | None, int] = {}
+    meeting_counts: dict[int | None, int] = {}
+    for topic, meeting_id, number_of in db.session.execute(
+            select(Record.topic, Record.meeting_id, func.count()).where(_published(board.id))
+            .group_by(Record.topic, Record.meeting_id)):
+        topic_counts[topic] = topic_counts.get(topic, 0) + number_of
+        meeting_counts[meeting_id] = meeting_counts.get(meeting_id, 0) + number_of
+    # Records with an action in each step, with a late one, and matching the filters: one statement.
+    in_force = and_(Action.board_id == board.id, _published(board.id), Action.removed_dt.is_(None))
+    matching = _matching(board, filters, today)
+    numbers = dict(db.session.execute(union_all(
+        select(type_coerce(Action.status, String), func.count(Action.record_id.distinct()))
+        .join(Record, Record.id == Action.record_id).where(in_force).group_by(Action.status),
+        select(literal("late", String), func.count(Action.record_id.distinct()))
+        .join(Record, Record.id == Action.record_id).where(in_force, _late(today)),
+        select(literal(SHOWN, String), func.count()).select_from(Record).where(*matching))).all())
+    shown = numbers.pop(SHOWN, 0)
+    counts = {s.value: 0 for s in ActionStatus} | {"late": 0} | numbers
+    page = paging.page_from(
+        select(Record).where(*matching).options(joinedload(Record.board), selectinload(Record.actions))
+        .order_by(Record.published_dt.desc(), Record.id.desc()), shown, per_page, number)
+    return Tracker(page, sum(topic_counts.values()), counts, topic_counts, meeting_counts)
 
 
 def feelings_for(record_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -106,53 +157,109 @@ class CameBack:
     not_happy: int = 0
     comments: list[str] = field(default_factory=list)
     spoken: list[int] = field(default_factory=list)  # ids of Feedback with a recording
-    late: list[Action] = field(default_factory=list)
+    late: list[LateAction] = field(default_factory=list)
     on_this_agenda: bool = False
 
 
-def came_back_for(meeting: Meeting, today: date) -> list[CameBack]:
-    """Published records of the meeting's board with "Not happy" answers or late actions. Three queries,
-    each selecting only what comes back (the board's other records and actions are never read)."""
+@dataclass(frozen=True)
+class LateAction:
+    """What the came-back list shows of a late action."""
+    id: int
+    what: str
+    who_name: str
+    due_date: date
+
+
+def _came_back_rows(meeting: Meeting, today: date, record_id: int | None = None):
+    """The records that came back to the board, one row each with how many actions are late (and
+    the oldest due date among them) and how many "Not happy" answers were not heard yet; most
+    overdue first, then the most "Not happy", then the newest. Each part grouped in SQL."""
     board_id = meeting.board_id
     item_ids = [item.id for item in meeting.items]
-    published = and_(Record.board_id == board_id, Record.status == RecordStatus.PUBLISHED)
-    late: dict[int, list[Action]] = {}
-    for action in db.session.scalars(
-            select(Action).join(Record, Record.id == Action.record_id)
-            .where(published, Action.removed_dt.is_(None), Action.status.not_in(sorted(FINISHED)), Action.due_date < today)
-            .order_by(Action.id)):
-        late.setdefault(action.record_id, []).append(action)
-    # Already brought back to an earlier meeting (not this one): only answers since then come back again.
-    heard = and_(Record.came_back_dt.is_not(None),
-                 or_(Record.came_back_item_id.is_(None), Record.came_back_item_id.not_in(item_ids)),
-                 Feedback.updated_dt <= Record.came_back_dt)
-    unhappy = db.session.execute(
-        select(Feedback.record_id, Feedback.comment, Feedback.id, Feedback.audio_name)
-        .join(Record, Record.id == Feedback.record_id)
-        .where(published, Feedback.feeling == Feeling.NOT_HAPPY, not_(heard)).order_by(Feedback.id)).all()
-    record_ids = set(late) | {row.record_id for row in unhappy}
-    if not record_ids:
-        return []
-    records = {record.id: record for record in db.session.scalars(
-        select(Record).where(Record.id.in_(sorted(record_ids))).options(joinedload(Record.board)))}
-    found = {record_id: CameBack(records[record_id], late=actions) for record_id, actions in late.items()}
-    for record_id, comment, feedback_id, audio_name in unhappy:
-        entry = found.setdefault(record_id, CameBack(records[record_id]))
-        entry.not_happy += 1
-        if comment.strip():
-            entry.comments.append(comment)
+    published = _published(board_id) if record_id is None else and_(_published(board_id), Record.id == record_id)
+    late = (select(Action.record_id, func.min(Action.due_date).label("oldest_due"), func.count().label("late"))
+            .join(Record, Record.id == Action.record_id).where(Action.board_id == board_id, published, _late(today))
+            .group_by(Action.record_id).subquery("late"))
+    unhappy = (select(Feedback.record_id, func.count().label("not_happy"))
+               .join(Record, Record.id == Feedback.record_id)
+               .where(published, Feedback.feeling == Feeling.NOT_HAPPY, not_(_heard(item_ids)))
+               .group_by(Feedback.record_id).subquery("unhappy"))
+    chosen = (select(Record, late.c.late, unhappy.c.not_happy).where(published)
+              .outerjoin(late, late.c.record_id == Record.id).outerjoin(unhappy, unhappy.c.record_id == Record.id)
+              .where(or_(late.c.record_id.is_not(None), unhappy.c.record_id.is_not(None))))
+    ordered = chosen.options(joinedload(Record.board)).order_by(
+        late.c.oldest_due.is_(None), late.c.oldest_due, func.coalesce(unhappy.c.not_happy, 0).desc(),
+        Record.published_dt.desc(), Record.id.desc())
+    return chosen, ordered, item_ids
+
+
+def _heard(item_ids: list[int]):
+    """A "Not happy" answer already heard: given before the record was brought back to an earlier
+    meeting (not this one); only answers since then come back again."""
+    return and_(Record.came_back_dt.is_not(None),
+                or_(Record.came_back_item_id.is_(None), Record.came_back_item_id.not_in(item_ids)),
+                Feedback.updated_dt <= Record.came_back_dt)
+
+
+def _came_back_entries(rows, item_ids: list[int], today: date) -> list[CameBack]:
+    """What is shown of each record: its late actions and the words of its "Not happy" answers
+    (one UNION ALL statement, for these records only)."""
+    entries = [CameBack(record, not_happy=not_happy or 0, on_this_agenda=record.came_back_item_id in item_ids)
+               for record, _late_count, not_happy in rows]
+    by_id = {entry.record.id: entry for entry in entries}
+    if not by_id:
+        return entries
+    ids = sorted(by_id)
+    late = (select(literal("late", String).label("kind"), Action.record_id, Action.id, Action.what, Action.who_name,
+                   Action.due_date, literal(None, String).label("audio_name"))
+            .where(Action.record_id.in_(ids), _late(today)))
+    said = (select(literal("said", String), Feedback.record_id, Feedback.id, Feedback.comment, literal(None, String),
+                   literal(None, Date), Feedback.audio_name)
+            .join(Record, Record.id == Feedback.record_id)
+            .where(Feedback.record_id.in_(ids), Feedback.feeling == Feeling.NOT_HAPPY, not_(_heard(item_ids))))
+    both = union_all(late, said).subquery()
+    for kind, record_id, row_id, words, who_name, due_date, audio_name in db.session.execute(
+            select(both).order_by(both.c.kind, both.c.id)):
+        entry = by_id[record_id]
+        if kind == "late":
+            entry.late.append(LateAction(row_id, words, who_name, due_date))
+            continue
+        if words.strip():
+            entry.comments.append(words)
         if audio_name:
-            entry.spoken.append(feedback_id)
-    for entry in found.values():
-        entry.on_this_agenda = entry.record.came_back_item_id in item_ids
-    return sorted(found.values(), key=lambda e: (e.record.published_dt, e.record.id), reverse=True)
+            entry.spoken.append(row_id)
+    return entries
 
 
-def came_back(meeting: Meeting) -> list[CameBack]:
-    """For the meetings pages: what came back to the board, for a meeting still to happen."""
+def came_back_page(meeting: Meeting, today: date, per_page: int, number: int | None = None) -> Page[CameBack]:
+    """One page of the records that came back to the board (late actions, "Not happy" answers),
+    most overdue first. Three statements whatever the board holds (two for the first page): how
+    many, the page's records, their late actions and "Not happy" answers. The board's other
+    records are never read."""
+    chosen, ordered, item_ids = _came_back_rows(meeting, today)
+    number = number if number is not None else paging.page_number()
+    if number == 1:  # the agenda, the pack, the secretary's page: the first few and how many, in one statement
+        counted = db.session.execute(ordered.add_columns(func.count().over().label("total")).limit(per_page)).all()
+        total = counted[0].total if counted else 0
+        rows = Page([tuple(row)[:3] for row in counted], 1, max(1, -(-total // per_page)), total, 1 if counted else 0)
+    else:
+        total = db.session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
+        rows = paging.page_from(ordered, total, per_page, number)
+    return Page(_came_back_entries(rows.items, item_ids, today), rows.number, rows.pages, rows.total, rows.first)
+
+
+def came_back_of(meeting: Meeting, record: Record, today: date) -> CameBack | None:
+    """Why one record came back to the board for this meeting (None if it did not)."""
+    _chosen, ordered, item_ids = _came_back_rows(meeting, today, record.id)
+    return next(iter(_came_back_entries(db.session.execute(ordered).all(), item_ids, today)), None)
+
+
+def came_back(meeting: Meeting, per_page: int, number: int | None = 1) -> Page[CameBack]:
+    """For the meetings pages: what came back to the board, for a meeting still to happen (the
+    first `per_page`, most overdue first, and how many in all)."""
     if meeting.is_over:
-        return []
-    return came_back_for(meeting, today())
+        return Page([], 1, 1, 0, 0)
+    return came_back_page(meeting, today(), per_page, number)
 
 
 # ---- the dashboard ------------------------------------------------------------------------------

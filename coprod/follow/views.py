@@ -70,15 +70,12 @@ def tracker(slug: str):
     """Everything the board said and what was done about it, with what is late."""
     board = public_board_or_404(slug)
     today = services.today()
-    records = queries.published_records(board)
     filters = _filters()
-    page = paging.page_of([r for r in records if queries.matches(r, filters, today)], TRACKER_PAGE_SIZE)
-    content.load(*page.items)
-    return render_template("follow/tracker.html", records=page.items, page=page, total=len(records), filters=filters,
-                           counts=queries.counts(records, today), today=today,
-                           topic_counts=queries.counts_by(records, "topic"),
-                           meeting_counts=queries.counts_by(records, "meeting_id"),
-                           meetings=meetings.meetings_on(board, drafts=False),
+    found = queries.tracker(board, filters, today, TRACKER_PAGE_SIZE)
+    content.load(*found.page.items)
+    return render_template("follow/tracker.html", records=found.page.items, page=found.page, total=found.total,
+                           filters=filters, counts=found.counts, today=today, topic_counts=found.topic_counts,
+                           meeting_counts=found.meeting_counts, meetings=meetings.meetings_on(board, drafts=False),
                            writer=services.may_write(board, current_user))
 
 
@@ -256,9 +253,12 @@ def feedback_recording(slug: str, record_id: int, feedback_id: int):
 @access(WRITERS)
 def manage(slug: str):
     """All the board's records, drafts first, for the people who write them."""
-    records = queries.all_records(g.board)
-    content.load(*records)
-    return render_template("follow/manage.html", records=records, today=services.today())
+    numbers = {name: paging.page_number(name) for name in queries.WRITER_LISTS}
+    pages = queries.records_for_writers(g.board, TRACKER_PAGE_SIZE, numbers)
+    content.load(*pages["drafts"].items, *pages["published"].items)
+    return render_template("follow/manage.html", pages=pages, today=services.today(),
+                           numbers={name: pages[name].number if pages[name].number > 1 else None
+                                    for name in queries.WRITER_LISTS})
 
 
 def _record_form(record=None) -> RecordForm:
@@ -445,7 +445,7 @@ def bring_back(slug: str, meeting_id: int, record_id: int):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    entry = next((e for e in queries.came_back_for(meeting, services.today()) if e.record.id == found.id), None)
+    entry = queries.came_back_of(meeting, found, services.today())
     lines = [_("This came back to the board.")]
     if entry is not None and entry.not_happy:
         lines.append(ngettext("%(num)d person is not happy.", "%(num)d people are not happy.", entry.not_happy))

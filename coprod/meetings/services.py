@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, not_, or_, select, update
 from sqlalchemy.orm import joinedload, object_session, selectinload
 
 from coprod.errors import Refused
-from coprod import audit
+from coprod import audit, paging
 from coprod.content.services import forget as forget_languages
 from coprod.content.services import writer_language
 from coprod.extensions import db
@@ -71,6 +71,31 @@ def meetings_on(board: Board, *, drafts: bool) -> list[Meeting]:
     if not drafts:
         query = query.where(or_(Meeting.status.in_(AGENDA_PUBLIC), Meeting.agenda_published_dt.is_not(None)))
     return list(db.session.scalars(query))
+
+
+def _meetings(board: Board, drafts: bool):
+    query = select(Meeting).where(Meeting.board_id == board.id).options(joinedload(Meeting.board))
+    return query if drafts else query.where(or_(Meeting.status.in_(AGENDA_PUBLIC), Meeting.agenda_published_dt.is_not(None)))
+
+
+def meetings_split(board: Board, *, drafts: bool, now: datetime, per_page: int, number: int | None = None
+                   ) -> tuple[list[Meeting], paging.Page[Meeting]]:
+    """The meetings still to come (soonest first; a few) and one page of the past ones (newest first):
+    a board meets for years, so its past meetings are read a page at a time. A meeting is past once
+    held, or STILL_NEXT_FOR after it started. Three statements."""
+    past = or_(Meeting.status.in_([MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED]),
+               Meeting.starts_dt < now - STILL_NEXT_FOR)
+    coming = list(db.session.scalars(_meetings(board, drafts).where(not_(past)).order_by(Meeting.starts_dt)))
+    total = db.session.scalar(select(func.count()).select_from(_meetings(board, drafts).where(past).subquery())) or 0
+    return coming, paging.page_from(_meetings(board, drafts).where(past).order_by(Meeting.starts_dt.desc(), Meeting.id.desc()),
+                                    total, per_page, number)
+
+
+def meetings_page(board: Board, *, per_page: int, number: int | None = None) -> paging.Page[Meeting]:
+    """One page of all the board's meetings, drafts too, newest first (for the secretary). Two statements."""
+    total = db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.board_id == board.id)) or 0
+    return paging.page_from(_meetings(board, True).order_by(Meeting.starts_dt.desc(), Meeting.id.desc()),
+                            total, per_page, number)
 
 
 def meeting_on(board: Board, meeting_id: int) -> Meeting | None:

@@ -12,7 +12,7 @@ from coprod.content import services as content
 from coprod.easyread import review as easyread
 from coprod.follow.queries import came_back
 from coprod.forms import choices
-from coprod import times
+from coprod import paging, times
 from coprod.meetings import services
 from coprod.meetings.forms import (STATUS_LABELS, STATUS_PICTURES, AgendaItemForm, MeetingForm, MoveForm,
                                    StatusForm, minutes_form)
@@ -48,12 +48,22 @@ def _published_meeting_or_404(slug: str, meeting_id: int):
 
 # ---- for everyone -------------------------------------------------------------------------------
 
-def _with_versions(meeting) -> tuple[dict, list]:
-    """The proposals under each item and what came back to the board; the versions of all the
-    items, proposals and records on the page read in one query."""
+# What came back to the board: a board can have hundreds (253 records at national size), so the agenda
+# and the secretary's page show the most late first and say how many more; the printed pack a few more;
+# the came-back page all of them, a page at a time.
+CAME_BACK_SHOWN = 10
+CAME_BACK_PRINTED = 20
+CAME_BACK_PAGE_SIZE = 25
+# Past meetings on one page of the meetings list (a board meets for years).
+MEETINGS_PAGE_SIZE = 25
+
+
+def _with_versions(meeting, shown: int = CAME_BACK_SHOWN) -> tuple[dict, paging.Page]:
+    """The proposals under each item and the first of what came back to the board; the versions of
+    all the items, proposals and records on the page read in one query."""
     proposals = services.proposals_by_item(meeting)
-    back = came_back(meeting)
-    content.load(*meeting.items, *(p for listed in proposals.values() for p in listed), *(e.record for e in back))
+    back = came_back(meeting, shown)
+    content.load(*meeting.items, *(p for listed in proposals.values() for p in listed), *(e.record for e in back.items))
     return proposals, back
 
 
@@ -63,11 +73,8 @@ def index(slug: str):
     """The board's meetings: coming and past, with their agendas and minutes (the public record)."""
     board = public_board_or_404(slug)
     manager = services.may_manage(board, current_user)
-    meetings = services.meetings_on(board, drafts=manager)
-    now = utcnow()
-    return render_template("meetings/index.html", coming=[m for m in reversed(meetings) if not m.is_over
-                                                         and m.starts_dt >= now - services.STILL_NEXT_FOR],
-                           past=[m for m in meetings if m.is_over or m.starts_dt < now - services.STILL_NEXT_FOR],
+    coming, past = services.meetings_split(board, drafts=manager, now=utcnow(), per_page=MEETINGS_PAGE_SIZE)
+    return render_template("meetings/index.html", coming=coming, past=past.items, page=past,
                            manager=manager, status_labels=STATUS_LABELS)
 
 
@@ -99,9 +106,21 @@ def meeting(slug: str, meeting_id: int):
 def pack(slug: str, meeting_id: int):
     """The meeting pack to print: large type, pictures, and space for notes."""
     found = _published_meeting_or_404(slug, meeting_id)
-    proposals, back = _with_versions(found)
+    proposals, back = _with_versions(found, CAME_BACK_PRINTED)
     return render_template("meetings/pack.html", meeting=found, proposals=proposals,
-                           questions=questions.on_the_agenda(found), came_back=back)
+                           questions=questions.on_the_agenda(found), came_back=back, printed=True)
+
+
+@blueprint.get("/<int:meeting_id>/came-back")
+@access(PUBLIC)
+def came_back_list(slug: str, meeting_id: int):
+    """Everything that came back to the board for this meeting, a page at a time, the most late
+    first. The secretary sees what people said and can put each on the agenda."""
+    found = _published_meeting_or_404(slug, meeting_id)
+    manager = services.may_manage(g.board, current_user)
+    page = came_back(found, CAME_BACK_PAGE_SIZE, None)
+    content.load(*(entry.record for entry in page.items))
+    return render_template("meetings/came_back.html", meeting=found, page=page, manager=manager)
 
 
 # ---- the secretary ------------------------------------------------------------------------------
@@ -110,7 +129,8 @@ def pack(slug: str, meeting_id: int):
 @access(SECRETARY)
 def manage_index(slug: str):
     """All the board's meetings, drafts too, for the secretary."""
-    return render_template("meetings/manage_index.html", meetings=services.meetings_on(g.board, drafts=True),
+    page = services.meetings_page(g.board, per_page=MEETINGS_PAGE_SIZE)
+    return render_template("meetings/manage_index.html", meetings=page.items, page=page,
                            status_labels=STATUS_LABELS, status_pictures=STATUS_PICTURES)
 
 
@@ -243,9 +263,9 @@ def reopen_questions(slug: str, meeting_id: int):
     return redirect(back)
 
 
-def _came_back_loaded(meeting) -> list:
-    back = came_back(meeting)
-    content.load(*(entry.record for entry in back))
+def _came_back_loaded(meeting) -> paging.Page:
+    back = came_back(meeting, CAME_BACK_SHOWN)
+    content.load(*(entry.record for entry in back.items))
     return back
 
 

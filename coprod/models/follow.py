@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coprod.models.base import Base, enum_type, utcnow
@@ -49,10 +49,12 @@ class Feeling(str, enum.Enum):
 class Record(Base):
     __tablename__ = "said_did_record"
     # Versions in other languages name a record by its id (no foreign key): an id is never used twice.
-    __table_args__ = {"sqlite_autoincrement": True}
+    # The tracker: a board's published records, newest first, a page at a time (issue 15).
+    __table_args__ = (Index("ix_said_did_record_board_status_published", "board_id", "status", "published_dt"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
     # A short name for the record, e.g. "Job coaches".
     title: Mapped[str] = mapped_column(String(200))
     # You said: an easy-read summary of what people said (questions, a vote, a topic).
@@ -109,10 +111,14 @@ class RecordQuestion(Base):
 
 class Action(Base):
     __tablename__ = "said_did_action"
+    # Actions in a step and late ones (status, due date): for one record (the tracker's filters) and
+    # for a board (its counts, what came back to the board, the dashboard) (issue 15).
+    __table_args__ = (Index("ix_said_did_action_record_status_due", "record_id", "status", "due_date"),
+                      Index("ix_said_did_action_board_status_due", "board_id", "status", "due_date"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"), index=True)
-    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("said_did_record.id"))
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
     what: Mapped[str] = mapped_column(Text)
     how: Mapped[str] = mapped_column(Text, default="")
     # Who: a named person and their organisation.

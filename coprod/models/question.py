@@ -12,7 +12,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coprod.models.base import Base, enum_type, utcnow
@@ -40,10 +40,12 @@ SHOWN = frozenset({QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED})
 
 class Question(Base):
     __tablename__ = "question"
+    # A meeting's questions in a status, oldest first: the queue, the public list and their counts (issue 15).
+    __table_args__ = (Index("ix_question_meeting_status_sent", "meeting_id", "status", "sent_dt"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
     asker_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     # Asked for a self-advocacy group by its facilitator: the question is the group's.
     group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id"), index=True)

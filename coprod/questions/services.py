@@ -18,7 +18,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from coprod.errors import Refused
-from coprod import audit, times
+from coprod import audit, paging, times
 from coprod.extensions import db
 from coprod.models.auth import helped_by
 from coprod.mail import send_email
@@ -185,6 +185,45 @@ def shown_with_joined(meeting: Meeting) -> tuple[list[Question], dict[int, int],
     return shown, {q.id: count for q, count in rows if q.id in ids}, joined
 
 
+_PUBLIC = and_(Question.private.is_(False), Question.status.in_([QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED]))
+_IN_ORDER = (Question.sent_dt, Question.id)
+
+
+def shown_count(counted: dict[str, int]) -> int:
+    """How many questions others may see, from `stats` (on the agenda or answered, never private)."""
+    return counted["on_agenda"] + counted["answered"]
+
+
+def shown_page(meeting: Meeting, total: int, per_page: int, number: int | None = None
+               ) -> tuple[paging.Page[Question], dict[int, int], dict[int, list[Question]]]:
+    """One page of the questions others may see for this meeting (`total` of them: `shown_count`),
+    oldest first, with their "me too" counts and the questions joined into them: two statements,
+    whatever the meeting holds."""
+    me_too = (select(func.count()).where(MeToo.question_id == Question.id).correlate(Question)
+              .scalar_subquery())
+    rows = paging.page_from(
+        select(Question, me_too).where(Question.meeting_id == meeting.id, _PUBLIC)
+        .options(joinedload(Question.asker), joinedload(Question.group)).order_by(*_IN_ORDER), total, per_page, number)
+    page = paging.Page([q for q, _count in rows.items], rows.number, rows.pages, rows.total, rows.first)
+    joined: dict[int, list[Question]] = defaultdict(list)
+    if page.items:
+        for question in db.session.scalars(
+                select(Question).where(Question.meeting_id == meeting.id, Question.status == QuestionStatus.JOINED,
+                                       Question.joined_to_id.in_([q.id for q in page.items]))
+                .options(joinedload(Question.asker), joinedload(Question.group)).order_by(*_IN_ORDER)):
+            joined[question.joined_to_id].append(question)
+    return page, {q.id: count for q, count in rows.items}, joined
+
+
+def shown_position(question: Question) -> int:
+    """Where this question is among those others may see for its meeting (from 0): for the page it is on."""
+    return db.session.scalar(
+        select(func.count()).select_from(Question).where(
+            Question.meeting_id == question.meeting_id, _PUBLIC,
+            or_(Question.sent_dt < question.sent_dt,
+                and_(Question.sent_dt == question.sent_dt, Question.id < question.id)))) or 0
+
+
 def on_the_agenda(meeting: Meeting) -> dict:
     """The public questions of a meeting arranged for its agenda page and pack: by item, with their
     "me too" counts, the questions joined into them, and the numbers of what happened."""
@@ -195,21 +234,31 @@ def on_the_agenda(meeting: Meeting) -> dict:
     return {"by_item": by_item, "me_too": me_too, "joined": joined, "stats": stats(meeting)}
 
 
-def queue(meeting: Meeting, *, private: bool = False) -> list[Question]:
+def _queue(meeting: Meeting, private: bool):
     """New questions for the secretary, oldest first: the public ones, or (`private`) the private
     ones, which have their own section and are never counted with the others."""
-    return list(db.session.scalars(
-        select(Question).where(Question.meeting_id == meeting.id, Question.status == QuestionStatus.SENT,
-                               Question.private.is_(private))
-        .options(joinedload(Question.asker), joinedload(Question.group), joinedload(Question.asked_item))
-        .order_by(Question.sent_dt, Question.id)))
+    return (select(Question).where(Question.meeting_id == meeting.id, Question.status == QuestionStatus.SENT,
+                                   Question.private.is_(private))
+            .options(joinedload(Question.asker), joinedload(Question.group), joinedload(Question.asked_item))
+            .order_by(Question.sent_dt, Question.id))
 
 
-def moderated(meeting: Meeting) -> list[Question]:
-    return list(db.session.scalars(
-        select(Question).where(Question.meeting_id == meeting.id, Question.status.in_(MODERATED))
-        .options(joinedload(Question.asker), joinedload(Question.group), joinedload(Question.agenda_item))
-        .order_by(Question.status_dt.desc(), Question.id.desc())))
+def _dealt_with(meeting: Meeting):
+    return (select(Question).where(Question.meeting_id == meeting.id, Question.status.in_(MODERATED))
+            .options(joinedload(Question.asker), joinedload(Question.group), joinedload(Question.agenda_item))
+            .order_by(Question.status_dt.desc(), Question.id.desc()))
+
+
+def queue_pages(meeting: Meeting, counted: dict[str, int], per_page: int, numbers: dict[str, int]
+                ) -> dict[str, paging.Page[Question]]:
+    """The secretary's three lists a page at a time: new questions ("waiting"), private ones
+    ("private") and those dealt with ("done"); `counted` is `stats(meeting, staff=True)`, so the
+    lists are not counted again. One statement a list."""
+    return {
+        "waiting": paging.page_from(_queue(meeting, False), counted["waiting"], per_page, numbers["waiting"]),
+        "private": paging.page_from(_queue(meeting, True), counted["private_waiting"], per_page, numbers["private"]),
+        "done": paging.page_from(_dealt_with(meeting), counted["dealt_with"], per_page, numbers["done"]),
+    }
 
 
 def join_targets(question: Question) -> list[Question]:
@@ -236,6 +285,8 @@ def stats(meeting: Meeting, *, staff: bool = False) -> dict[str, int]:
     if staff:
         found["private_waiting"] = sum(count for status, private, count in rows
                                        if private and status == QuestionStatus.SENT)
+        # How many the secretary has dealt with, private ones too: the length of that list.
+        found["dealt_with"] = sum(count for status, _private, count in rows if status in MODERATED)
     return found
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from coprod import topics
+from coprod import paging, topics
 from coprod.accounts import sessions
 from coprod.easyread import review as easyread
 from coprod.forms import choices
@@ -276,6 +276,13 @@ def mine():
                            topic_label=topics.label)
 
 
+# Questions on one page (the public list and each of the secretary's lists): 4,300 questions a board
+# at national size, 500 KB for one meeting's queue when it was one page.
+QUESTIONS_PAGE_SIZE = 25
+# The secretary's lists, each with its own page number in the address (?waiting=2&done=3).
+QUEUE_LISTS = ("waiting", "private", "done")
+
+
 @blueprint.get("/boards/<slug>/meetings/<int:meeting_id>/questions")
 @access(ON_THE_BOARD)
 def meeting_questions(slug: str, meeting_id: int):
@@ -283,11 +290,18 @@ def meeting_questions(slug: str, meeting_id: int):
     meeting = meetings.meeting_on(g.board, meeting_id)
     if meeting is None:
         abort(404)
-    shown, me_too, joined = services.shown_with_joined(meeting)
-    return render_template("questions/meeting_questions.html", meeting=meeting, questions=shown,
-                           me_too=me_too, mine=services.my_me_toos(current_user, [q.id for q in shown]),
-                           joined=joined, stats=services.stats(meeting),
-                           taking=services.taking_questions(meeting), form=FlaskForm())
+    stats = services.stats(meeting)
+    page, me_too, joined = services.shown_page(meeting, services.shown_count(stats), QUESTIONS_PAGE_SIZE)
+    return render_template("questions/meeting_questions.html", meeting=meeting, questions=page.items, page=page,
+                           me_too=me_too, mine=services.my_me_toos(current_user, [q.id for q in page.items]),
+                           joined=joined, stats=stats, taking=services.taking_questions(meeting), form=FlaskForm())
+
+
+def _back_to_question(slug: str, question) -> str:
+    """The public questions page the question is on, at the question."""
+    page = services.shown_position(question) // QUESTIONS_PAGE_SIZE + 1
+    return url_for("questions.meeting_questions", slug=slug, meeting_id=question.meeting_id,
+                   page=page if page > 1 else None, _anchor=f"question-{question.id}")
 
 
 @blueprint.post("/boards/<slug>/questions/<int:question_id>/me-too")
@@ -298,8 +312,7 @@ def me_too(slug: str, question_id: int):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    back = url_for("questions.meeting_questions", slug=slug, meeting_id=question.meeting_id,
-                   _anchor=f"question-{question.id}")
+    back = _back_to_question(slug, question)
     back_to(back)  # a refusal is said beside the question
     services.me_too(question, current_user, sessions.current())
     flash(_("Thank you. You want to ask this too. We counted you."), "success")
@@ -315,8 +328,7 @@ def undo_me_too(slug: str, question_id: int):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    back = url_for("questions.meeting_questions", slug=slug, meeting_id=question.meeting_id,
-                   _anchor=f"question-{question.id}")
+    back = _back_to_question(slug, question)
     back_to(back)
     services.undo_me_too(question, current_user)
     flash(_("Done. You are not counted for this question now."), "success")
@@ -332,9 +344,11 @@ def queue(slug: str, meeting_id: int):
     meeting = meetings.meeting_on(g.board, meeting_id)
     if meeting is None:
         abort(404)
-    return render_template("questions/queue.html", meeting=meeting, waiting=services.queue(meeting),
-                           private=services.queue(meeting, private=True),
-                           done=services.moderated(meeting), stats=services.stats(meeting, staff=True),
+    stats = services.stats(meeting, staff=True)
+    numbers = {name: paging.page_number(name) for name in QUEUE_LISTS}
+    pages = services.queue_pages(meeting, stats, QUESTIONS_PAGE_SIZE, numbers)
+    return render_template("questions/queue.html", meeting=meeting, pages=pages, stats=stats,
+                           numbers={name: pages[name].number if pages[name].number > 1 else None for name in QUEUE_LISTS},
                            status_words=services.STATUS_WORDS, status_pictures=services.STATUS_PICTURES,
                            topic_label=topics.label)
 

@@ -295,12 +295,13 @@ def results(proposal: Proposal) -> Results:
     return Results(rows=rows, voters=sum(tablets.values()))
 
 
-def voters_of(proposal: Proposal) -> list[tuple[User, Vote]]:
-    """Who voted (never how, in a secret vote)."""
-    return [(user, vote) for user, vote in db.session.execute(
+def voters_page(proposal: Proposal, per_page: int, number: int | None = None) -> paging.Page:
+    """One page of who voted, by name (never how, in a secret vote): (person, vote) pairs. Two
+    statements, however many voted: how many (counted in SQL), then the page."""
+    total = db.session.scalar(select(func.count()).select_from(Vote).where(Vote.proposal_id == proposal.id)) or 0
+    return paging.page_from(
         select(User, Vote).join(Vote, Vote.user_id == User.id).where(Vote.proposal_id == proposal.id)
-        .order_by(User.name)
-    )]
+        .order_by(User.name, User.id), total, per_page, number)
 
 
 def set_room_counts(proposal: Proposal, counts: dict[int, int], *, by: User) -> None:

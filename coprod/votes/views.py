@@ -150,15 +150,19 @@ def status(slug: str, proposal_id: int):
     return response
 
 
+# People on one page of who voted (1,300 for one proposal at national size).
+VOTERS_PAGE_SIZE = 50
+
+
 @blueprint.get("/votes/<int:proposal_id>/results")
 @access(PUBLIC)
 def results(slug: str, proposal_id: int):
     """Results in words, pictures, a chart and a table - once voting has closed."""
     found = _public_proposal_or_404(slug, proposal_id)
     shown = found.results_visible()
+    open_votes = services.voters_page(found, VOTERS_PAGE_SIZE) if shown and not found.is_secret else None
     return render_template("votes/results.html", proposal=found, state=found.state(), shown=shown,
-                           results=services.results(found) if shown else None,
-                           open_votes=services.voters_of(found) if shown and not found.is_secret else [])
+                           results=services.results(found) if shown else None, open_votes=open_votes)
 
 
 @blueprint.get("/votes/<int:proposal_id>/screen")
@@ -228,7 +232,7 @@ def manage(slug: str, proposal_id: int):
     """Open and close voting, count hands, see who has voted (never how, if secret)."""
     found = _proposal_or_404(proposal_id)
     return render_template("votes/manage.html", proposal=found, state=found.state(),
-                           voters=services.voters_of(found), form=FlaskForm())
+                           voters=services.voters_page(found, VOTERS_PAGE_SIZE), form=FlaskForm())
 
 
 def _change_state(slug: str, proposal_id: int, change, message: str):
