@@ -549,6 +549,8 @@ def test_the_writers_page_pages_drafts_and_published_apart(cast, signed_in, db):
     shown = set(re.findall(r"Published number (\d\d)", first))
     assert shown == {f"{n:02d}" for n in range(1, 26)} and "Page 1 of 2. These are 1 to 25 of 30." in first
     assert f'href="{BASE}/manage?published=2#published"' in first
+    # Each list's pages are a landmark with a name of its own (a screen reader lists them apart).
+    assert 'aria-label="Pages of published records"' in first
     second = secretary.get(BASE + "/manage?published=2&drafts=1").get_data(as_text=True)
     assert set(re.findall(r"Published number (\d\d)", second)) == {f"{n:02d}" for n in range(26, 31)}
     assert set(re.findall(r"Draft number (\d\d)", second)) == {"01", "02", "03"}  # drafts still shown
