@@ -13,17 +13,21 @@ from coprod.easyread import review as easyread
 from coprod.follow.queries import came_back
 from coprod.forms import choices
 from coprod import times
-from coprod.meetings import access as meeting_access
-from coprod.meetings import calendar, services
-from coprod.meetings.forms import (ANSWERS, STATUS_LABELS, STATUS_PICTURES, AgendaItemForm, MeetingForm, MoveForm,
+from coprod.meetings import services
+from coprod.meetings.forms import (STATUS_LABELS, STATUS_PICTURES, AgendaItemForm, MeetingForm, MoveForm,
                                    StatusForm, minutes_form)
 from coprod.models import MeetingStatus, Role, utcnow
-from coprod.models.meeting import ACCESS_FIELDS
 from coprod.check_step import Check, check_page, isolated
 from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.questions import services as questions
 from coprod.transactions import back_to
+
+# Calendars and access at the place.
+from coprod.meetings import access as meeting_access
+from coprod.meetings import calendar
+from coprod.meetings.forms import ANSWERS
+from coprod.models.meeting import ACCESS_FIELDS
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/boards/<slug>/meetings")
 
