@@ -116,7 +116,8 @@ class MeetingForm(EasyReadChecked, FlaskForm):
     place_notes = _easy_read(_l("How to get there, and more about the place"),
                              _l("Easy read. For example: Bus 12 stops outside. The room is on the ground floor."),
                              2000)
-    place_picture = picture_field(_l("Picture for the place"), "board")
+    place_picture = picture_field(_l("Picture for the place"), "board",
+                                  description=_l("A photo of the building helps people find it."))
     step_free = AnswerField(_l("Can people get in without steps?"),
                             _l("Step-free means a ramp or a lift, or no steps at all."))
     hearing_loop = AnswerField(_l("Is there a hearing loop?"),
