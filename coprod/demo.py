@@ -305,15 +305,16 @@ def _meetings(board: Board, people: dict, own_pictures: dict[str, str]) -> None:
         return to_utc(datetime.combine(today + timedelta(days=days), time(hour, minute)))
 
     library = ("Riverside Library, Mill Lane",
-               "The meeting room is on the ground floor.\nThere is a hearing loop.\n"
-               "There is a quiet room if you need a break.\nBus 12 stops outside.")
+               "Bus 12 stops outside the library.\nThe meeting room is on the ground floor.\n"
+               "Go in by the main door. Someone will meet you there.")
 
     def meeting(title, about, days, status, deadline_days, items, **fields):
         made = Meeting(board_id=board.id, title=title, about=about, starts_dt=local(days, 13, 30),
                        ends_dt=local(days, 15, 30), place=library[0], place_notes=library[1],
                        place_picture=own_pictures["library"],
                        question_deadline_dt=local(deadline_days, 17), status=status, created_by_id=helen.id,
-                       **fields)
+                       # Access at the library: the meeting page, the pack and the calendar say it.
+                       step_free=True, hearing_loop=True, quiet_room=True, accessible_toilets=True, **fields)
         db.session.add(made)
         db.session.flush()
         made_items = []

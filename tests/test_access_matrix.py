@@ -92,6 +92,9 @@ INTENDED = {
     "meetings.meeting": ANYONE,
     "meetings.pack": ANYONE,
     "meetings.came_back_list": ANYONE,
+    # Calendars: the board's feed (published meetings only) and one meeting's file (whoever sees its page).
+    "meetings.calendar_feed": ANYONE,
+    "meetings.meeting_calendar": ANYONE,
     "meetings.next_meeting": ON_THE_BOARD,
     "meetings.manage_index": SECRETARY,
     "meetings.new_meeting": SECRETARY,

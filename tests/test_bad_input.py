@@ -19,6 +19,9 @@ from coprod.models import (Action, AgendaItem, Board, Choice, GlossaryTerm, Grou
 EXAMPLES = int(os.environ.get("COPROD_BAD_INPUT_EXAMPLES", "150"))
 
 MEETING_TEXT = ["title", "about", "starts", "ends", "place", "place_notes", "online_url", "question_deadline"]
+# The place's picture, and access at the place: yes, no or not known.
+MEETING_CHOICES = {"place_picture": ["board"], "step_free": ["yes", "no", "unknown"], "hearing_loop": ["yes", "no"],
+                   "quiet_room": ["unknown", "yes"], "accessible_toilets": ["no", "unknown"]}
 ITEM_TEXT = ["title", "summary", "presenter", "starts", "length"]
 RECORD_TEXT = ["title", "said_text", "did_text"]
 RECORD_CHOICES = {"questions": ["{linked_question}", "{foreign_question}"], "proposal": ["", "{proposal}"],
@@ -48,8 +51,8 @@ FORMS = [
     ("secretary", "/boards/riverside-ld/proposals/{proposal}/hands", ["count_{choice}"], {}, set()),
     ("member", "/boards/riverside-ld/votes/{proposal}/check", [], {"choice": ["{choice}"]}, set()),
     ("member", "/boards/riverside-ld/votes/{proposal}/cast", [], {"choice": ["{choice}"]}, set()),
-    ("secretary", "/boards/riverside-ld/meetings/new", MEETING_TEXT, {"place_picture": ["board"]}, set()),
-    ("secretary", "/boards/riverside-ld/meetings/{meeting}/edit", MEETING_TEXT, {"place_picture": ["board"]}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/new", MEETING_TEXT, MEETING_CHOICES, set()),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/edit", MEETING_TEXT, MEETING_CHOICES, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/new", ITEM_TEXT + ["picture-find"],
      {"picture": ["talk", "om-1f68c", "upload-1"], "proposal": ["", "{proposal}"], "find_pictures": ["picture"]},
      set()),

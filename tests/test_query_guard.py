@@ -85,6 +85,10 @@ PAGES = [
     ("secretary", "/boards/riverside-ld/meetings/{coming}/manage"),
     (None, "/boards/riverside-ld/meetings/{coming}/pack"),
     ("member", "/boards/riverside-ld/meetings/{coming}"),
+    # Calendars: the board's feed (every published meeting) and one meeting's file.
+    (None, "/boards/riverside-ld/meetings/calendar.ics"),
+    (None, "/boards/riverside-ld/meetings/{coming}/calendar.ics"),
+    ("secretary", "/boards/riverside-ld/meetings/new"),
     # The picture library and a writing form that chooses from it (with a search done).
     (None, "/pictures"),
     (None, "/pictures?q=bus"),

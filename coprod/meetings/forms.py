@@ -83,6 +83,26 @@ def _easy_read(label, description, maximum=3000):
                          validators=[MaxLength(maximum), PlainText()])
 
 
+# Yes, no or not known: how the form shows a meeting's access facts (True, False, None).
+ANSWERS = {"yes": True, "no": False, "unknown": None}
+
+
+class AnswerField(ChoiceField):
+    """Yes / No / Not known, as big radio cards. Left out of the form is "Not known"; anything else
+    that is not one of the three gets an easy-read message by the field."""
+
+    def __init__(self, label=None, description="", **kwargs):
+        kwargs.setdefault("default", "unknown")
+        kwargs.setdefault("choices", choices([("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not known"))]))
+        super().__init__(label, description=description, **kwargs)
+
+    def process_data(self, value):
+        # From the meeting (True / False / None) or the default ("unknown").
+        if value is None or isinstance(value, bool):
+            value = {True: "yes", False: "no", None: "unknown"}[value]
+        super().process_data(value)
+
+
 class MeetingForm(EasyReadChecked, FlaskForm):
     title = _text(_l("Name of the meeting"), _l("Type a name for the meeting."),
                   description=_l("For example: Board meeting in March."))
@@ -93,9 +113,18 @@ class MeetingForm(EasyReadChecked, FlaskForm):
                       format="%H:%M")
     place = _text(_l("Where is it?"), _l("Type where the meeting is."),
                   description=_l("For example: Riverside Library, Mill Lane."))
-    place_notes = _easy_read(_l("About the place"),
-                             _l("How to get there. Step-free access, hearing loop, quiet room."), 2000)
-    place_picture = picture_field(_l("Picture for the place"), "board")
+    place_notes = _easy_read(_l("How to get there, and more about the place"),
+                             _l("Easy read. For example: Bus 12 stops outside. The room is on the ground floor."),
+                             2000)
+    place_picture = picture_field(_l("Picture for the place"), "board",
+                                  description=_l("A photo of the building helps people find it."))
+    step_free = AnswerField(_l("Can people get in without steps?"),
+                            _l("Step-free means a ramp or a lift, or no steps at all."))
+    hearing_loop = AnswerField(_l("Is there a hearing loop?"),
+                               _l("A hearing loop helps people who use hearing aids."))
+    quiet_room = AnswerField(_l("Is there a quiet room?"), _l("A quiet room is a calm place to take a break."))
+    accessible_toilets = AnswerField(_l("Are there accessible toilets?"),
+                                     _l("Accessible toilets have space for a wheelchair and handrails."))
     online_url = _text(_l("Link to join online (you can leave this empty)"), maximum=500,
                        description=_l("The whole web address, starting with https://"))
     question_deadline = WhenField(_l("Questions must be sent by (you can leave this empty)"),

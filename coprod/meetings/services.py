@@ -16,7 +16,7 @@ from coprod.extensions import db
 from coprod.audio.publish import pages_of
 from coprod.models import (AgendaItem, Board, Meeting, MeetingStatus, Proposal, Question, QuestionStatus, Record, Role,
                            User, utcnow)
-from coprod.models.meeting import AGENDA_PUBLIC
+from coprod.models.meeting import ACCESS_FIELDS, AGENDA_PUBLIC
 
 # What the audit log calls each step.
 STATUS_ACTIONS = {
@@ -31,7 +31,7 @@ STATUS_ACTIONS = {
 STILL_NEXT_FOR = timedelta(hours=6)
 
 MEETING_FIELDS = ("title", "about", "starts_dt", "ends_dt", "place", "place_notes", "place_picture",
-                  "online_url", "question_deadline_dt")
+                  "online_url", "question_deadline_dt", *ACCESS_FIELDS)
 ITEM_FIELDS = ("title", "summary", "picture", "presenter", "starts_after_minutes", "length_minutes")
 
 

@@ -3,7 +3,7 @@ pages to plan meetings and build agendas. Thin: rules in services."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -22,6 +22,12 @@ from coprod.permissions import PUBLIC, access, board_roles, public_board_or_404
 from coprod.pictures.forms import finding_pictures
 from coprod.questions import services as questions
 from coprod.transactions import back_to
+
+# Calendars and access at the place.
+from coprod.meetings import access as meeting_access
+from coprod.meetings import calendar
+from coprod.meetings.forms import ANSWERS
+from coprod.models.meeting import ACCESS_FIELDS
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/boards/<slug>/meetings")
 
@@ -145,6 +151,7 @@ def _meeting_fields(form: MeetingForm, *, was=None) -> dict | None:
         "place": form.place.data, "place_notes": form.place_notes.data or "",
         "place_picture": form.place_picture.data, "online_url": form.online_url.data or None,
         "question_deadline_dt": times.to_utc(form.question_deadline.data),
+        **{name: ANSWERS[form[name].data] for name in ACCESS_FIELDS},
     }
     problems = services.check_times(
         starts_dt=starts, ends_dt=fields["ends_dt"], question_deadline_dt=fields["question_deadline_dt"],
@@ -393,3 +400,29 @@ def minutes(slug: str, meeting_id: int):
             flash(_("The minutes are saved. Publish them when they are ready."), "success")
             return redirect(url_for("meetings.manage", slug=slug, meeting_id=meeting_id))
     return render_template("meetings/minutes.html", form=form, meeting=found, findings=findings)
+
+
+# ---- calendars ----------------------------------------------------------------------------------
+
+blueprint.add_app_template_global(meeting_access.facts, "access_facts")
+
+
+@blueprint.get("/calendar.ics")
+@access(PUBLIC)
+def calendar_feed(slug: str):
+    """The board's published meetings as a calendar feed (iCalendar) that a phone, tablet or
+    calendar app can subscribe to. The same meetings as the public list, and only what their pages
+    show: no personal data."""
+    board = public_board_or_404(slug)
+    body = calendar.board_feed(board, services.meetings_on(board, drafts=False))
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'inline; filename="{board.slug}-meetings.ics"'})
+
+
+@blueprint.get("/<int:meeting_id>/calendar.ics")
+@access(PUBLIC)
+def meeting_calendar(slug: str, meeting_id: int):
+    """"Add to my calendar": one meeting as a calendar file. Whoever may see the meeting's page."""
+    found = _published_meeting_or_404(slug, meeting_id)
+    return Response(calendar.one_meeting(found), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="meeting-{found.id}.ics"'})

@@ -11,7 +11,7 @@ import enum
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coprod.models.base import Base, enum_type, utcnow
@@ -32,6 +32,10 @@ class MeetingStatus(str, enum.Enum):
 AGENDA_PUBLIC = frozenset({MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED})
 
 
+# The access facts about a meeting's place, in the order pages show them.
+ACCESS_FIELDS = ("step_free", "hearing_loop", "quiet_room", "accessible_toilets")
+
+
 class Meeting(Base):
     __tablename__ = "meeting"
 
@@ -43,10 +47,16 @@ class Meeting(Base):
     starts_dt: Mapped[datetime] = mapped_column(index=True)
     ends_dt: Mapped[datetime | None]
     place: Mapped[str] = mapped_column(String(200))
-    # Easy read: getting there, step-free access, hearing loop, quiet room...
+    # Easy read: how to get there, and anything else about the place.
     place_notes: Mapped[str] = mapped_column(Text, default="")
     place_picture: Mapped[str] = mapped_column(String(60), default="board")
     online_url: Mapped[str | None] = mapped_column(String(500))
+    # Access at the place: yes (True), no (False) or not known (None). Shown on the meeting page,
+    # in the pack and in the calendar feed.
+    step_free: Mapped[bool | None] = mapped_column(Boolean)
+    hearing_loop: Mapped[bool | None] = mapped_column(Boolean)
+    quiet_room: Mapped[bool | None] = mapped_column(Boolean)
+    accessible_toilets: Mapped[bool | None] = mapped_column(Boolean)
     question_deadline_dt: Mapped[datetime | None]
     status: Mapped[MeetingStatus] = mapped_column(
         enum_type(MeetingStatus), default=MeetingStatus.PLANNED)

@@ -65,9 +65,9 @@ class PictureField(Field):
         return shown + [card for card in found if chosen is None or card.name != chosen.name]
 
 
-def picture_field(label, default, *, browse=True, optional=False):
+def picture_field(label, default, *, browse=True, optional=False, description=""):
     validators = [] if optional else [required(_l("Choose a picture."))]
-    return PictureField(label, validators=validators, default=default, browse=browse)
+    return PictureField(label, validators=validators, default=default, browse=browse, description=description)
 
 
 class UploadForm(FlaskForm):

@@ -76,6 +76,12 @@ MEANINGS: dict[str, tuple[str, object]] = {
     "up": ("2B06", _l("Up")),
     "down": ("2B07", _l("Down")),
     "edit": ("270F", _l("Write")),
+    # Getting to a meeting, and access at the place
+    "travel": ("1F68C", _l("Bus")),
+    "step-free": ("267F", _l("Step-free access")),
+    "hearing-loop": ("1F9BB", _l("Hearing loop")),
+    "quiet-room": ("1F6CB", _l("Quiet room")),
+    "toilet": ("1F6BB", _l("Toilets")),
     # You said, we did
     "happy": ("1F600", _l("Happy")),
     "ok": ("1F610", _l("OK")),

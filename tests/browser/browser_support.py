@@ -475,7 +475,7 @@ def skip_link_ok(page) -> dict | None:
 # Links and screenshots
 # ---------------------------------------------------------------------------
 
-SKIP_EXTENSIONS = (".svg", ".png", ".mp3", ".wav", ".csv", ".json", ".pdf")
+SKIP_EXTENSIONS = (".svg", ".png", ".mp3", ".wav", ".csv", ".json", ".pdf", ".ics")
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

@@ -53,9 +53,9 @@ WIDTH_AXE_RULES = ["target-size", "scrollable-region-focusable"]
 SCREENSHOT_VIEWPORT = "tablet-portrait"  # 768x1024
 
 # Not pages: files and pictures (collect_links already drops /static/ and .svg/.png/... files).
-# Also data files (open data downloads, the Atom feed) and the JSON API: not pages for people.
+# Also data files (open data downloads, the Atom feed, calendar files) and the JSON API: not pages for people.
 # The picture library's pages are pages; its files (symbols, uploads, a picture waiting for its words) are not.
-NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/account/my-data/\d+/file$|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom)$",
+NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/account/my-data/\d+/file$|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom|ics)$",
                        re.IGNORECASE)
 # GET links that would sign someone in/out or change data if a careless app exposed them.
 STATE_CHANGING = re.compile(
