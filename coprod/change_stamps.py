@@ -122,7 +122,8 @@ def _board_slug(session: Session, board_id) -> str | None:
     from coprod.models import Board
 
     board = session.identity_map.get(identity_key(Board, board_id)) if board_id is not None else None
-    return board.slug if board is not None else None
+    # Only what is loaded: reading an expired attribute here would run SQL in the middle of a flush.
+    return board.__dict__.get("slug") if board is not None else None
 
 
 def _scopes_for_row(session: Session, table: str, values) -> set[str]:
@@ -135,7 +136,7 @@ def _scopes_for_row(session: Session, table: str, values) -> set[str]:
     if board_id is None and table in PARENTS:
         column, model_name = PARENTS[table]
         parent = session.identity_map.get(identity_key(getattr(models, model_name), values(column)))
-        board_id = getattr(parent, "board_id", None) if parent is not None else None
+        board_id = parent.__dict__.get("board_id") if parent is not None else None
     slug = _board_slug(session, board_id)
     if slug is None:
         return {SITE}  # not traced to one board: every page may show it
@@ -146,8 +147,7 @@ def _scopes_for_row(session: Session, table: str, values) -> set[str]:
 
 
 def _state_value(instance, name: str):
-    value = instance.__dict__.get(name)
-    return value
+    return instance.__dict__.get(name)
 
 
 def _before_flush(session: Session, _flush_context, _instances) -> None:
