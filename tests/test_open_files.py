@@ -118,3 +118,25 @@ def test_not_made_yet_it_is_streamed_and_the_worker_is_asked(app, cast, db, clie
     again = client.get("/boards/riverside-ld/said-did/records.csv")
     assert len(made) == 1 and again.headers["ETag"].strip('"') + ".records.csv" == made[0].name
     assert again.get_data() == body
+
+
+def test_a_change_has_the_worker_make_the_files_again_a_little_later(app, cast, db, client, audio, signed_in):
+    from coprod.tasks import huey
+    from tests.conftest import run_worker
+
+    record_id = _board_with_a_record(db, cast)
+    secretary = signed_in(cast.secretary)  # through a page: the board is known, only its files go
+    secretary.get("/boards/riverside-ld/said-did/manage")
+    huey.flush()
+    edited = secretary.post(f"/boards/riverside-ld/said-did/{record_id}/edit", {
+        "title": "Paid jobs", "said_text": "We want paid jobs.", "topic": "work", "did_text": "The council pays.",
+        "did_picture": "job", "meeting": "", "proposal": ""})
+    assert edited.status_code == 302
+    jobs = [task for task in huey.pending() if task.name == "make_open_data"]
+    assert len(jobs) == 1 and jobs[0].args == ("riverside-ld",)
+    assert jobs[0].eta is not None  # waits a little: changes come in bursts
+    run_worker(app)
+    made = list(open_files.folder("riverside-ld").glob("*.records.json"))
+    assert len(made) == 1 and "Paid jobs" in made[0].read_text()
+    response = client.get(URL)
+    assert response.headers["ETag"].strip('"') + ".records.json" == made[0].name

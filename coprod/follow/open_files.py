@@ -51,6 +51,12 @@ KINDS = {
     "actions.csv": ("text/csv", "{slug}-actions.csv"),
 }
 
+# Seconds the worker waits after a change before making the files: the changes of a busy hour (a
+# secretary adding actions one by one, questions coming in) are mostly made into one set of files,
+# since a job finds the files for the newest stamp already made. Readers meanwhile get the answer
+# streamed, which is as right, only slower for the server.
+REBUILD_DELAY = 30
+
 RECORD_COLUMNS = ["id", "title", "topic", "you_said", "we_did", "published", "questions", "actions",
                   "happy", "ok", "not_happy"]
 ACTION_COLUMNS = ["record_id", "record_title", "action_id", "what", "how", "who", "organisation", "due", "status",
@@ -174,7 +180,7 @@ def queue_rebuild(slugs: list[str]) -> None:
         if slug == "*" or huey.immediate:  # tests make files by hand; immediate mode would run it in the commit
             continue
         try:
-            make_open_data(slug)
+            make_open_data.schedule((slug,), delay=REBUILD_DELAY)
         except Exception as error:
             current_app.logger.warning("open data: could not queue a job (%s)", type(error).__name__)
 
