@@ -101,7 +101,7 @@ def test_unpublishing_or_erasing_takes_it_out_of_the_files_on_disk(app, cast, db
 
 
 def test_not_made_yet_it_is_streamed_and_the_worker_is_asked(app, cast, db, client, audio):
-    from tests.conftest import queued_names, run_worker
+    from conftest import queued_names, run_worker
 
     _board_with_a_record(db, cast)
     response = client.get("/boards/riverside-ld/said-did/records.csv", buffered=False)
@@ -122,7 +122,7 @@ def test_not_made_yet_it_is_streamed_and_the_worker_is_asked(app, cast, db, clie
 
 def test_a_change_has_the_worker_make_the_files_again_a_little_later(app, cast, db, client, audio, signed_in):
     from coprod.tasks import huey
-    from tests.conftest import run_worker
+    from conftest import run_worker
 
     record_id = _board_with_a_record(db, cast)
     secretary = signed_in(cast.secretary)  # through a page: the board is known, only its files go

@@ -11,7 +11,7 @@ import pytest
 from coprod.extensions import db as _db
 from coprod.models import Record, RecordStatus, utcnow
 from coprod.public_cache import cache
-from tests.query_count import count_queries
+from query_count import count_queries
 
 TRACKER = "/boards/riverside-ld/said-did"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
