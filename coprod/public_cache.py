@@ -58,10 +58,17 @@ SUBMISSION_VALUE = re.compile(r'(name="submission_key" value=")[^"]*(")')
 SUBMISSION_HOLE = "__coprod_submission__"
 
 
+# The words these pages read from the address. An address with others (or a very long one) is made
+# as usual but not stored: random additions must not fill the cache with copies of one page.
+QUERY_NAMES = frozenset({"lang", "page", "status", "topic", "meeting"})
+MAX_QUERY = 200
+
+
 def _is_candidate() -> bool:
     return (request.method in ("GET", "HEAD") and request.endpoint in PAGES
             and "sign_in" not in session and "_flashes" not in session
-            and "coprod.audio.collect" not in request.environ)
+            and "coprod.audio.collect" not in request.environ
+            and len(request.query_string) <= MAX_QUERY and set(request.args) <= QUERY_NAMES)
 
 
 def _key() -> str:

@@ -5,6 +5,7 @@ person, each language apart, and never another reader's CSRF token."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +122,13 @@ def test_a_waiting_message_is_shown_not_the_stored_page(client, cast, signed_in,
     signed_out.post("/sign-out")
     page = signed_out.get(TRACKER).get_data(as_text=True)
     assert "Job coaches" in page
+
+
+def test_addresses_with_made_up_words_are_not_stored(app, client, record_id):
+    folder = Path(app.config["CACHE_DIR"])
+    before = len(list(folder.glob("*")))
+    for i in range(5):
+        assert client.get(f"{TRACKER}?x={i}").status_code == 200
+    assert len(list(folder.glob("*"))) - before <= 1  # the cache's count file at most: no page stored
+    assert "ETag" not in client.get(f"{TRACKER}?x=9").headers
+    assert "ETag" in client.get(f"{TRACKER}?status=late&page=1").headers
