@@ -146,43 +146,28 @@ def _scopes_for_row(session: Session, table: str, values) -> set[str]:
     return found
 
 
-def _state_value(instance, name: str):
-    return instance.__dict__.get(name)
-
-
 def _before_flush(session: Session, _flush_context, _instances) -> None:
+    from sqlalchemy import inspect
+
     from coprod.models import Board, User
 
     scopes: set[str] = set()
-    for instance, how in ([(i, "new") for i in session.new] + [(i, "deleted") for i in session.deleted]
-                          + [(i, "dirty") for i in session.dirty if session.is_modified(i)]):
-        table = getattr(instance, "__tablename__", "")
+    changed = [i for i in session.dirty if session.is_modified(i)]
+    for instance in [*session.new, *session.deleted, *changed]:
         if isinstance(instance, User):
-            changed = how == "deleted" or (how == "dirty" and any(
-                session.is_modified(instance) and _changed(instance, name) for name in USER_PUBLIC_COLUMNS))
-            if changed:
+            # A new person shows nowhere yet; a removed one, or a new name, may show on any board.
+            if instance in session.deleted or (instance in changed and any(
+                    inspect(instance).attrs[name].history.has_changes() for name in USER_PUBLIC_COLUMNS)):
                 scopes.add(SITE)
-            continue
-        if isinstance(instance, Board):
-            for slug in _old_and_new_slugs(instance):
-                scopes.update({pages(slug), data(slug)})
-            continue
-        scopes |= _scopes_for_row(session, table, lambda name, i=instance: _state_value(i, name))
+        elif isinstance(instance, Board):
+            history = inspect(instance).attrs["slug"].history
+            slugs = {slug for slug in [instance.__dict__.get("slug"), *history.deleted] if slug}
+            scopes |= {scope for slug in slugs for scope in (pages(slug), data(slug))} or {SITE}
+        else:
+            # Only what is loaded (__dict__): reading an expired column would run SQL mid-flush.
+            scopes |= _scopes_for_row(session, getattr(instance, "__tablename__", ""), instance.__dict__.get)
     if scopes:
         outbox.gathered(session, renew).update(scopes)
-
-
-def _changed(instance, name: str) -> bool:
-    from sqlalchemy import inspect
-
-    return bool(inspect(instance).attrs[name].history.has_changes())
-
-
-def _old_and_new_slugs(board) -> list[str]:
-    from sqlalchemy import inspect
-
-    history = inspect(board).attrs["slug"].history
-    return [slug for slug in [board.__dict__.get("slug"), *history.deleted] if slug]
 
 
 def _on_execute(state: ORMExecuteState) -> None:

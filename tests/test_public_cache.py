@@ -132,3 +132,23 @@ def test_addresses_with_made_up_words_are_not_stored(app, client, record_id):
     assert len(list(folder.glob("*"))) - before <= 1  # the cache's count file at most: no page stored
     assert "ETag" not in client.get(f"{TRACKER}?x=9").headers
     assert "ETag" in client.get(f"{TRACKER}?status=late&page=1").headers
+
+
+def test_a_change_renews_only_its_own_boards_stamp_and_signing_in_renews_none(app, cast, signed_in, record_id):
+    from coprod import change_stamps
+
+    def stamps():
+        with app.app_context():
+            return {scope: change_stamps.current(scope) for scope in
+                    ("site", "pages:riverside-ld", "data:riverside-ld", "pages:other-board", "data:other-board")}
+
+    before = stamps()
+    secretary = signed_in(cast.secretary)  # a sign-in writes rows nobody public sees
+    assert stamps() == before
+    edited = secretary.post(f"{TRACKER}/{record_id}/edit", {
+        "title": "Paid jobs", "said_text": "We want paid jobs.", "topic": "work", "did_text": "The council pays.",
+        "did_picture": "job", "meeting": "", "proposal": ""})
+    assert edited.status_code == 302
+    after = stamps()
+    changed = {scope for scope in before if before[scope] != after[scope]}
+    assert changed == {"pages:riverside-ld", "data:riverside-ld"}
