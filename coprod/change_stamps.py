@@ -160,9 +160,12 @@ def _before_flush(session: Session, _flush_context, _instances) -> None:
                     inspect(instance).attrs[name].history.has_changes() for name in USER_PUBLIC_COLUMNS)):
                 scopes.add(SITE)
         elif isinstance(instance, Board):
+            # Its pages show its name and settings; its open data only its address (slug).
             history = inspect(instance).attrs["slug"].history
             slugs = {slug for slug in [instance.__dict__.get("slug"), *history.deleted] if slug}
-            scopes |= {scope for slug in slugs for scope in (pages(slug), data(slug))} or {SITE}
+            gone = instance in session.deleted or bool(history.deleted)
+            scopes |= {scope for slug in slugs for scope in ((pages(slug), data(slug)) if gone else (pages(slug),))}
+            scopes |= set() if slugs else {SITE}
         else:
             # Only what is loaded (__dict__): reading an expired column would run SQL mid-flush.
             scopes |= _scopes_for_row(session, getattr(instance, "__tablename__", ""), instance.__dict__.get)

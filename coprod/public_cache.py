@@ -141,6 +141,26 @@ def _fill(response: Response) -> Response:
     return response.make_conditional(request)
 
 
+def read_page(html: str):
+    """What a public page says, for its Listen control (coprod/audio/text.py read_page), kept in the
+    shared cache by the page's digest: reading a big page again on every visit cost more than the
+    rest of a cached page. Only public pages: what a signed-in person's page says is never stored."""
+    from coprod.audio.text import read_page as read
+
+    key = "spoken:" + hashlib.sha256(html.encode()).hexdigest()
+    try:
+        found = cache.get(key)
+    except Exception:
+        found = None
+    if found is None:
+        found = read(html)
+        try:
+            cache.set(key, found)
+        except Exception:
+            current_app.logger.exception("public cache: could not store")
+    return found
+
+
 def init_public_cache(app: Flask, *, late: bool) -> None:
     """Called twice from coprod/web.py: first (`late=False`) right after compression, so that `_fill`
     runs after every other hook but compression; then (`late=True`) after everything else, so that

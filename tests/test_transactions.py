@@ -215,8 +215,7 @@ def test_a_new_boards_audio_is_asked_for_only_once_it_is_saved(factory, signed_i
     data["csrf_token"] = admin.csrf()
     huey.flush()
     assert admin.post("/admin/boards/new", data).status_code == 302
-    # Its pages' audio, and its open data files (coprod/follow/open_files.py).
-    assert sorted(queue()) == ["make_open_data", "prepare_page_audio"]
+    assert queue() == ["prepare_page_audio"]
 
 
 def test_an_error_page_still_asks_for_its_listen_audio(client, queue):
