@@ -33,6 +33,7 @@ from flask_caching import Cache
 from flask_login import current_user
 
 from coprod import change_stamps
+from coprod.accounts.sessions import SESSION_KEY
 
 cache = Cache()
 
@@ -50,7 +51,6 @@ PAGES = {
     "votes.results": "minute",
     "votes.screen": "minute",
 }
-PAGE_TIMEOUT = 24 * 3600  # a page nobody asked for since yesterday is not worth its space
 
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*?value=")[^"]*(")')
 CSRF_HOLE = "__coprod_csrf__"
@@ -66,7 +66,7 @@ MAX_QUERY = 200
 
 def _is_candidate() -> bool:
     return (request.method in ("GET", "HEAD") and request.endpoint in PAGES
-            and "sign_in" not in session and "_flashes" not in session
+            and SESSION_KEY not in session and "_flashes" not in session
             and "coprod.audio.collect" not in request.environ
             and len(request.query_string) <= MAX_QUERY and set(request.args) <= QUERY_NAMES)
 
