@@ -22,7 +22,7 @@ def _old_files(slug: str) -> dict[str, str]:
 
 def _streamed(slug: str) -> dict[str, str]:
     board = _db.session.scalar(select(Board).where(Board.slug == slug))
-    return {kind: "".join(open_files.pieces(kind, board, today())) for kind in open_files.KINDS}
+    return {kind: "".join(open_files.pieces(kind, board.id, slug, today())) for kind in open_files.KINDS}
 
 
 @pytest.mark.parametrize("batch", [2, 7, 500])

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from flask import Response, current_app, request, send_file, stream_with_context
+from flask import Response, current_app, request, send_file
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -75,11 +75,11 @@ def stamp(slug: str, today: date) -> str:
 
 # ---- reading the database a page at a time ----------------------------------------------------------
 
-def record_pages(board: Board, today: date) -> Iterator[list[dict]]:
+def record_pages(board_id: int, today: date) -> Iterator[list[dict]]:
     """The board's published records as open data, newest first, BATCH at a time (keyset pages)."""
     last = None
     while True:
-        query = (select(Record).where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
+        query = (select(Record).where(Record.board_id == board_id, Record.status == RecordStatus.PUBLISHED)
                  .options(selectinload(Record.actions).selectinload(Action.updates),
                           selectinload(Record.links).selectinload(RecordQuestion.question)
                           .selectinload(Question.asker))
@@ -91,11 +91,13 @@ def record_pages(board: Board, today: date) -> Iterator[list[dict]]:
         if not records:
             return
         feelings = queries.feelings_for([r.id for r in records])
-        yield [queries.record_data(r, feelings[r.id], today) for r in records]
+        page = [queries.record_data(r, feelings[r.id], today) for r in records]
         last = (records[-1].published_dt, records[-1].id)
-        # Loaded rows are not needed again: keep memory flat however many pages there are.
+        # Loaded rows are not needed again: memory stays flat however many pages there are. Done
+        # before the page is handed on: the next page may be read in another session (_streamed).
         for record in records:
             db.session.expunge(record)
+        yield page
         if len(records) < BATCH:
             return
 
@@ -108,12 +110,12 @@ def _csv_rows(rows: list[list]) -> str:
     return out.getvalue()
 
 
-def pieces(kind: str, board: Board, today: date) -> Iterator[str]:
+def pieces(kind: str, board_id: int, slug: str, today: date) -> Iterator[str]:
     """The file's text, a page of records at a time."""
     if kind == "records.json":
-        yield '{\n  "board": ' + json.dumps(board.slug, ensure_ascii=False) + ',\n  "records": ['
+        yield '{\n  "board": ' + json.dumps(slug, ensure_ascii=False) + ',\n  "records": ['
         first = True
-        for page in record_pages(board, today):
+        for page in record_pages(board_id, today):
             # As json.dumps(indent=2) writes a record two levels down.
             text = ",\n".join("    " + json.dumps(r, ensure_ascii=False, indent=2).replace("\n", "\n    ")
                               for r in page)
@@ -122,13 +124,13 @@ def pieces(kind: str, board: Board, today: date) -> Iterator[str]:
         yield "]\n}" if first else "\n  ]\n}"
     elif kind == "records.csv":
         yield _csv_rows([RECORD_COLUMNS])
-        for page in record_pages(board, today):
+        for page in record_pages(board_id, today):
             yield _csv_rows([[r["id"], r["title"], r["topic"] or "", r["you_said"], r["we_did"], r["published"],
                               len(r["questions"]), len(r["actions"]), r["feelings"]["happy"], r["feelings"]["ok"],
                               r["feelings"]["not_happy"]] for r in page])
     else:
         yield _csv_rows([ACTION_COLUMNS])
-        for page in record_pages(board, today):
+        for page in record_pages(board_id, today):
             yield _csv_rows([[r["id"], r["title"], a["id"], a["what"], a["how"], a["who"], a["organisation"],
                               a["due"], a["status"], "yes" if a["late"] else "no", a["reason"]]
                              for r in page for a in r["actions"]])
@@ -155,7 +157,7 @@ def build(slug: str) -> list[str]:
         if not path.exists():
             temporary = target / f".{name}.{kind}.{secrets.token_hex(4)}.tmp"
             with temporary.open("w", encoding="utf-8", newline="") as out:
-                for piece in pieces(kind, board, today):
+                for piece in pieces(kind, board.id, slug, today):
                     out.write(piece)
             os.replace(temporary, path)
         made.append(str(path))
@@ -204,10 +206,25 @@ def send(board: Board, kind: str, today: date) -> Response:
         response.set_etag(name)
         return response
     _queue_after_request(board.slug)
-    response = Response(stream_with_context(pieces(kind, board, today)), mimetype=mimetype,
+    response = Response(_streamed(kind, board.id, board.slug, today), mimetype=mimetype,
                         headers={"Content-Disposition": f"attachment; filename={download.format(slug=board.slug)}"})
     response.set_etag(name)
     return response
+
+
+def _streamed(kind: str, board_id: int, slug: str, today: date) -> Iterator[str]:
+    """The text, read as the server sends it, after the request is over. Each piece is read in a
+    short app context of its own (a new database session each page: the keyset needs no state but
+    the last record's place), and no context is held between pieces: an answer never read to the
+    end (a closed connection) leaves nothing behind."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    text = pieces(kind, board_id, slug, today)
+    while True:
+        with app.app_context():
+            piece = next(text, None)
+        if piece is None:
+            return
+        yield piece
 
 
 def _queue_after_request(slug: str) -> None:
