@@ -153,3 +153,15 @@ def test_a_change_renews_only_its_own_boards_stamp_and_signing_in_renews_none(ap
     after = stamps()
     changed = {scope for scope in before if before[scope] != after[scope]}
     assert changed == {"pages:riverside-ld", "data:riverside-ld"}
+
+
+def test_a_cache_that_is_down_costs_speed_not_answers(client, record_id, monkeypatch):
+    def down(*_args, **_kwargs):
+        raise ConnectionError("the cache is down")
+
+    for name in ("get", "set", "add"):
+        monkeypatch.setattr(cache, name, down)
+    page = client.get(TRACKER)
+    assert page.status_code == 200 and "Job coaches" in page.get_data(as_text=True)
+    data = client.get(TRACKER + "/records.json")
+    assert data.status_code == 200 and "Job coaches" in data.get_data(as_text=True)
