@@ -140,3 +140,37 @@ def test_a_change_has_the_worker_make_the_files_again_a_little_later(app, cast, 
     assert len(made) == 1 and "Paid jobs" in made[0].read_text()
     response = client.get(URL)
     assert response.headers["ETag"].strip('"') + ".records.json" == made[0].name
+
+
+def test_erasing_a_named_asker_takes_their_name_out_of_files_and_pages(app, cast, db, factory, client):
+    from datetime import timedelta
+
+    from coprod.models import Meeting, Question, QuestionStatus, RecordQuestion, utcnow
+    from coprod.privacy import erasure
+
+    zelda = factory.person("Zelda Quartermaine", board=cast.board)
+    record_id = _board_with_a_record(db, cast)
+    with db.context() as session:
+        meeting = Meeting(board_id=cast.board.id, title="Autumn meeting", place="Library",
+                          starts_dt=utcnow() - timedelta(days=20))
+        session.add(meeting)
+        session.flush()
+        question = Question(board_id=cast.board.id, meeting_id=meeting.id, asker_id=zelda.id, show_name=True,
+                            text="Can we have job coaches?", status=QuestionStatus.ON_AGENDA,
+                            sent_dt=utcnow() - timedelta(days=10))
+        session.add(question)
+        session.flush()
+        session.add(RecordQuestion(record_id=record_id, question_id=question.id))
+    with app.test_request_context():
+        open_files.build("riverside-ld")
+    assert "Zelda" in "".join(path.read_text() for path in open_files.folder().rglob("*.json"))
+    assert "Zelda" in client.get(URL).get_data(as_text=True)
+    page = f"/boards/riverside-ld/said-did/{record_id}"
+    assert "Zelda" in client.get(page).get_data(as_text=True)  # the record's page, now cached
+
+    with app.test_request_context():
+        erasure.erase(zelda.id, ledger=False)
+        _db.session.commit()
+    assert "Zelda" not in "".join(path.read_text() for path in open_files.folder().rglob("*.*"))
+    assert "Zelda" not in client.get(URL).get_data(as_text=True)
+    assert "Zelda" not in client.get(page).get_data(as_text=True)
