@@ -643,6 +643,12 @@ def restore_backup(archive: Path, app: Flask | None = None) -> RestoreResult:
         else:
             result = _restore_postgresql(app, checked, work / DATABASE_MEMBERS[engine], url, folders, staging,
                                          token)
+        # The database was replaced under the session hooks: no cached page or open data file made
+        # from the one before is served again (coprod/change_stamps.py).
+        from coprod import change_stamps
+
+        with app.app_context():
+            change_stamps.renew({change_stamps.SITE})
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)

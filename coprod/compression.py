@@ -39,6 +39,9 @@ def _may_compress(response: Response) -> bool:
 def init_compression(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    # Open data files are sent from disk or streamed from the database (coprod/follow/open_files.py):
+    # compressed as they go, gzip too (Flask-Compress leaves it out of streams by default).
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip", "deflate"])
     app.config["COMPRESS_REGISTER"] = False  # registered below, to leave out private pages
     compress.init_app(app)
 

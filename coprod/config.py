@@ -120,6 +120,7 @@ def load_config(instance_path: Path) -> dict:
         # after KEEP_EXPORT_DAYS days (a retention setting, below) and when the person is erased.
         "EXPORT_DIR": os.environ.get("COPROD_EXPORT_DIR") or str(instance_path / "exports"),
         **audio_settings(instance_path),
+        **cache_settings(instance_path),
         **retention_settings(),
     }
 
@@ -180,6 +181,22 @@ def audio_settings(instance_path: Path) -> dict:
         # How long a private clip's signed URL works (the page was shown to the person that long ago).
         "AUDIO_PRIVATE_URL_MAX_AGE": int(env("COPROD_AUDIO_PRIVATE_URL_MAX_AGE", str(4 * 3600))),
     }
+
+
+def cache_settings(instance_path: Path) -> dict:
+    """The shared cache of public pages and change stamps (coprod/public_cache.py): Redis when
+    COPROD_CACHE_URL, or a redis:// COPROD_QUEUE_URL, is set (several machines); else files in the
+    instance folder, which every process on this machine shares (the embedded default)."""
+    redis_url = os.environ.get("COPROD_CACHE_URL", "")
+    queue_url = os.environ.get("COPROD_QUEUE_URL", "")
+    if not redis_url and queue_url.startswith(("redis://", "rediss://")):
+        redis_url = queue_url
+    # A page nobody asked for since yesterday is not worth its space; change stamps never expire.
+    common = {"CACHE_DEFAULT_TIMEOUT": 24 * 3600}
+    if redis_url:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "coprod-cache:", **common}
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(instance_path / "cache"), "CACHE_THRESHOLD": 20000,
+            **common}
 
 
 def queue_settings() -> dict:

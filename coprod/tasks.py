@@ -78,3 +78,12 @@ def make_data_export(export_id: int) -> str:
 
     with app_context():
         return services.build(export_id)
+
+
+@huey.task(retries=1, retry_delay=60)
+def make_open_data(slug: str) -> list[str]:
+    """Make a board's open data files again after a change (coprod/follow/open_files.py)."""
+    from coprod.follow import open_files
+
+    with app_context():
+        return open_files.build(slug)

@@ -24,6 +24,10 @@ def init_web(app: Flask) -> None:
     # First, so that its after_request hook runs last (Flask runs them in reverse): it compresses
     # the page as every other hook left it.
     init_compression(app)
+    from coprod.public_cache import init_public_cache
+
+    # Next: its hook that gives cached pages their ETag runs after every other but compression.
+    init_public_cache(app, late=False)
 
     init_converters(app)
     db.init_app(app)
@@ -82,6 +86,9 @@ def init_web(app: Flask) -> None:
     from coprod.cli import register_cli
 
     register_cli(app)
+    # Last: its lookup runs before every other hook (before any SQL), and it stores a page before
+    # the Listen control is added.
+    init_public_cache(app, late=True)
 
     if app.config.get("QUEUE_IMMEDIATE"):
         from coprod.tasks import huey

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from coprod.audio.clips import SPEEDS, make_public, queue_after_request, specs_for, store
 from coprod.audio.text import SLOT, read_page
+from coprod import public_cache
 from coprod.extensions import db
 from coprod.models import AudioClip, ClipStatus, utcnow
 
@@ -76,7 +77,7 @@ def listen_control(html: str, locale: str, collect: list | None = None, public: 
     (signed out, open to all); otherwise its clips are private (signed, short-lived URLs)."""
     from coprod.audio import tasks
 
-    spoken = read_page(html)
+    spoken = public_cache.read_page(html) if public else read_page(html)
     if not spoken.sentences:
         return html
     specs = {speed: replace(spec, public=public)

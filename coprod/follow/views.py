@@ -15,7 +15,7 @@ from coprod.accounts import sessions, way_in
 from coprod.content import services as content
 from coprod.easyread import review as easyread
 from coprod.extensions import db
-from coprod.follow import exports, queries, services
+from coprod.follow import open_files, queries, services
 from coprod.follow.forms import (STATUS_LABELS, STATUS_PICTURES, ActionDateForm, ActionForm, ActionStepForm, FeedbackForm,
                                  RecordForm, RemoveActionForm)
 from coprod.forms import choices
@@ -115,10 +115,6 @@ def open_data(slug: str):
     return render_template("follow/open_data.html")
 
 
-def _download(body: str, mimetype: str, name: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
-
-
 def _open(slug: str) -> list[dict]:
     return queries.open_records(public_board_or_404(slug), services.today())
 
@@ -127,21 +123,21 @@ def _open(slug: str) -> list[dict]:
 @access(PUBLIC)
 def records_json(slug: str):
     """The public records and actions as a JSON file."""
-    return _download(exports.records_json(slug, _open(slug)), "application/json", f"{slug}-you-said-we-did.json")
+    return open_files.send(public_board_or_404(slug), "records.json", services.today())
 
 
 @blueprint.get(BASE + "/records.csv")
 @access(PUBLIC)
 def records_csv(slug: str):
     """The public records as a spreadsheet (one row each)."""
-    return _download(exports.records_csv(_open(slug)), "text/csv", f"{slug}-records.csv")
+    return open_files.send(public_board_or_404(slug), "records.csv", services.today())
 
 
 @blueprint.get(BASE + "/actions.csv")
 @access(PUBLIC)
 def actions_csv(slug: str):
     """The actions as a spreadsheet (one row each)."""
-    return _download(exports.actions_csv(_open(slug)), "text/csv", f"{slug}-actions.csv")
+    return open_files.send(public_board_or_404(slug), "actions.csv", services.today())
 
 
 @blueprint.get("/api/boards/<slug>/records")
