@@ -48,6 +48,7 @@ PAGES = {
     "meetings.index": "minute",
     "meetings.meeting": "minute",
     "meetings.pack": "minute",
+    "meetings.came_back_list": "day",
     "votes.results": "minute",
     "votes.screen": "minute",
 }
