@@ -43,6 +43,10 @@ SITE = "site"
 PRIVATE_TABLES = frozenset({
     "data_export", "submission_key", "audio_clip", "login_card", "magic_link", "sign_in", "recovery_code",
     "login_attempt", "audit_event", "account_notice", "said_did_follower", "said_did_person_update",
+    # A vote changes only the live results and room screen, which are never cached (public_cache.PAGES);
+    # a record page showing a vote's results is cached for a minute at most. Renewing a stamp on every
+    # vote cost a cache write in each of a meeting's burst of votes (issue 15: a vote must cost little).
+    "vote", "ballot",
 })
 # Tables whose rows are in the open data files (coprod/follow/open_files.py).
 OPEN_DATA_TABLES = frozenset({
@@ -56,8 +60,6 @@ PARENTS = {
     "said_did_record_question": ("record_id", "Record"),
     "agenda_item": ("meeting_id", "Meeting"),
     "choice": ("proposal_id", "Proposal"),
-    "vote": ("proposal_id", "Proposal"),
-    "ballot": ("proposal_id", "Proposal"),
     "room_count": ("proposal_id", "Proposal"),
     "me_too": ("question_id", "Question"),
 }

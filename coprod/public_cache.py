@@ -38,7 +38,8 @@ from coprod.accounts.sessions import SESSION_KEY
 cache = Cache()
 
 # Endpoint -> how long a page can be right without a change in the database: "day" (late actions
-# become late at midnight) or "minute" (votes and meetings open and close by the clock).
+# become late at midnight) or "minute" (votes and meetings open and close by the clock). A vote's live
+# results and room screen are not here: every vote changes them (and votes renew no stamp).
 PAGES = {
     "boards.board": "minute",
     "follow.tracker": "day",
@@ -49,8 +50,6 @@ PAGES = {
     "meetings.meeting": "minute",
     "meetings.pack": "minute",
     "meetings.came_back_list": "day",
-    "votes.results": "minute",
-    "votes.screen": "minute",
 }
 
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*?value=")[^"]*(")')
