@@ -174,3 +174,27 @@ def test_erasing_a_named_asker_takes_their_name_out_of_files_and_pages(app, cast
     assert "Zelda" not in "".join(path.read_text() for path in open_files.folder().rglob("*.*"))
     assert "Zelda" not in client.get(URL).get_data(as_text=True)
     assert "Zelda" not in client.get(page).get_data(as_text=True)
+
+
+def test_streaming_works_where_the_server_has_no_app_context(app, cast, db, audio):
+    """A real server (gunicorn) reads a streamed answer after the request's context is gone. Here
+    the request and the reading happen in a thread of their own, which starts with no context, as a
+    server's worker does (the test's own app context stays in this thread)."""
+    import threading
+
+    _board_with_a_record(db, cast)
+    got: dict = {}
+
+    def download():
+        try:
+            response = app.test_client().get("/boards/riverside-ld/said-did/records.csv", buffered=False)
+            got["body"] = b"".join(response.response)
+            response.close()
+        except Exception as error:  # noqa: BLE001 - reported below
+            got["error"] = repr(error)
+
+    thread = threading.Thread(target=download)
+    thread.start()
+    thread.join(60)
+    assert "error" not in got, got.get("error")
+    assert b"Job coaches" in got["body"]

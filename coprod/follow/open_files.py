@@ -221,9 +221,13 @@ def _streamed(kind: str, board_id: int, slug: str, today: date) -> Iterator[str]
     """The text, read as the server sends it, after the request is over. Each piece is read in a
     short app context of its own (a new database session each page: the keyset needs no state but
     the last record's place), and no context is held between pieces: an answer never read to the
-    end (a closed connection) leaves nothing behind."""
+    end (a closed connection) leaves nothing behind. The app is taken now, in the request: the
+    generator runs after the request's context is gone."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    text = pieces(kind, board_id, slug, today)
+    return _pieces_in_contexts(app, pieces(kind, board_id, slug, today))
+
+
+def _pieces_in_contexts(app, text: Iterator[str]) -> Iterator[str]:
     while True:
         with app.app_context():
             piece = next(text, None)
