@@ -207,3 +207,22 @@ def test_welsh_a_to_z_has_the_welsh_letters(app):
     letters = by_letter(words, "cy")
     assert {letter: [t.term for t in terms] for letter, terms in letters.items()} == {
         "C": ["Cyngor"], "CH": ["Chwarae"], "D": ["Dolen"], "DD": ["Ddiogelu"], "LL": ["Llais", "Lles"], "Z": ["Zoo"]}
+
+
+def test_a_new_word_is_explained_on_the_next_page_seen(signed_in, factory, db):
+    """Pages read the jargon buster's words from the shared cache; adding a word renews it at once
+    (the site's change stamp), in every process."""
+    meeting_id = _agenda(db, factory, "You can get a direct payment.")
+    board_id = db.scalar(select(Meeting).where(Meeting.id == meeting_id)).board_id
+    from coprod.models import Board
+
+    board = db.scalar(select(Board).where(Board.id == board_id))
+    office = signed_in(factory.person("Helen Carter", board=board, role=Role.SECRETARY))
+    member = signed_in(factory.person("Sam Taylor", board=board))
+    url = f"/boards/{board.slug}/meetings/{meeting_id}"
+    assert 'data-jargon="direct-payment"' not in member.get(url).get_data(as_text=True)
+    assert member.get(url).status_code == 200  # read twice: the words are now kept in the cache
+    form = {"term": "Direct payment", "other_forms": "direct payments", "meaning": "Money for your support.",
+            "picture": "page"}
+    assert office.post("/jargon-buster/new", form).status_code == 302
+    assert 'data-jargon="direct-payment"' in member.get(url).get_data(as_text=True)

@@ -97,7 +97,34 @@ def matcher_for(words: list[_Words]) -> Matcher:
 
 
 def _words_in(language: str) -> list[_Words]:
-    """One language's words, as plain rows (no objects: this runs on every page)."""
+    """One language's words, as plain rows (no objects: this runs on every page). Kept in the shared
+    cache under the site's change stamp (a word changed anywhere renews it: coprod/change_stamps.py),
+    so most pages read them without a database statement; the stamp is read before the database,
+    so words are never kept under a stamp newer than they are."""
+    from flask import current_app
+
+    from coprod import change_stamps
+    from coprod.public_cache import cache
+
+    key = None
+    if current_app.extensions.get("cache") is not None:
+        try:
+            key = f"coprod-glossary:{change_stamps.current(change_stamps.SITE)}:{language}"
+            kept = cache.get(key)
+            if kept is not None:
+                return list(kept)
+        except Exception:  # the cache is down: read the database, as always
+            key = None
+    words = _words_from_database(language)
+    if key is not None:
+        try:
+            cache.set(key, words, timeout=24 * 3600)
+        except Exception:
+            pass
+    return words
+
+
+def _words_from_database(language: str) -> list[_Words]:
     from sqlalchemy import select
 
     from coprod.extensions import db
