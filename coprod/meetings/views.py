@@ -426,3 +426,8 @@ def meeting_calendar(slug: str, meeting_id: int):
     found = _published_meeting_or_404(slug, meeting_id)
     return Response(calendar.one_meeting(found), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="meeting-{found.id}.ics"'})
+
+
+# ---- coming or not (its routes are on this blueprint) -------------------------------------------
+
+from coprod.meetings import attendance_views  # noqa: E402,F401
