@@ -54,6 +54,17 @@ def answer_of(meeting: Meeting, user) -> Attendance | None:
                                                       Attendance.user_id == user.id))
 
 
+def block_for_page(meeting: Meeting) -> dict | None:
+    """For the meeting pages ("Are you coming?"): the signed-in person's answer and whether they can
+    still answer; None for anyone not on the meeting's board (the block is not shown)."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated or (current_user.role_on(meeting.board) is None
+                                             and not current_user.is_admin):
+        return None
+    return {"mine": answer_of(meeting, current_user), "open": may_answer(meeting)}
+
+
 def answer(meeting: Meeting, user: User, *, coming: bool, needs: dict, sign_in: SignIn | None) -> None:
     """Save the person's answer (a second replaces the first). Apologies clear the needs. Only an answer
     given with help is audited, and only as "coming" or "apologies": never the needs."""

@@ -17,20 +17,6 @@ from coprod.permissions import access
 from coprod.transactions import refused_into
 
 
-def _answer_block(meeting):
-    """For the meeting pages: the signed-in board member's answer, and whether they can still answer.
-    None for anyone not on the board (the block is not shown)."""
-    board = meeting.board
-    if not current_user.is_authenticated or (current_user.role_on(board) is None and not current_user.is_admin):
-        return None
-    return {"mine": attendance.answer_of(meeting, current_user), "open": attendance.may_answer(meeting)}
-
-
-blueprint.add_app_template_global(_answer_block, "attendance_block")
-blueprint.add_app_template_global(attendance.NEED_WORDS, "need_words")
-blueprint.add_app_template_global(attendance.NEED_PICTURES, "need_pictures")
-
-
 @blueprint.route("/<int:meeting_id>/coming", methods=["GET", "POST"])
 @access(ON_THE_BOARD)
 def coming(slug: str, meeting_id: int):
@@ -73,6 +59,7 @@ def attendance_list(slug: str, meeting_id: int):
     page = attendance.answers_page(found, counts.coming + counts.apologies,
                                    number=paging.page_number())
     return render_template("meetings/attendance.html", meeting=found, counts=counts, page=page,
-                           manager=services.may_manage(g.board, current_user))
+                           manager=services.may_manage(g.board, current_user),
+                           need_words=attendance.NEED_WORDS, need_pictures=attendance.NEED_PICTURES)
 
 

@@ -24,7 +24,6 @@ from coprod.questions import services as questions
 from coprod.transactions import back_to
 
 # Calendars and access at the place.
-from coprod.meetings import access as meeting_access
 from coprod.meetings import calendar
 from coprod.meetings.forms import ANSWERS
 from coprod.models.meeting import ACCESS_FIELDS
@@ -403,9 +402,6 @@ def minutes(slug: str, meeting_id: int):
 
 
 # ---- calendars ----------------------------------------------------------------------------------
-
-blueprint.add_app_template_global(meeting_access.facts, "access_facts")
-
 
 @blueprint.get("/calendar.ics")
 @access(PUBLIC)
