@@ -225,6 +225,11 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
 
     _erase_questions(person, done, needles, pages)
     _erase_feedback(person, done, needles)
+    # The help they typed for a meeting (the rows go with what is only theirs): Listen audio of their
+    # meeting pages spoke it, so those clips go too.
+    for typed in db.session.execute(select(Attendance.diet, Attendance.travel, Attendance.other_need)
+                                    .where(Attendance.user_id == person.id)):
+        needles.update(_words(*typed))
     _erase_pictures(person, done)
     _erase_votes(person, done)
     _delete_what_is_only_theirs(person)
