@@ -178,3 +178,15 @@ def test_retention_clears_the_needs_after_the_meeting(app, cast, signed_in, db, 
         app_db.session.commit()
     answer = db.scalar(select(Attendance))
     assert answer.coming and not answer.bsl and answer.diet == "" and answer.needs_cleared_dt is not None
+
+
+def test_the_pages_work_in_welsh_and_urdu(cast, signed_in, meeting_id):
+    sam, office = signed_in(cast.member), signed_in(cast.secretary)
+    _coming_with_bsl(sam, cast, meeting_id)
+    for locale, direction in (("cy", "ltr"), ("ur", "rtl")):
+        for client, what in ((sam, "coming"), (office, "attendance")):
+            client.post("/language", {"locale": locale, "next": "/"})
+            response = client.get(_url(cast, meeting_id, what))
+            html = response.get_data(as_text=True)
+            assert response.status_code == 200 and f'lang="{locale}" dir="{direction}"' in html, (locale, what)
+            assert DIET in html
