@@ -152,6 +152,9 @@ def retention_settings() -> dict:
         "KEEP_AUDIT_DAYS": _days("COPROD_KEEP_AUDIT_DAYS", 730),
         # "My data" downloads, once made.
         "KEEP_EXPORT_DAYS": _days("COPROD_KEEP_EXPORT_DAYS", 7),
+        # The help a person said they need at a meeting (access needs: personal, some about health),
+        # counted from the meeting's start. Whether they were coming stays with the meeting.
+        "KEEP_ACCESS_NEEDS_DAYS": _days("COPROD_KEEP_ACCESS_NEEDS_DAYS", 30),
     }
 
 

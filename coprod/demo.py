@@ -385,6 +385,23 @@ def _meetings(board: Board, people: dict, own_pictures: dict[str, str]) -> None:
         ])
     db.session.flush()
     _questions(board, people, coming, summer)
+    _coming_or_not(people, coming)
+
+
+def _coming_or_not(people: dict, coming_items) -> None:
+    """Answers to "Are you coming?" for the spring meeting: the secretary's list has something to show."""
+    from coprod.models import Attendance
+
+    meeting_id = coming_items[0].meeting_id
+    chris = people["Chris Morgan"][1]
+    db.session.add_all([
+        Attendance(meeting_id=meeting_id, user_id=people["Sam Taylor"][1].id, coming=True, support_worker=True,
+                   travel="Bus 12. Please meet me at the bus stop.", helper_id=chris.id, helper_name=chris.name),
+        Attendance(meeting_id=meeting_id, user_id=people["Margaret Jones"][1].id, coming=True, large_print=True,
+                   hearing_loop=True, diet="No nuts."),
+        Attendance(meeting_id=meeting_id, user_id=people["David Okafor"][1].id, coming=False),
+    ])
+    db.session.flush()
 
 
 def _questions(board: Board, people: dict, coming, summer) -> None:

@@ -108,6 +108,9 @@ INTENDED = {
     "meetings.minutes": SECRETARY,
     "meetings.stop_questions": SECRETARY,
     "meetings.reopen_questions": SECRETARY,
+    # Coming or not: anyone on the board answers for themselves; only the secretary sees everyone's needs.
+    "meetings.coming": ON_THE_BOARD,
+    "meetings.attendance_list": SECRETARY,
     # Questions: asking, "me too" and the meeting's questions are for the board; each question is
     # checked per record as well (own drafts only; recordings for the asker and secretaries only).
     "questions.ask": ON_THE_BOARD,

@@ -68,6 +68,9 @@ FORMS = [
     ("member", "/boards/riverside-ld/ask/{draft}/who", [], {"asker": ["me"], "show_name": ["yes", "no"]}, set()),
     ("member", "/boards/riverside-ld/ask/{draft}/move", [], {"meeting": ["{meeting}"]}, set()),
     ("member", "/boards/riverside-ld/ask/{draft}/throw-away", ["confirm"], {}, set()),
+    # Coming or not: the answer, the tick boxes and the short boxes for the help they need.
+    ("member", "/boards/riverside-ld/meetings/{meeting}/coming", ["diet", "travel", "other_need"],
+     {"coming": ["yes", "no"], "bsl": ["y"], "support_worker": ["y"], "large_print": ["y"]}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/stop-questions", ["confirm"], {}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/reopen-questions", ["confirm"], {}, set()),
     # The buttons on check pages (issue 14): open a vote, turn an account off, take someone out of a group.

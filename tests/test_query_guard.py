@@ -11,7 +11,7 @@ from coprod.accounts.tokens import hash_secret
 from coprod.extensions import db as _db
 from sqlalchemy import select
 
-from coprod.models import (AgendaItem, AuditEvent, Ballot, Board, Choice, LoginCard, Meeting, MeetingStatus,
+from coprod.models import (AgendaItem, Attendance, AuditEvent, Ballot, Board, Choice, LoginCard, Meeting, MeetingStatus,
                            Membership, MeToo, GlossaryTerm, Picture, ContentLanguage, Proposal, Question, QuestionStatus, Role, User, Vote, utcnow)
 from query_count import count_queries
 
@@ -78,6 +78,10 @@ PAGES = [
     (None, "/boards/riverside-ld/said-did/dashboard"),
     ("secretary", "/boards/riverside-ld/said-did/manage"),
     ("member", "/updates"),
+    # Coming or not: the member's answer (and its block on the meeting pages), the secretary's list.
+    ("member", "/boards/riverside-ld/meetings/{coming}"),
+    ("member", "/boards/riverside-ld/meetings/{coming}/coming"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/attendance"),
     # My data: the person's files and the files a secretary made for others.
     ("member", "/account/my-data"),
     ("secretary", "/account/my-data"),
@@ -193,6 +197,10 @@ def _grow_questions(db, board_id: int, meeting_id: int, item_id: int, asker_id: 
         session.add_all(MeToo(question_id=question.id, user_id=people[(i + 1) % size].id)
                         for i, question in enumerate(asked))
         session.add_all(MeToo(question_id=lead_id, user_id=person.id) for person in people)
+        # Everyone answered "Are you coming?", some with needs (the secretary's list grows).
+        session.add_all(Attendance(meeting_id=meeting_id, user_id=person.id, coming=bool(i % 3), bsl=i % 4 == 0,
+                                   diet="Soft food" if i % 5 == 0 else "", helper_name="Chris" if i % 7 == 0 else None)
+                        for i, person in enumerate(people))
 
 
 def _grow_follow(db, board_id: int, meeting_id: int, member_id: int, size: int, tag: str):

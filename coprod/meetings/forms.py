@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField, TimeField, ValidationError
+from wtforms import BooleanField, StringField, TextAreaField, TimeField, ValidationError
 from wtforms.validators import DataRequired, Optional
 
 from coprod.easyread.review import EasyReadChecked
@@ -170,3 +170,29 @@ def minutes_form(items):
         setattr(Form, f"minutes_{item.id}", _easy_read(
             item.title, _l("What happened, in easy read. What was decided. Who will do what."), 5000))
     return Form()
+
+
+# ---- coming or not ------------------------------------------------------------------------------
+
+COMING_LABELS = {"yes": _l("I am coming"), "no": _l("I can't come")}
+COMING_PICTURES = {"yes": "coming", "no": "not-coming"}
+
+
+class AttendanceForm(FlaskForm):
+    """"Are you coming?" and the support the person needs. Every need can be left empty."""
+
+    coming = ChoiceField(_l("Are you coming to the meeting?"), choices=choices(COMING_LABELS.items()),
+                         validators=[required(_l("Choose \"I am coming\" or \"I can't come\"."))])
+    support_worker = BooleanField(_l("My support worker is coming with me"))
+    bsl = BooleanField(_l("I need a BSL interpreter (British Sign Language)"))
+    large_print = BooleanField(_l("I need the papers in large print"))
+    hearing_loop = BooleanField(_l("I need a hearing loop"))
+    diet = StringField(_l("Food: is there food you cannot eat?"),
+                       description=_l("A few words. For example: no nuts. You can leave this empty."),
+                       filters=[strip], validators=[MaxLength(200), PlainText()])
+    travel = StringField(_l("Travel: do you need help to get there?"),
+                         description=_l("A few words. For example: a taxi. You can leave this empty."),
+                         filters=[strip], validators=[MaxLength(200), PlainText()])
+    other_need = TextAreaField(_l("Do you need anything else?"),
+                               description=_l("You can leave this empty."),
+                               filters=[strip], validators=[MaxLength(500), PlainText()])

@@ -24,7 +24,6 @@ from coprod.questions import services as questions
 from coprod.transactions import back_to
 
 # Calendars and access at the place.
-from coprod.meetings import access as meeting_access
 from coprod.meetings import calendar
 from coprod.meetings.forms import ANSWERS
 from coprod.models.meeting import ACCESS_FIELDS
@@ -404,9 +403,6 @@ def minutes(slug: str, meeting_id: int):
 
 # ---- calendars ----------------------------------------------------------------------------------
 
-blueprint.add_app_template_global(meeting_access.facts, "access_facts")
-
-
 @blueprint.get("/calendar.ics")
 @access(PUBLIC)
 def calendar_feed(slug: str):
@@ -426,3 +422,8 @@ def meeting_calendar(slug: str, meeting_id: int):
     found = _published_meeting_or_404(slug, meeting_id)
     return Response(calendar.one_meeting(found), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="meeting-{found.id}.ics"'})
+
+
+# ---- coming or not (its routes are on this blueprint) -------------------------------------------
+
+from coprod.meetings import attendance_views  # noqa: E402,F401

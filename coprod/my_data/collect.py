@@ -57,6 +57,7 @@ def collect(user_id: int) -> Collected:
         "questions": _questions(user_id, files),
         "me_too": _me_too(user_id),
         "votes": _votes(user_id),
+        "meetings_coming": _coming(user_id),
         "not_happy_ratings": _feedback(user_id, files),
         "follows": _follows(user_id),
         "updates": _updates(user_id),
@@ -176,6 +177,19 @@ def _votes(user_id: int) -> list[dict]:
             for v, title, secret, board, label in rows]
 
 
+def _coming(user_id: int) -> list[dict]:
+    """Coming or not, and the help they asked for (their own access needs: only theirs to see)."""
+    from coprod.models import Attendance
+
+    rows = db.session.execute(select(Attendance, Meeting.title, Meeting.starts_dt)
+                              .join(Meeting, Meeting.id == Attendance.meeting_id)
+                              .where(Attendance.user_id == user_id).order_by(Attendance.id))
+    return [{"meeting": title, "meeting_starts": _when(starts), "coming": a.coming,
+             "support_worker": a.support_worker, "bsl_interpreter": a.bsl, "large_print": a.large_print,
+             "hearing_loop": a.hearing_loop, "food": a.diet, "travel": a.travel, "other": a.other_need,
+             "helped_by": a.helper_name, "when": _when(a.answered_dt)} for a, title, starts in rows]
+
+
 def _feedback(user_id: int, files: dict[str, Path]) -> list[dict]:
     rows = db.session.execute(select(Feedback, Record.title).join(Record, Record.id == Feedback.record_id)
                               .where(Feedback.user_id == user_id).order_by(Feedback.id))
@@ -236,6 +250,11 @@ def _help_given(user_id: int, board_ids: set[int]) -> list[dict]:
         given.append({"what": "me too", "person": who(person_id), "when": _when(created)})
     for cast, person_id in db.session.execute(select(Vote.cast_dt, Vote.user_id).where(Vote.helper_id == user_id)):
         given.append({"what": "a vote", "person": who(person_id), "when": _when(cast)})
+    from coprod.models import Attendance
+
+    for answered, person_id in db.session.execute(select(Attendance.answered_dt, Attendance.user_id)
+                                                  .where(Attendance.helper_id == user_id)):
+        given.append({"what": "are you coming", "person": who(person_id), "when": _when(answered)})
     for updated, person_id in db.session.execute(select(Feedback.updated_dt, Feedback.user_id)
                                                  .where(Feedback.helper_id == user_id)):
         given.append({"what": "are you happy with this", "person": who(person_id), "when": _when(updated)})

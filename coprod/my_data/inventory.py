@@ -78,6 +78,10 @@ USER_COLUMNS: dict[str, dict[str, Use]] = {
         "user_id": exported("not_happy_ratings", "Happy, OK or Not happy, your comment and recording"),
         "helper_id": exported("help_you_gave", "when you helped someone say if they are happy (not their words)"),
     },
+    "attendance": {
+        "user_id": exported("meetings_coming", "if you said you are coming to a meeting, and the help you need"),
+        "helper_id": exported("help_you_gave", "when you helped someone say if they are coming (not their needs)"),
+    },
     "said_did_follower": {"user_id": exported("follows", "records you follow")},
     "said_did_person_update": {"user_id": exported("updates", "the news on your Updates page")},
     "picture": {

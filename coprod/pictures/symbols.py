@@ -82,6 +82,12 @@ MEANINGS: dict[str, tuple[str, object]] = {
     "hearing-loop": ("1F9BB", _l("Hearing loop")),
     "quiet-room": ("1F6CB", _l("Quiet room")),
     "toilet": ("1F6BB", _l("Toilets")),
+    # Coming or not, and the support people need
+    "coming": ("1F6B6", _l("Coming")),
+    "not-coming": ("1F6B7", _l("Not coming")),
+    "bsl": ("1F9CF", _l("Sign language")),
+    "large-print": ("1F520", _l("Large print")),
+    "diet": ("1F37D", _l("Food")),
     # You said, we did
     "happy": ("1F600", _l("Happy")),
     "ok": ("1F610", _l("OK")),

@@ -11,7 +11,8 @@ or voice:
   its id is never given to someone else: the erasure ledger (coprod/backup.py) names people by id,
   and a restore of an older backup erases the same id again;
 - what is only theirs is deleted: sign-ins (sessions), cards, sign-in links, recovery codes,
-  memberships, notices, follows, updates, "me too"s, comments on records (with their recordings),
+  memberships, notices, follows, updates, "me too"s, whether they were coming to meetings (with their
+  access needs), comments on records (with their recordings),
   the throttle keys that can be worked out from their email and id;
 - what others share with them stays without them: who made or checked something, who helped whom
   (the other person's side stays), the audit log (rows kept, their id and name taken out);
@@ -39,7 +40,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from coprod import audit, outbox
 from coprod.extensions import db
-from coprod.models import (AccountNotice, AuditEvent, Ballot, Board, ContentLanguage, Feedback, Follower,
+from coprod.models import (AccountNotice, Attendance, AuditEvent, Ballot, Board, ContentLanguage, Feedback, Follower,
                            GlossaryTerm, GroupMember, LoginAttempt, LoginCard, MagicLink, Meeting, Membership,
                            MeToo, PersonUpdate, Picture, Proposal, Question, RecordQuestion, RecoveryCode,
                            RoomCount, SignIn, SubmissionKey, User, Vote, utcnow)
@@ -103,6 +104,9 @@ PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
     ("said_did_feedback", "helper_id"): (NULL, "comments they helped others give stay"),
     ("said_did_feedback", "helper_name"): (NAME_CLEARED, "a helper's typed name"),
     ("said_did_follower", "user_id"): (DELETE, "what they follow"),
+    ("attendance", "user_id"): (DELETE, "if they were coming to meetings, and the help they needed"),
+    ("attendance", "helper_id"): (NULL, "answers they helped others give stay"),
+    ("attendance", "helper_name"): (NAME_CLEARED, "a helper's typed name"),
     ("vote", "user_id"): (DELETE, "that they voted (and an open vote's choice beside their name)"),
     ("vote", "helper_id"): (NULL, "votes they helped others cast stay"),
     ("vote", "helper_name"): (NAME_CLEARED, "a helper's typed name"),
@@ -221,6 +225,11 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
 
     _erase_questions(person, done, needles, pages)
     _erase_feedback(person, done, needles)
+    # The help they typed for a meeting (the rows go with what is only theirs): Listen audio of their
+    # meeting pages spoke it, so those clips go too.
+    for typed in db.session.execute(select(Attendance.diet, Attendance.travel, Attendance.other_need)
+                                    .where(Attendance.user_id == person.id)):
+        needles.update(_words(*typed))
     _erase_pictures(person, done)
     _erase_votes(person, done)
     _delete_what_is_only_theirs(person)
@@ -364,7 +373,7 @@ def _erase_votes(person: User, done: Erasure) -> None:
 
 def _delete_what_is_only_theirs(person: User) -> None:
     uid = person.id
-    for model in (MeToo, Follower, PersonUpdate, AccountNotice, Membership, GroupMember, SignIn, MagicLink,
+    for model in (Attendance, MeToo, Follower, PersonUpdate, AccountNotice, Membership, GroupMember, SignIn, MagicLink,
                   RecoveryCode, SubmissionKey):
         db.session.execute(delete(model).where(model.user_id == uid))
     db.session.execute(update(SignIn).where(SignIn.card_id.in_(
@@ -395,6 +404,7 @@ def _take_them_out_of_shared_rows(person: User) -> None:
         (RoomCount.entered_by_id, {}),
         (Feedback.helper_id, {"helper_name": None}),
         (Vote.helper_id, {"helper_name": None}),
+        (Attendance.helper_id, {"helper_name": None}),
         (ActionUpdate.by_id, {}),
         (Action.removed_by_id, {}),
     ]
@@ -411,7 +421,7 @@ def _clear_typed_names(name: str) -> None:
         return
     wanted = name.lower()
     for column in (AuditEvent.helper_name, SignIn.helper_name, Question.helper_name, Feedback.helper_name,
-                   Vote.helper_name, ContentLanguage.checker_name):
+                   Vote.helper_name, Attendance.helper_name, ContentLanguage.checker_name):
         db.session.execute(update(column.class_).where(func.lower(column) == wanted).values({column.key: None}),
                            execution_options={"synchronize_session": False})
 

@@ -193,6 +193,24 @@ def submission_keys(now: datetime, dry_run: bool = False) -> Counts:
     return {"keys": _delete(SubmissionKey, SubmissionKey.created_dt < cutoff, dry_run)}
 
 
+def access_needs(now: datetime, dry_run: bool = False) -> Counts:
+    """The help people said they need at a meeting (personal, some about health), KEEP_ACCESS_NEEDS_DAYS
+    after the meeting started. Whether they were coming, or sent apologies, stays with the meeting."""
+    from sqlalchemy import update
+
+    from coprod.models import Attendance, Meeting
+
+    cutoff = now - _days("KEEP_ACCESS_NEEDS_DAYS")
+    condition = (Attendance.needs_cleared_dt.is_(None)
+                 & Attendance.meeting_id.in_(select(Meeting.id).where(Meeting.starts_dt < cutoff)))
+    count = db.session.scalar(select(func.count()).select_from(Attendance).where(condition)) or 0
+    if count and not dry_run:
+        db.session.execute(update(Attendance).where(condition).values(
+            support_worker=False, bsl=False, large_print=False, hearing_loop=False, diet="", travel="",
+            other_need="", needs_cleared_dt=now), execution_options={"synchronize_session": False})
+    return {"answers": count}
+
+
 def _delete(model, condition, dry_run: bool) -> int:
     count = db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
     if count and not dry_run:
@@ -226,6 +244,7 @@ KINDS: dict[str, Callable[[datetime, bool], Counts]] = {
     "audio_cache": audio_cache,
     "submission_keys": submission_keys,
     "exports": exports,
+    "access_needs": access_needs,
 }
 
 
@@ -263,7 +282,7 @@ def periods() -> dict[str, str]:
     return {kind: words(config[setting]) for kind, setting in (
         ("drafts", "KEEP_DRAFT_DAYS"), ("sign_ins", "KEEP_SIGN_IN_DAYS"),
         ("recordings", "KEEP_ANSWERED_RECORDING_DAYS"), ("audit", "KEEP_AUDIT_DAYS"),
-        ("exports", "KEEP_EXPORT_DAYS"), ("audio", "AUDIO_KEEP_DAYS"))}
+        ("exports", "KEEP_EXPORT_DAYS"), ("audio", "AUDIO_KEEP_DAYS"), ("access_needs", "KEEP_ACCESS_NEEDS_DAYS"))}
 
 
 def labels() -> dict[str, str]:
@@ -285,6 +304,7 @@ def labels() -> dict[str, str]:
         "audio_cache.unused_files": _("Listen audio files no page uses"),
         "exports.files": _("\"My data\" downloads"),
         "submission_keys.keys": _("Notes that stop a form being sent twice"),
+        "access_needs.answers": _("The help people needed at meetings that are over"),
     }
 
 

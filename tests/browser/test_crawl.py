@@ -372,11 +372,14 @@ def crawl(page, site: Site, role: str, viewports: list[str], expect_lang=None,
 
 # Pages the crawl must reach by following links (as each role), so new pages cannot hide from it.
 # The secretary's to do (home, board page) links to the question queue; a meeting taking questions
-# links to the check page before stopping questions early (issue 14).
+# links to the check page before stopping questions early (issue 14), a meeting's manage page to the
+# list of who is coming (issue 17).
 MUST_REACH = {
     "secretary": ["/boards/riverside-ld/meetings/{id}/questions/manage",
-                  "/boards/riverside-ld/meetings/{id}/stop-questions"],
-    "member": ["/my-questions"],
+                  "/boards/riverside-ld/meetings/{id}/stop-questions",
+                  "/boards/riverside-ld/meetings/{id}/attendance"],
+    # "Are you coming?" on the meeting page leads to the form (issue 17).
+    "member": ["/my-questions", "/boards/riverside-ld/meetings/{id}/coming?answer=yes"],
 }
 
 
