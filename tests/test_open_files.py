@@ -198,3 +198,19 @@ def test_streaming_works_where_the_server_has_no_app_context(app, cast, db, audi
     thread.join(60)
     assert "error" not in got, got.get("error")
     assert b"Job coaches" in got["body"]
+
+
+def test_the_api_sends_the_same_records_without_building_them_whole(app, cast, db, client, audio):
+    """/api/boards/<slug>/records is records.json, read in place (not a download); one record's
+    address reads that record only and says what the file says of it."""
+    import json
+
+    record_id = _board_with_a_record(db, cast)
+    api = client.get("/boards/riverside-ld/said-did/records.json")
+    listed = client.get("/api/boards/riverside-ld/records")
+    assert listed.status_code == 200 and listed.mimetype == "application/json"
+    assert "attachment" not in listed.headers.get("Content-Disposition", "")
+    assert json.loads(listed.get_data()) == json.loads(api.get_data())
+    one = client.get(f"/api/boards/riverside-ld/records/{record_id}").get_json()
+    assert one == next(r for r in json.loads(api.get_data())["records"] if r["id"] == record_id)
+    assert client.get("/api/boards/riverside-ld/records/999999").status_code == 404

@@ -189,20 +189,21 @@ def queue_rebuild(slugs: list[str]) -> None:
 
 # ---- sending -------------------------------------------------------------------------------------
 
-def send(board: Board, kind: str, today: date) -> Response:
+def send(board: Board, kind: str, today: date, attachment: bool = True) -> Response:
     """The file if it is made, else the same text streamed from the database (and the worker asked
-    to make it). Both with the stamp as ETag: 304 when the browser has this version."""
+    to make it). Both with the stamp as ETag: 304 when the browser has this version. `attachment`:
+    a download with a file name (the API sends the same JSON to be read in place)."""
     mimetype, download = KINDS[kind]
+    disposition = {"Content-Disposition": f"attachment; filename={download.format(slug=board.slug)}"} if attachment else {}
     try:
         name = stamp(board.slug, today)
     except Exception:  # the shared cache is down: the data straight from the database, without an ETag
         current_app.logger.exception("open data: no change stamp")
-        return Response(_streamed(kind, board.id, board.slug, today), mimetype=mimetype,
-                        headers={"Content-Disposition": f"attachment; filename={download.format(slug=board.slug)}"})
+        return Response(_streamed(kind, board.id, board.slug, today), mimetype=mimetype, headers=disposition)
     path = folder(board.slug) / f"{name}.{kind}"
     if path.is_file():
         try:
-            return send_file(path, mimetype=mimetype, as_attachment=True,
+            return send_file(path, mimetype=mimetype, as_attachment=attachment,
                              download_name=download.format(slug=board.slug), conditional=True, etag=name, max_age=0)
         except FileNotFoundError:
             pass  # removed by a change just now: stream the new data
@@ -211,8 +212,7 @@ def send(board: Board, kind: str, today: date) -> Response:
         response.set_etag(name)
         return response
     _queue_after_request(board.slug)
-    response = Response(_streamed(kind, board.id, board.slug, today), mimetype=mimetype,
-                        headers={"Content-Disposition": f"attachment; filename={download.format(slug=board.slug)}"})
+    response = Response(_streamed(kind, board.id, board.slug, today), mimetype=mimetype, headers=disposition)
     response.set_etag(name)
     return response
 

@@ -361,6 +361,17 @@ def open_records(board: Board, today: date) -> list[dict]:
     return [record_data(r, feelings[r.id], today) for r in records]
 
 
+def open_record(board: Board, record_id: int, today: date) -> dict | None:
+    """One published record as open data (the API's record): only that record is read."""
+    record = db.session.scalar(
+        select(Record).where(Record.id == record_id, Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
+        .options(selectinload(Record.actions).selectinload(Action.updates),
+                 selectinload(Record.links).selectinload(RecordQuestion.question).selectinload(Question.asker)))
+    if record is None:
+        return None
+    return record_data(record, feelings_for([record.id])[record.id], today)
+
+
 def record_data(record: Record, feelings: dict[str, int], today: date) -> dict:
     return {
         "id": record.id,

@@ -115,10 +115,6 @@ def open_data(slug: str):
     return render_template("follow/open_data.html")
 
 
-def _open(slug: str) -> list[dict]:
-    return queries.open_records(public_board_or_404(slug), services.today())
-
-
 @blueprint.get(BASE + "/records.json")
 @access(PUBLIC)
 def records_json(slug: str):
@@ -143,15 +139,16 @@ def actions_csv(slug: str):
 @blueprint.get("/api/boards/<slug>/records")
 @access(PUBLIC)
 def api_records(slug: str):
-    """Read-only JSON API: the board's public records."""
-    return jsonify(board=slug, records=_open(slug))
+    """Read-only JSON API: the board's public records. The same document as records.json: the
+    worker's file, or streamed from the database before it is made (never built whole here)."""
+    return open_files.send(public_board_or_404(slug), "records.json", services.today(), attachment=False)
 
 
 @blueprint.get("/api/boards/<slug>/records/<int:record_id>")
 @access(PUBLIC)
 def api_record(slug: str, record_id: int):
     """Read-only JSON API: one public record."""
-    found = next((r for r in _open(slug) if r["id"] == record_id), None)
+    found = queries.open_record(public_board_or_404(slug), record_id, services.today())
     if found is None:
         return jsonify(error="not found"), 404
     return jsonify(found)
