@@ -495,6 +495,20 @@ def write_doc(path: Path, everything: dict) -> None:
             lines.append(f"| {name} | " + " | ".join(
                 f"{run['pages'][name]['sql_statements']:g}" if name in run["pages"] else "" for run in runs.values()) + " |")
         lines.append("")
+        # Issue 15: "p95 national within 2x of demo" - each national run's p95 against the demo-size run's.
+        demo = next((run for label, run in runs.items() if "demo size" in label), None)
+        national = {label: run for label, run in runs.items() if "national" in label}
+        if demo and national:
+            lines += ["## p95 at national size against a demo-size board (target: 2x or less)", "",
+                      "| page | demo size p95 ms | " + " | ".join(f"{label}: p95 ms (x demo)" for label in national) + " |",
+                      "|---|---|" + "---|" * len(national)]
+            for name, small in demo["pages"].items():
+                cells = []
+                for run in national.values():
+                    big = run["pages"].get(name)
+                    cells.append(f"{big['p95_ms']} ({big['p95_ms'] / small['p95_ms']:.1f}x)" if big else "")
+                lines.append(f"| {name} | {small['p95_ms']} | " + " | ".join(cells) + " |")
+            lines.append("")
     for label, run in everything.get("runs", {}).items():
         m, d, b = run["machine"], run["data_set"], run["data_set"]["board"]
         lines += [
