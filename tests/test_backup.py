@@ -402,8 +402,11 @@ def test_an_erased_person_stays_erased_after_restoring_an_older_backup(make_site
         db.session.flush()
         db.session.add(Question(board_id=board.id, meeting_id=meeting.id, asker_id=person.id,
                                 text="Wanda's secret words", audio_name=recording.name, status="sent"))
+        person_id = person.id  # before the commit: reading it after would check out a connection again
         db.session.commit()
-        person_id = person.id
+    with site.app.app_context():
+        # Only now, with the request's session closed: a connection still checked out when the pool
+        # is disposed stays open until Python collects it, and a restore finds the database in use.
         db.engine.dispose()
     archive = tmp_path / "before.tar"
     assert site.run("backup", str(archive)).exit_code == 0

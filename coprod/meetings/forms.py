@@ -67,7 +67,8 @@ class Minutes:
 
     def __call__(self, form, field):
         value = field.data or ""
-        if value and (not value.isdigit() or not 1 <= int(value) <= 600):
+        # Checked as text first: int() of a very long run of digits raises (Python's 4,300-digit limit).
+        if value and (not (value.isascii() and value.isdigit() and len(value) <= 3) or not 1 <= int(value) <= 600):
             raise ValidationError(_l("Type a number of minutes, from 1 to 600. For example: 30."))
 
 

@@ -28,7 +28,8 @@ class WholeNumber:
     def __call__(self, form, field):
         value = (field.data or "").strip()
         # Only 0-9: str.isdigit() also accepts digits such as "¹" that int() cannot read.
-        if not (value.isascii() and value.isdigit()) or int(value) > 10000:
+        # And at most 5 digits: int() of a very long run of digits raises (Python's 4,300-digit limit).
+        if not (value.isascii() and value.isdigit() and len(value) <= 5) or int(value) > 10000:
             raise ValidationError(_l("Type a number from 0 to 10000. Type 0 if nobody chose this."))
 
 
