@@ -48,6 +48,9 @@ def test_the_migration_moves_record_topics_onto_the_one_list_and_back(tmp_path):
             def stored() -> dict[str, str | None]:
                 db.session.close()
                 rows = db.session.execute(text("SELECT id, topic FROM said_did_record")).all()
+                # No transaction left open: the downgrade next drops an index of this table, which
+                # on PostgreSQL waits for every transaction that read it.
+                db.session.close()
                 return {title: dict(rows)[record_id] for title, record_id in by_title.items()}
 
             assert stored()["Job coaches"] == "work"
