@@ -42,13 +42,6 @@ def _where(total: int, per_page: int, number: int | None) -> tuple[int, int, int
     return number, pages, (number - 1) * per_page
 
 
-def page_of(things: Sequence[T], per_page: int, number: int | None = None) -> Page[T]:
-    """One page of a list already in memory (the list is not copied beyond the page)."""
-    total = len(things)
-    number, pages, start = _where(total, per_page, number)
-    return Page(things[start:start + per_page], number, pages, total, start + 1 if total else 0)
-
-
 def page_from(statement: Select, total: int, per_page: int, number: int | None = None) -> Page:
     """One page read from the database: `statement` (ordered, for a stable order) with LIMIT and
     OFFSET, `total` being how many rows it has in all (counted by the caller, often with other numbers).

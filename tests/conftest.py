@@ -369,3 +369,18 @@ def queued_names() -> list[str]:
     from coprod.tasks import huey
 
     return [task.name for task in huey.pending()]
+
+
+def all_published_records(board):
+    """A board's published records with their actions, the whole list: the reference the paged,
+    SQL-counted lists are compared with (the site itself never reads them all)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from coprod.extensions import db
+    from coprod.models import Record, RecordStatus
+
+    return list(db.session.scalars(
+        select(Record).where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
+        .options(joinedload(Record.board), selectinload(Record.actions))
+        .order_by(Record.published_dt.desc(), Record.id.desc())))

@@ -107,9 +107,9 @@ def test_split_shares_exactly_within_caps():
 def _came_back_by_loading_everything(meeting, today):
     """What came back to the board, worked out as it was before it was selected in SQL: every
     published record and action of the board read, then sifted in Python (the reference)."""
-    from coprod.follow.queries import published_records
+    from conftest import all_published_records
 
-    records = {r.id: r for r in published_records(meeting.board)}
+    records = {r.id: r for r in all_published_records(meeting.board)}
     item_ids = {item.id for item in meeting.items}
     found = {}
     for record in records.values():

@@ -25,7 +25,8 @@ def csv_cell(value):
     return f"'{value}" if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
 
 
-def _csv(rows: list[list]) -> str:
+def csv_text(rows: list[list]) -> str:
+    """Rows as CSV text, each cell safe from being read as a formula."""
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:
@@ -33,20 +34,30 @@ def _csv(rows: list[list]) -> str:
     return out.getvalue()
 
 
+RECORD_COLUMNS = ["id", "title", "topic", "you_said", "we_did", "published", "questions", "actions",
+                  "happy", "ok", "not_happy"]
+ACTION_COLUMNS = ["record_id", "record_title", "action_id", "what", "how", "who", "organisation", "due", "status",
+                  "late", "reason"]
+
+
+def record_row(r: dict) -> list:
+    """One record's row of records.csv (from queries.record_data)."""
+    return [r["id"], r["title"], r["topic"] or "", r["you_said"], r["we_did"], r["published"],
+            len(r["questions"]), len(r["actions"]), r["feelings"]["happy"], r["feelings"]["ok"],
+            r["feelings"]["not_happy"]]
+
+
+def action_rows(r: dict) -> list[list]:
+    """A record's rows of actions.csv, one for each of its actions."""
+    return [[r["id"], r["title"], a["id"], a["what"], a["how"], a["who"], a["organisation"], a["due"],
+             a["status"], "yes" if a["late"] else "no", a["reason"]] for a in r["actions"]]
+
+
 def records_csv(records: list[dict]) -> str:
     """The public records, one row each."""
-    rows = [["id", "title", "topic", "you_said", "we_did", "published", "questions", "actions",
-             "happy", "ok", "not_happy"]]
-    rows += [[r["id"], r["title"], r["topic"] or "", r["you_said"], r["we_did"], r["published"],
-              len(r["questions"]), len(r["actions"]), r["feelings"]["happy"], r["feelings"]["ok"],
-              r["feelings"]["not_happy"]] for r in records]
-    return _csv(rows)
+    return csv_text([RECORD_COLUMNS] + [record_row(r) for r in records])
 
 
 def actions_csv(records: list[dict]) -> str:
     """The actions of the public records, one row each."""
-    rows = [["record_id", "record_title", "action_id", "what", "how", "who", "organisation", "due", "status",
-             "late", "reason"]]
-    rows += [[r["id"], r["title"], a["id"], a["what"], a["how"], a["who"], a["organisation"], a["due"],
-              a["status"], "yes" if a["late"] else "no", a["reason"]] for r in records for a in r["actions"]]
-    return _csv(rows)
+    return csv_text([ACTION_COLUMNS] + [row for r in records for row in action_rows(r)])

@@ -19,9 +19,7 @@ compares them).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import secrets
@@ -36,8 +34,7 @@ from sqlalchemy.orm import selectinload
 
 from coprod import change_stamps
 from coprod.extensions import db
-from coprod.follow import queries
-from coprod.follow.exports import csv_cell
+from coprod.follow import exports, queries
 from coprod.models import Action, Board, Question, Record, RecordQuestion, RecordStatus
 from coprod.paths import instance_path
 
@@ -56,11 +53,6 @@ KINDS = {
 # since a job finds the files for the newest stamp already made. Readers meanwhile get the answer
 # streamed, which is as right, only slower for the server.
 REBUILD_DELAY = 30
-
-RECORD_COLUMNS = ["id", "title", "topic", "you_said", "we_did", "published", "questions", "actions",
-                  "happy", "ok", "not_happy"]
-ACTION_COLUMNS = ["record_id", "record_title", "action_id", "what", "how", "who", "organisation", "due", "status",
-                  "late", "reason"]
 
 
 def folder(slug: str | None = None) -> Path:
@@ -102,14 +94,6 @@ def record_pages(board_id: int, today: date) -> Iterator[list[dict]]:
             return
 
 
-def _csv_rows(rows: list[list]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
-    return out.getvalue()
-
-
 def pieces(kind: str, board_id: int, slug: str, today: date) -> Iterator[str]:
     """The file's text, a page of records at a time."""
     if kind == "records.json":
@@ -123,17 +107,13 @@ def pieces(kind: str, board_id: int, slug: str, today: date) -> Iterator[str]:
             first = False
         yield "]\n}" if first else "\n  ]\n}"
     elif kind == "records.csv":
-        yield _csv_rows([RECORD_COLUMNS])
+        yield exports.csv_text([exports.RECORD_COLUMNS])
         for page in record_pages(board_id, today):
-            yield _csv_rows([[r["id"], r["title"], r["topic"] or "", r["you_said"], r["we_did"], r["published"],
-                              len(r["questions"]), len(r["actions"]), r["feelings"]["happy"], r["feelings"]["ok"],
-                              r["feelings"]["not_happy"]] for r in page])
+            yield exports.csv_text([exports.record_row(r) for r in page])
     else:
-        yield _csv_rows([ACTION_COLUMNS])
+        yield exports.csv_text([exports.ACTION_COLUMNS])
         for page in record_pages(board_id, today):
-            yield _csv_rows([[r["id"], r["title"], a["id"], a["what"], a["how"], a["who"], a["organisation"],
-                              a["due"], a["status"], "yes" if a["late"] else "no", a["reason"]]
-                             for r in page for a in r["actions"]])
+            yield exports.csv_text([row for r in page for row in exports.action_rows(r)])
 
 
 # ---- made by the worker ---------------------------------------------------------------------------

@@ -21,13 +21,6 @@ from coprod.models import (Action, ActionStatus, ActionUpdate, Board, Feedback, 
                            Question, QuestionStatus, Record, RecordQuestion, RecordStatus, User)
 
 
-def published_records(board: Board) -> list[Record]:
-    """The board's published records with their actions: two queries."""
-    return list(db.session.scalars(
-        select(Record).where(Record.board_id == board.id, Record.status == RecordStatus.PUBLISHED)
-        .options(joinedload(Record.board), selectinload(Record.actions)).order_by(Record.published_dt.desc(), Record.id.desc())))
-
-
 # The writers' page: drafts and published records, each list with its own pages.
 WRITER_LISTS = ("drafts", "published")
 
