@@ -24,7 +24,7 @@ from coprod.questions import services as questions
 from coprod.transactions import back_to
 
 # Calendars and access at the place.
-from coprod.meetings import calendar
+from coprod.meetings import attendance, calendar
 from coprod.meetings.forms import ANSWERS
 from coprod.models.meeting import ACCESS_FIELDS
 
@@ -90,6 +90,7 @@ def next_meeting(slug: str):
     meeting = services.next_meeting(g.board)
     now = utcnow()
     return render_template("meetings/next.html", meeting=meeting, now=now,
+                           coming=attendance.block_for_page(meeting) if meeting is not None else None,
                            taking=meeting is not None and services.takes_questions(meeting, now),
                            any_taking=bool(questions.meetings_taking_questions(g.board, now)))
 
@@ -101,6 +102,7 @@ def meeting(slug: str, meeting_id: int):
     found = _published_meeting_or_404(slug, meeting_id)
     proposals, back = _with_versions(found)
     return render_template("meetings/meeting.html", meeting=found, proposals=proposals,
+                           coming=attendance.block_for_page(found),
                            manager=services.may_manage(g.board, current_user),
                            taking=services.takes_questions(found),
                            questions=questions.on_the_agenda(found), came_back=back)
