@@ -26,7 +26,9 @@ import lameenc
 
 from coprod.audio.reading import speakable
 
-PIPELINE_VERSION = "2"  # 2: web addresses, emails and codes are read sensibly (reading.py)
+# 2: web addresses, emails and codes are read sensibly (reading.py).
+# 3: the speed is set before every sentence (synth.py): clips once made too fast are made again.
+PIPELINE_VERSION = "3"
 MP3_KBPS = 24          # mono speech: about 3 KB per second
 MP3_QUALITY = 7        # lame's 0 (best, slowest) .. 9; 7 is plenty for synthetic speech, and quick
 PAUSE_SECONDS = 0.25   # between sentences, on top of espeak's own pause

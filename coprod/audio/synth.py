@@ -80,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         if wanted is not current:
             engine.setProperty("voice", wanted.id)
             current = wanted
+        # Again before every sentence: set only once at the start, espeak-ng now and then (about 1
+        # clip in 30 under load) spoke at pyttsx3's default 200 words a minute instead of the
+        # listener's speed. 0 in 700 once set here (tests/test_audio.py, "...at the listeners speed even under load").
+        engine.setProperty("rate", args.rate)
         path = os.path.join(args.out, f"{number:04d}.wav")
         # runAndWait can return before the file is written (and the very first one may never be):
         # wait for a complete file, and ask again if it does not come.
