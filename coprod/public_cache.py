@@ -161,6 +161,16 @@ def read_page(html: str):
     return found
 
 
+def forget_everything() -> None:
+    """Delete every stored page and spoken text, now (after an erasure). A new site stamp already
+    keeps them from being served, but a page that showed the person must not stay on the disk (or
+    in Redis) until it expires a day later. The change stamps go too: they are made again, new."""
+    try:
+        cache.clear()
+    except Exception:  # the erasure is saved; say so plainly, the pages expire within a day
+        current_app.logger.exception("public cache: could not empty it after an erasure")
+
+
 def init_public_cache(app: Flask, *, late: bool) -> None:
     """Called twice from coprod/web.py: first (`late=False`) right after compression, so that `_fill`
     runs after every other hook but compression; then (`late=True`) after everything else, so that

@@ -29,7 +29,9 @@ HIDDEN = "Xylophone surgery worries me a lot"
 
 
 def _folders(app) -> dict[str, Path]:
-    return {key: Path(app.config[key]) for key in ("QUESTION_AUDIO_DIR", "PICTURE_DIR", "AUDIO_DIR")}
+    """Every folder that can hold something of a person: uploads, audio, and the public page cache."""
+    return {key: Path(app.config[key]) for key in ("QUESTION_AUDIO_DIR", "PICTURE_DIR", "AUDIO_DIR", "CACHE_DIR")
+            if app.config.get(key)}
 
 
 def _write(folder: Path, name: str, data: bytes) -> Path:
@@ -197,12 +199,19 @@ def test_every_table_that_points_at_a_person_is_listed():
         assert table_name in tables and column_name in tables[table_name].columns, (table_name, column_name)
 
 
-def test_an_admin_erases_a_person_and_nothing_of_them_is_left(app, cast, factory, zelda, signed_in, caplog):
+def test_an_admin_erases_a_person_and_nothing_of_them_is_left(app, cast, factory, zelda, signed_in, caplog,
+                                                              client):
     her_device = signed_in(zelda.user)
     assert her_device.get("/account").status_code == 200
     admin = signed_in(cast.admin)
     before = scan_tables(app, Person.needles)
     assert before and not scan_files(app, [], []) and scan_files(app, [zelda.recording], [])
+    # A signed-out reader's visit keeps the meeting page, with her question, in the public page cache.
+    assert app.config["CACHE_TYPE"] == "FileSystemCache"
+    with app.app_context():
+        meeting = _db.session.scalar(select(Meeting.id).where(Meeting.title == "Board meeting"))
+    assert WORDS in client.get(f"/boards/{cast.board.slug}/meetings/{meeting}").get_data(as_text=True)
+    assert [hit for hit in scan_files(app, [], [WORDS]) if hit.startswith("CACHE_DIR")], "the page was kept"
 
     check = admin.get(f"/admin/people/{zelda.user.id}/erase")
     page = check.get_data(as_text=True)

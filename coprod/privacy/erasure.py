@@ -502,7 +502,11 @@ def _erase_clips(needles: set[str], done: Erasure) -> None:
 # ---- after the commit: files, audio, exports ------------------------------------------------------
 
 def _after_commit(user_id: int, done: Erasure, pages: set[str]) -> None:
+    from coprod import public_cache
+
     outbox.after_commit(remove_files, list(done.files))
+    # Cached public pages that showed them (never served again under the new site stamp) are deleted.
+    outbox.after_commit(public_cache.forget_everything)
     if pages:
         from coprod.audio.publish import _prepare_pages
 
