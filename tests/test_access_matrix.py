@@ -91,6 +91,7 @@ INTENDED = {
     "meetings.index": ANYONE,
     "meetings.meeting": ANYONE,
     "meetings.pack": ANYONE,
+    "meetings.pack_pdf": ANYONE,
     "meetings.came_back_list": ANYONE,
     # Calendars: the board's feed (published meetings only) and one meeting's file (whoever sees its page).
     "meetings.calendar_feed": ANYONE,

@@ -88,6 +88,8 @@ PAGES = [
     # A meeting still to come shows what came back to the board (late actions, "Not happy").
     ("secretary", "/boards/riverside-ld/meetings/{coming}/manage"),
     (None, "/boards/riverside-ld/meetings/{coming}/pack"),
+    # The pack as a PDF: the secretary's is made each time (with its pictures fetched inside the app).
+    ("secretary", "/boards/riverside-ld/meetings/{coming}/pack.pdf?print=large"),
     ("member", "/boards/riverside-ld/meetings/{coming}"),
     # Calendars: the board's feed (every published meeting) and one meeting's file.
     (None, "/boards/riverside-ld/meetings/calendar.ics"),

@@ -25,6 +25,7 @@ from coprod.transactions import back_to
 
 # Calendars and access at the place.
 from coprod.meetings import attendance, calendar
+from coprod.meetings import pack_pdf as printed_pack
 from coprod.meetings.forms import ANSWERS
 from coprod.models.meeting import ACCESS_FIELDS
 
@@ -116,6 +117,27 @@ def pack(slug: str, meeting_id: int):
     proposals, back = _with_versions(found, CAME_BACK_PRINTED)
     return render_template("meetings/pack.html", meeting=found, proposals=proposals,
                            questions=questions.on_the_agenda(found), came_back=back, printed=True)
+
+
+@blueprint.get("/<int:meeting_id>/pack.pdf")
+@access(PUBLIC)
+def pack_pdf(slug: str, meeting_id: int):
+    """The meeting pack as a PDF, `?print=standard` or `?print=large`."""
+    size = request.args.get("print", "standard")
+    if size not in printed_pack.PRINT_SIZES:
+        abort(404)
+
+    def make() -> bytes:  # everything read after the cache's stamp (see coprod/public_cache.py)
+        found = _published_meeting_or_404(slug, meeting_id)
+        proposals, back = _with_versions(found, CAME_BACK_PRINTED)
+        html = render_template("meetings/pack.html", meeting=found, proposals=proposals,
+                               questions=questions.on_the_agenda(found), came_back=back, printed=True, as_pdf=True)
+        return printed_pack.render(html, size)
+
+    pdf = printed_pack.cached(slug, meeting_id, size, make)
+    name = f"meeting-pack-{meeting_id}{'-large-print' if size == 'large' else ''}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @blueprint.get("/<int:meeting_id>/came-back")
