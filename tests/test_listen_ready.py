@@ -24,7 +24,7 @@ from coprod.models import AudioClip, ClipStatus
 AUDIO_SRC = re.compile(r'data-normal-src="(/audio/[0-9a-f]{64}\.mp3[^"]*)"')
 NOT_READY = "the audio for this page is not ready yet"
 # The same rules as the browser crawl: files, and links that sign out or change something, are not pages.
-NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom)$", re.I)
+NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom|ics|pdf)$", re.I)
 STATE_CHANGING = re.compile(r"/(sign-out|signout|logout|log-out|language|revoke|delete|remove|stop|cards?)(/|$)"
                             r"|/sign-in/link/", re.I)
 LINK = re.compile(r"""<a\b[^>]*?\shref=["']([^"'#]*)""", re.I)

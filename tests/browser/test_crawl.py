@@ -55,7 +55,7 @@ SCREENSHOT_VIEWPORT = "tablet-portrait"  # 768x1024
 # Not pages: files and pictures (collect_links already drops /static/ and .svg/.png/... files).
 # Also data files (open data downloads, the Atom feed, calendar files) and the JSON API: not pages for people.
 # The picture library's pages are pages; its files (symbols, uploads, a picture waiting for its words) are not.
-NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/account/my-data/\d+/file$|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom|ics)$",
+NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/account/my-data/\d+/file$|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom|ics|pdf)$",
                        re.IGNORECASE)
 # GET links that would sign someone in/out or change data if a careless app exposed them.
 STATE_CHANGING = re.compile(
