@@ -98,6 +98,9 @@ def test_the_pack_pdf_holds_every_item_in_easy_read_with_pictures(cast, db, clie
     for title, _summary, _picture in ITEMS:
         assert _pictures_beside(response.get_data(), title) >= 3, f"a picture beside {title}"
     assert _pictures_beside(response.get_data(), "Board meeting in spring") == 0, "the test can see no picture"
+    # A tagged PDF (PDF/UA) in the page's language: a screen reader reads it in order, with headings.
+    root = standard.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "en"
     # What is not for paper stays out: the site's menus, the Listen control, the buttons.
     assert "Listen" not in words and "Sign in" not in words and "The pack as a PDF" not in words
 

@@ -55,7 +55,8 @@ def render(html: str, size: str) -> bytes:
 
     fetcher = make_url_fetcher(next_fetcher=False)
     html = html.replace("</head>", f"<style>{_page_css()} {_SIZES_CSS[size]}</style></head>", 1)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    # PDF/UA: a tagged PDF, so a screen reader reads it in order, with headings and the language.
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def cached(slug: str, meeting_id: int, size: str, make) -> bytes:
