@@ -115,6 +115,8 @@ def load_config(instance_path: Path) -> dict:
         "PASSWORD_SIGN_IN_LIFETIME": timedelta(hours=12),
         # Uploaded pictures and spoken questions: shared storage at scale.
         "PICTURE_DIR": os.environ.get("COPROD_PICTURE_DIR") or str(instance_path / "pictures"),
+        # Meeting papers (PDF) and their easy-read versions (coprod/meetings/papers.py).
+        "PAPER_DIR": os.environ.get("COPROD_PAPER_DIR") or str(instance_path / "papers"),
         "QUESTION_AUDIO_DIR": os.environ.get("COPROD_QUESTION_AUDIO_DIR") or str(instance_path / "question-audio"),
         # "My data" files (a person's own data, as a zip): private, in the instance folder, removed
         # after KEEP_EXPORT_DAYS days (a retention setting, below) and when the person is erased.

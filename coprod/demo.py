@@ -386,6 +386,38 @@ def _meetings(board: Board, people: dict, own_pictures: dict[str, str]) -> None:
     db.session.flush()
     _questions(board, people, coming, summer)
     _coming_or_not(people, coming)
+    _papers(board, coming, helen)
+
+
+def _papers(board: Board, coming_items, helen: User) -> None:
+    """Papers for the spring meeting: the housing plan with its easy-read version, and a review whose
+    easy-read version is still being written (the reason shows on the agenda)."""
+    import weasyprint
+
+    from coprod.meetings import papers
+    from coprod.models import Paper
+
+    def pdf(*pages: str) -> bytes:
+        html = "".join(f'<section style="break-after: page; font: 16pt sans-serif"><h1>{title}</h1><p>{text}</p></section>'
+                       for title, text in (page.split("|") for page in pages))
+        return weasyprint.HTML(string=html).write_pdf()
+
+    full = pdf("Housing plan 2027|Riverside Council housing strategy for adults with a learning disability.",
+               "Section 2|Supported living places, by ward, 2027 to 2030.",
+               "Section 3|Costs and how the council will pay for them.")
+    easy = pdf("Housing plan: easy read|The council wants more homes near your family and friends.",
+               "What happens next|The council will build 40 new homes by 2030. You can help choose where.")
+    review = pdf("Short breaks review|A review of the short breaks house on Mill Lane, its costs and its use.")
+    housing, breaks = coming_items[1], coming_items[2]
+    db.session.add_all([
+        Paper(board_id=board.id, agenda_item_id=housing.id, title="Housing plan 2027", file_name=papers.store_file(full),
+              pages=3, byte_size=len(full), easy_file_name=papers.store_file(easy), easy_pages=2,
+              easy_byte_size=len(easy), added_by_id=helen.id),
+        Paper(board_id=board.id, agenda_item_id=breaks.id, title="Short breaks review",
+              file_name=papers.store_file(review), pages=1, byte_size=len(review),
+              no_easy_read_reason="The council is writing it. It comes next week.", added_by_id=helen.id),
+    ])
+    db.session.flush()
 
 
 def _coming_or_not(people: dict, coming_items) -> None:

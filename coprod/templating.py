@@ -20,6 +20,7 @@ from coprod.content import services as content
 from coprod.follow.forms import FEELING_LABELS, FEELING_PICTURES, STATUS_LABELS, STATUS_PICTURES
 from coprod.glossary import matcher
 from coprod.meetings import access as meeting_access
+from coprod.meetings import papers as meeting_papers
 from coprod.glossary.services import page_language
 from coprod.permissions import may_give_way_in
 
@@ -78,6 +79,8 @@ GLOBALS = {
     "feeling_pictures": {f.value: p for f, p in FEELING_PICTURES.items()},
     # Meetings: the access at the place, and "Are you coming?" for the person reading.
     "access_facts": meeting_access.facts,
+    # An agenda item's papers (all of a meeting's read in one statement, the first time a page asks).
+    "item_papers": meeting_papers.of_item,
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from conftest import sign_in
 from coprod.models import (Action, AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus,
                            Picture, Proposal, Question, QuestionStatus, Record, RecordStatus, Role, utcnow)
+from coprod.models.paper import Paper
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
@@ -112,6 +113,11 @@ INTENDED = {
     # Coming or not: anyone on the board answers for themselves; only the secretary sees everyone's needs.
     "meetings.coming": ON_THE_BOARD,
     "meetings.attendance_list": SECRETARY,
+    # Papers: the secretary adds and completes them; whoever may see the agenda opens them.
+    "meetings.new_paper": SECRETARY,
+    "meetings.easy_read_paper": SECRETARY,
+    "meetings.remove_paper": SECRETARY,
+    "meetings.paper_file": ANYONE,
     # Questions: asking, "me too" and the meeting's questions are for the board; each question is
     # checked per record as well (own drafts only; recordings for the asker and secretaries only).
     "questions.ask": ON_THE_BOARD,
@@ -263,6 +269,11 @@ def people(cast, factory, make_client, db):
         session.add(item)
         session.flush()
         meeting_id, item_id = meeting.id, item.id
+        paper = Paper(board_id=board.id, agenda_item_id=item.id, title="Housing plan", file_name="0" * 32 + ".pdf",
+                      pages=1, byte_size=100, no_easy_read_reason="Coming soon")
+        session.add(paper)
+        session.flush()
+        paper_id = paper.id
         question = Question(board_id=board.id, meeting_id=meeting.id, asker_id=target.id, text="Where can I live?",
                             status=QuestionStatus.SENT, sent_dt=utcnow())
         session.add(question)
@@ -296,7 +307,7 @@ def people(cast, factory, make_client, db):
               "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id,
               "feedback_id": 1, "picture_id": picture_id, "file_name": "0" * 32 + ".webp",
               "kind": "record", "content_id": record_id, "language": "en",
-              "export_id": 1}
+              "export_id": 1, "paper_id": paper_id, "version": "full"}
     return users, values
 
 

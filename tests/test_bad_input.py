@@ -59,6 +59,8 @@ FORMS = [
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/{item}", ITEM_TEXT,
      {"picture": ["talk"], "proposal": ["", "{proposal}"]}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/minutes", ["minutes_{item}"], {}, set()),
+    # A paper for an item: its name and the reason there is no easy-read version (files: tests/test_papers.py).
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/{item}/papers/new", ["title", "reason"], {}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/status", [],
      {"status": ["planned", "taking_questions", "agenda_published"]}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/items/{item}/move", [], {"direction": ["up", "down"]}, set()),

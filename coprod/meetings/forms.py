@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField, TimeField, ValidationError
 from wtforms.validators import DataRequired, Optional
 
@@ -197,3 +198,27 @@ class AttendanceForm(FlaskForm):
     other_need = TextAreaField(_l("Do you need anything else?"),
                                description=_l("You can leave this empty."),
                                filters=[strip], validators=[MaxLength(500), PlainText()])
+
+
+# ---- papers (coprod/meetings/papers.py) ---------------------------------------------------------
+
+class PaperForm(FlaskForm):
+    """A paper for an agenda item: the PDF, and its easy-read version or why there is none."""
+    title = StringField(_l("The name of the paper"), description=_l("For example: Housing plan 2027."),
+                        filters=[strip], validators=[required(_l("Type a name for the paper.")), MaxLength(200),
+                                                     PlainText()])
+    paper = FileField(_l("The paper (a PDF file)"), description=_l("Up to 20 MB."))
+    easy_read = FileField(_l("Its easy-read version (a PDF file)"),
+                          description=_l("Easy read: short sentences and a picture beside each point."))
+    reason = TextAreaField(_l("No easy-read version? Say why"),
+                           description=_l("For example: The council is writing it. It comes next week."),
+                           filters=[strip], validators=[Optional(), MaxLength(500), PlainText()])
+
+
+class EasyReadPaperForm(FlaskForm):
+    """Add the easy-read version of a paper later, or change why there is none."""
+    easy_read = FileField(_l("The easy-read version (a PDF file)"),
+                          description=_l("Easy read: short sentences and a picture beside each point."))
+    reason = TextAreaField(_l("No easy-read version? Say why"),
+                           description=_l("For example: The council is writing it. It comes next week."),
+                           filters=[strip], validators=[Optional(), MaxLength(500), PlainText()])

@@ -24,8 +24,18 @@ from flask_login import current_user
 from coprod import change_stamps
 
 # WeasyPrint warns about every CSS property it does not know (our screen styles have many): the log
-# would fill with them on every PDF. Its errors still show.
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
+# would fill with them on every PDF. Its errors still show, but one: our pictures beside words have
+# alt="" on purpose (the words say the same), which its PDF/UA tagging reports once per picture.
+
+
+class _DecorativePictures(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "has no required alt description" not in record.getMessage()
+
+
+_weasyprint_log = logging.getLogger("weasyprint")
+_weasyprint_log.setLevel(logging.ERROR)
+_weasyprint_log.addFilter(_DecorativePictures())
 
 # Standard: 14 point text, the least easy-read guidance allows. Large print: 20 point and bigger
 # pictures, for people with low vision.

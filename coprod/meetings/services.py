@@ -100,11 +100,11 @@ def meetings_page(board: Board, *, per_page: int, number: int | None = None) -> 
 
 def meeting_on(board: Board, meeting_id: int) -> Meeting | None:
     """The meeting with its items, only if it is this board's."""
-    # Items joined in the same statement (a meeting has a handful): one statement fewer on every
-    # meeting page than loading them after it.
+    # Items and their papers joined in the same statement (a meeting has a handful): one statement
+    # fewer on every meeting page than loading them after it.
     return db.session.scalars(
         select(Meeting).where(Meeting.id == meeting_id, Meeting.board_id == board.id)
-        .options(joinedload(Meeting.board), joinedload(Meeting.items))).unique().first()
+        .options(joinedload(Meeting.board), joinedload(Meeting.items).joinedload(AgendaItem.papers))).unique().first()
 
 
 def next_meeting(board: Board, now: datetime | None = None) -> Meeting | None:
@@ -114,8 +114,8 @@ def next_meeting(board: Board, now: datetime | None = None) -> Meeting | None:
     next_id = (select(Meeting.id).where(Meeting.board_id == board.id, Meeting.starts_dt >= now - STILL_NEXT_FOR,
                                         Meeting.status.not_in([MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED]))
                .order_by(Meeting.starts_dt).limit(1).scalar_subquery())
-    return db.session.scalars(select(Meeting).where(Meeting.id == next_id)
-                              .options(joinedload(Meeting.board), joinedload(Meeting.items))).unique().first()
+    return db.session.scalars(select(Meeting).where(Meeting.id == next_id).options(
+        joinedload(Meeting.board), joinedload(Meeting.items).joinedload(AgendaItem.papers))).unique().first()
 
 
 def proposals_by_item(meeting: Meeting) -> dict[int, list[Proposal]]:
@@ -178,6 +178,13 @@ def set_status(meeting: Meeting, status: MeetingStatus, *, by: User, now: dateti
         return
     if status == MeetingStatus.AGENDA_PUBLISHED and not meeting.items:
         raise MeetingRefused(_("Add an item to the agenda first. Then you can publish it."))
+    if status == MeetingStatus.AGENDA_PUBLISHED:
+        from coprod.meetings import papers  # papers build on meetings
+
+        waiting = papers.waiting_for_easy_read(meeting)
+        if waiting:
+            raise MeetingRefused(_("The paper “%(title)s” has no easy-read version. Add it, or say why "
+                                   "there is none. Then you can publish the agenda.", title=waiting[0].title))
     if status in (MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED) and meeting.starts_dt > now:
         raise MeetingRefused(_("The meeting has not happened yet."))
     if status == MeetingStatus.MINUTES_PUBLISHED and not any(item.minutes_text for item in meeting.items):

@@ -451,3 +451,7 @@ def meeting_calendar(slug: str, meeting_id: int):
 # ---- coming or not (its routes are on this blueprint) -------------------------------------------
 
 from coprod.meetings import attendance_views  # noqa: E402,F401
+
+# ---- papers for agenda items (their routes are on this blueprint) -------------------------------
+
+from coprod.meetings import papers_views  # noqa: E402,F401

@@ -13,6 +13,7 @@ from coprod.models.follow import (Action, ActionStatus, ActionUpdate, Feedback, 
 from coprod.models.glossary import GlossaryTerm
 from coprod.models.notice import AccountNotice, NoticeKind
 from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
+from coprod.models.paper import Paper
 from coprod.models.picture import Picture
 from coprod.models.question import MeToo, Question, QuestionStatus
 from coprod.models.submission import SubmissionKey
@@ -20,7 +21,7 @@ from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, Room
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
-    "Attendance",
+    "Attendance", "Paper",
     "AccountNotice", "NoticeKind", "DataExport", "ExportStatus",
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",

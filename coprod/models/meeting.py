@@ -18,6 +18,7 @@ from coprod.models.base import Base, enum_type, utcnow
 
 if TYPE_CHECKING:
     from coprod.models.board import Board
+    from coprod.models.paper import Paper
 
 
 class MeetingStatus(str, enum.Enum):
@@ -112,6 +113,8 @@ class AgendaItem(Base):
     language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
     meeting: Mapped[Meeting] = relationship(lazy="raise_on_sql", back_populates="items")
+    # Its papers (coprod/meetings/papers.py): joined with the items where a meeting page loads them.
+    papers: Mapped[list[Paper]] = relationship(lazy="raise", order_by="Paper.id", viewonly=True)
 
     def slot(self, meeting_starts: datetime) -> tuple[datetime | None, datetime | None]:
         """(starts, ends) in UTC, or None where not set."""

@@ -42,7 +42,7 @@ from coprod import audit, outbox
 from coprod.extensions import db
 from coprod.models import (AccountNotice, Attendance, AuditEvent, Ballot, Board, ContentLanguage, Feedback, Follower,
                            GlossaryTerm, GroupMember, LoginAttempt, LoginCard, MagicLink, Meeting, Membership,
-                           MeToo, PersonUpdate, Picture, Proposal, Question, RecordQuestion, RecoveryCode,
+                           MeToo, Paper, PersonUpdate, Picture, Proposal, Question, RecordQuestion, RecoveryCode,
                            RoomCount, SignIn, SubmissionKey, User, Vote, utcnow)
 from coprod.models.audio import AudioClip
 from coprod.my_data.services import remove_exports_for
@@ -79,6 +79,7 @@ PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
     ("login_card", "created_by_id"): (NULL, "cards they made for others stay"),
     ("magic_link", "user_id"): (DELETE, "their sign-in links"),
     ("meeting", "created_by_id"): (NULL, "the meeting stays"),
+    ("paper", "added_by_id"): (NULL, "the meeting's paper stays"),
     ("membership", "user_id"): (DELETE, "their roles"),
     ("picture", "uploaded_by_id"): (DELETE, "their pictures are removed and the files deleted; the row "
                                             "stays, emptied, like any removed picture"),
@@ -393,6 +394,7 @@ def _take_them_out_of_shared_rows(person: User) -> None:
         (GlossaryTerm.updated_by_id, {}),
         (LoginCard.created_by_id, {}),
         (Meeting.created_by_id, {}),
+        (Paper.added_by_id, {}),
         (Picture.removed_by_id, {}),
         (SignIn.helper_id, {"helper_name": None, "helping_since_dt": None}),
         (Proposal.created_by_id, {}),

@@ -234,6 +234,16 @@ def exports(now: datetime, dry_run: bool = False) -> Counts:
     return {"files": len(remove_expired_exports(now))}
 
 
+def unused_papers(now: datetime, dry_run: bool = False) -> Counts:
+    """Paper files (PDF) that no paper names: a request that stored one and then failed, or a paper
+    whose removal could not delete its file. Papers themselves stay as long as their meeting."""
+    from coprod.meetings import papers
+
+    found = papers.unused_files((now - _ORPHAN_AGE).timestamp())
+    _after_commit_remove(found, dry_run)
+    return {"files": len(found)}
+
+
 # ---- every kind, and the report ----------------------------------------------------------------
 
 KINDS: dict[str, Callable[[datetime, bool], Counts]] = {
@@ -245,6 +255,7 @@ KINDS: dict[str, Callable[[datetime, bool], Counts]] = {
     "submission_keys": submission_keys,
     "exports": exports,
     "access_needs": access_needs,
+    "unused_papers": unused_papers,
 }
 
 
@@ -305,6 +316,7 @@ def labels() -> dict[str, str]:
         "exports.files": _("\"My data\" downloads"),
         "submission_keys.keys": _("Notes that stop a form being sent twice"),
         "access_needs.answers": _("The help people needed at meetings that are over"),
+        "unused_papers.files": _("Meeting papers no agenda item uses"),
     }
 
 
