@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField, TimeField, ValidationError
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField, TimeField, ValidationError
 from wtforms.validators import DataRequired, Optional
 
 from coprod.easyread.review import EasyReadChecked
@@ -197,3 +197,20 @@ class AttendanceForm(FlaskForm):
     other_need = TextAreaField(_l("Do you need anything else?"),
                                description=_l("You can leave this empty."),
                                filters=[strip], validators=[MaxLength(500), PlainText()])
+
+
+# ---- check-in on the day ------------------------------------------------------------------------
+
+class CheckInCodeForm(FlaskForm):
+    """The short code printed on a login card, typed by the secretary (when the camera cannot read it)."""
+
+    code = StringField(_l("Type the code on their card"),
+                       description=_l("8 letters and numbers. For example: ABCD 2345."),
+                       filters=[strip], validators=[required(_l("Type the code from the card.")), MaxLength(40),
+                                                    PlainText()])
+
+
+class CheckInScanForm(FlaskForm):
+    """What the camera read from a login card's square picture (filled in by check-in.js)."""
+
+    scanned = HiddenField(filters=[strip])

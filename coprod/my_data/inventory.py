@@ -82,6 +82,10 @@ USER_COLUMNS: dict[str, dict[str, Use]] = {
         "user_id": exported("meetings_coming", "if you said you are coming to a meeting, and the help you need"),
         "helper_id": exported("help_you_gave", "when you helped someone say if they are coming (not their needs)"),
     },
+    "check_in": {
+        "user_id": exported("meetings_checked_in", "that you were at a meeting: when the secretary checked you in, and how"),
+        "by_id": work("someone you checked in at a meeting"),
+    },
     "said_did_follower": {"user_id": exported("follows", "records you follow")},
     "said_did_person_update": {"user_id": exported("updates", "the news on your Updates page")},
     "picture": {
