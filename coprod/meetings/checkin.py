@@ -184,11 +184,17 @@ def people_page(meeting: Meeting, board: Board, total: int, number: int | None =
     return paging.page_from(statement, total, PEOPLE_PAGE_SIZE, number)
 
 
-def mine(meeting: Meeting, user) -> CheckIn | None:
-    """The signed-in person's own check-in at this meeting."""
+def mine(meeting: Meeting, user) -> tuple[Attendance | None, CheckIn | None]:
+    """The signed-in person's own answer to "Are you coming?" and their check-in at this meeting, in
+    one query ((None, None) when signed out)."""
     if not getattr(user, "is_authenticated", False):
-        return None
-    return db.session.scalar(select(CheckIn).where(CheckIn.meeting_id == meeting.id, CheckIn.user_id == user.id))
+        return None, None
+    row = db.session.execute(
+        select(Attendance, CheckIn).select_from(User)
+        .outerjoin(Attendance, and_(Attendance.user_id == User.id, Attendance.meeting_id == meeting.id))
+        .outerjoin(CheckIn, and_(CheckIn.user_id == User.id, CheckIn.meeting_id == meeting.id))
+        .where(User.id == user.id)).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 @dataclass(frozen=True)
@@ -213,5 +219,8 @@ def for_minutes(meeting: Meeting, board: Board, *, names: bool) -> Record:
                                         .where(apologies_where).order_by(User.name, User.id)))
         return Record(quorum=Quorum(len(present), board.quorum), apologies=len(sorry),
                       present_names=present, apologies_names=sorry)
-    apologies = db.session.scalar(select(func.count()).select_from(Attendance).where(apologies_where)) or 0
-    return Record(quorum=quorum(meeting, board), apologies=apologies, present_names=None, apologies_names=None)
+    counted = db.session.execute(select(
+        select(func.count()).select_from(CheckIn).where(CheckIn.meeting_id == meeting.id).scalar_subquery(),
+        select(func.count()).select_from(Attendance).where(apologies_where).scalar_subquery())).one()
+    return Record(quorum=Quorum(int(counted[0] or 0), board.quorum), apologies=int(counted[1] or 0),
+                  present_names=None, apologies_names=None)

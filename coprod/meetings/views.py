@@ -102,11 +102,12 @@ def meeting(slug: str, meeting_id: int):
     found = _published_meeting_or_404(slug, meeting_id)
     proposals, back = _with_versions(found)
     manager = services.may_manage(g.board, current_user)
+    my_answer, my_check_in = checkin.mine(found, current_user)
     return render_template("meetings/meeting.html", meeting=found, proposals=proposals,
-                           coming=attendance.block_for_page(found),
+                           coming=attendance.block_for_page(found, my_answer),
                            was_there=checkin.for_minutes(found, g.board, names=manager)
                            if found.minutes_are_public or (manager and found.is_over) else None,
-                           my_check_in=checkin.mine(found, current_user),
+                           my_check_in=my_check_in,
                            manager=manager,
                            taking=services.takes_questions(found),
                            questions=questions.on_the_agenda(found), came_back=back)
