@@ -173,7 +173,8 @@ def test_a_card_of_someone_not_on_the_board_and_a_strange_code_are_refused(cast,
     assert "Olly Other" not in html, "the name of someone on another board is not shown"
     typed = office.post(_url(cast, meeting_id, "check-in/code"), {"code": code})
     assert "This card is for someone who is not on this board." in typed.get_data(as_text=True)
-    for text in ("https://example.org/", SITE + "/card/not-a-real-token", "x" * 5000, "\x00"):
+    for text in ("https://example.org/", SITE + "/card/not-a-real-token", "x" * 5000, "\x00", "http://[/card/x",
+                 ""):
         response = _scan(office, cast, meeting_id, text)
         assert response.status_code == 400
         assert "We do not know this card." in response.get_data(as_text=True)
@@ -287,3 +288,21 @@ def test_my_data_has_it_and_erasure_removes_it(cast, factory, signed_in, db, wor
     [left] = _present(db, meeting_id).values()
     assert left.user_id == cast.carer.id and left.by_id is None
     assert db.get(User, cast.secretary.id).erased_dt is not None
+
+
+@pytest.mark.parametrize("text, token", [
+    ("https://coprod.example.org/card/AbC-123_xyz", "AbC-123_xyz"),
+    ("https://coprod.example.org/card/AbC-123_xyz?from=qr#top", "AbC-123_xyz"),
+    ("  http://localhost:5000/card/token%2Dpart  ", "token-part"),
+    ("AbC-123_xyz", "AbC-123_xyz"),
+    ("https://coprod.example.org/sign-in/link/AbC", None),
+    ("https://coprod.example.org/card/", None),
+    ("https://coprod.example.org/card/a b", None),
+    ("http://[/card/x", None),
+    ("", None),
+    ("x" * 3000, None),
+])
+def test_the_token_is_read_from_what_the_camera_saw(text, token):
+    from coprod.meetings.checkin import token_from_scan
+
+    assert token_from_scan(text) == token

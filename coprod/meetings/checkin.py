@@ -58,7 +58,10 @@ def token_from_scan(text: str) -> str | None:
     text = (text or "").strip()
     if not text or len(text) > LONGEST_SCAN:
         return None
-    path = urlsplit(text).path if "/" in text else "/card/" + text
+    try:
+        path = urlsplit(text).path if "/" in text else "/card/" + text
+    except ValueError:  # not an address at all (e.g. "http://[")
+        return None
     parts = [unquote(part) for part in path.split("/") if part]
     if len(parts) >= 2 and parts[-2] == "card" and parts[-1].replace("-", "").replace("_", "").isalnum():
         return parts[-1]
