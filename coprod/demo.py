@@ -128,7 +128,8 @@ def load_demo_authenticators() -> list[tuple[str, str]]:
 def _board(slug: str, name: str, picture: str, about: str) -> Board:
     board = db.session.scalar(select(Board).where(Board.slug == slug))
     if board is None:
-        board = Board(slug=slug, name=name, picture=picture, about=about)
+        # Quorum: how many must be at a meeting to make decisions (shown when checking people in).
+        board = Board(slug=slug, name=name, picture=picture, about=about, quorum=5)
         db.session.add(board)
         db.session.flush()
     return board

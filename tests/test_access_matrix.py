@@ -118,6 +118,12 @@ INTENDED = {
     "meetings.easy_read_paper": SECRETARY,
     "meetings.remove_paper": SECRETARY,
     "meetings.paper_file": ANYONE,
+    # Check-in on the day: only the board's secretary (the tablet in the room) marks people present.
+    "meetings.check_in": SECRETARY,
+    "meetings.check_in_scan": SECRETARY,
+    "meetings.check_in_code": SECRETARY,
+    "meetings.check_in_person": SECRETARY,
+    "meetings.check_in_undo": SECRETARY,
     # Questions: asking, "me too" and the meeting's questions are for the board; each question is
     # checked per record as well (own drafts only; recordings for the asker and secretaries only).
     "questions.ask": ON_THE_BOARD,

@@ -73,6 +73,11 @@ FORMS = [
     # Coming or not: the answer, the tick boxes and the short boxes for the help they need.
     ("member", "/boards/riverside-ld/meetings/{meeting}/coming", ["diet", "travel", "other_need"],
      {"coming": ["yes", "no"], "bsl": ["y"], "support_worker": ["y"], "large_print": ["y"]}, set()),
+    # Check-in on the day: what the camera read, the typed code, a tapped name and its undo.
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/scan", ["scanned"], {}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/code", ["code"], {}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/people/{member}", ["confirm"], {}, set()),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/people/{member}/undo", ["confirm"], {}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/stop-questions", ["confirm"], {}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/reopen-questions", ["confirm"], {}, set()),
     # The buttons on check pages (issue 14): open a vote, turn an account off, take someone out of a group.
@@ -114,7 +119,7 @@ FORMS = [
      {"checker": ["other", "{member}"]}, set()),
     (None, "/language", ["next"], {"locale": ["en", "cy"]}, {"next"}),
     # Erasure: the check page's button, and the board's setting for erased people's questions.
-    ("admin", "/admin/boards/riverside-ld/settings", [], {"erased_questions": ["go", "someone"]}, set()),
+    ("admin", "/admin/boards/riverside-ld/settings", ["quorum"], {"erased_questions": ["go", "someone"]}, set()),
     ("admin", "/admin/people/{target}/erase", [], {"confirm": ["no", "yes"]}, set()),
     ("member", "/account/erase", [], {"confirm": ["no", "yes"]}, set()),
 ]

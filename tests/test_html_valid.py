@@ -46,6 +46,8 @@ EMPTY_FORMS = [
     ("secretary", "/boards/riverside-ld/languages/record/{record}/checked/en"),
     ("secretary", "/boards/riverside-ld/meetings/new"), ("secretary", "/boards/riverside-ld/proposals/new"),
     ("member", "/helping"), ("member", "/settings"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/code"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/scan"),
 ]
 
 
@@ -159,7 +161,11 @@ def test_every_page_is_valid_html(app, demo, make_client, tmp_path):
 
     with app.app_context():
         action = db.session.scalar(select(Action).order_by(Action.record_id, Action.id).limit(1))
-        ids = {"record": action.record_id, "action": action.id}
+        from coprod.models import Board, Meeting
+
+        meeting = db.session.scalar(select(Meeting.id).join(Board, Board.id == Meeting.board_id)
+                                    .where(Board.slug == "riverside-ld").order_by(Meeting.id).limit(1))
+        ids = {"record": action.record_id, "action": action.id, "meeting": meeting}
     for who, path in EMPTY_FORMS:
         url = path.format(**ids)
         response = clients[who].post(url, {}, content_type="multipart/form-data")

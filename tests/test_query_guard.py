@@ -11,7 +11,7 @@ from coprod.accounts.tokens import hash_secret
 from coprod.extensions import db as _db
 from sqlalchemy import select
 
-from coprod.models import (AgendaItem, Attendance, AuditEvent, Ballot, Board, Choice, LoginCard, Meeting, MeetingStatus,
+from coprod.models import (AgendaItem, Attendance, AuditEvent, Ballot, Board, CheckIn, Choice, LoginCard, Meeting, MeetingStatus,
                            Membership, MeToo, GlossaryTerm, Picture, ContentLanguage, Proposal, Question, QuestionStatus, Role, User, Vote, utcnow)
 from query_count import count_queries
 
@@ -82,6 +82,9 @@ PAGES = [
     ("member", "/boards/riverside-ld/meetings/{coming}"),
     ("member", "/boards/riverside-ld/meetings/{coming}/coming"),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/attendance"),
+    # Check-in on the day: the count, the quorum and the board's people (a page at a time).
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in?page=2"),
     # My data: the person's files and the files a secretary made for others.
     ("member", "/account/my-data"),
     ("secretary", "/account/my-data"),
@@ -203,6 +206,9 @@ def _grow_questions(db, board_id: int, meeting_id: int, item_id: int, asker_id: 
         session.add_all(Attendance(meeting_id=meeting_id, user_id=person.id, coming=bool(i % 3), bsl=i % 4 == 0,
                                    diet="Soft food" if i % 5 == 0 else "", helper_name="Chris" if i % 7 == 0 else None)
                         for i, person in enumerate(people))
+        # Some were checked in on the day (the check-in page and the minutes grow).
+        session.add_all(CheckIn(meeting_id=meeting_id, user_id=person.id, how="name")
+                        for i, person in enumerate(people) if i % 2)
 
 
 def _grow_follow(db, board_id: int, meeting_id: int, member_id: int, size: int, tag: str):

@@ -102,6 +102,19 @@ def card_by_code(typed: str) -> LoginCard | None:
                                      .where(_card_where(LoginCard.code_hash, code))))
 
 
+def card_in_any_state(*, token: str | None = None, code: str | None = None) -> LoginCard | None:
+    """The card with this token (its QR code) or typed code, stopped or not, with its person: for
+    checking people in at a meeting, which must tell a stopped card from an unknown one. Never signs
+    anyone in."""
+    if token:
+        where = _card_where(LoginCard.token_hash, token)
+    elif code and normalise_code(code):
+        where = _card_where(LoginCard.code_hash, normalise_code(code))
+    else:
+        return None
+    return db.session.scalar(select(LoginCard).options(joinedload(LoginCard.user)).where(where))
+
+
 def upgrade_card_hashes(card: LoginCard | None = None) -> int:
     """Key the hashes of cards made before keyed hashes (one card, or all). The keyed hash is made
     from the stored SHA-256, so no code is needed: returns how many cards were upgraded."""

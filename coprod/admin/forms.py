@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.validators import Regexp
 
 from coprod.boards.forms import role_choices
@@ -42,3 +42,17 @@ class BoardSettingsForm(FlaskForm):
         choices=ERASED_QUESTION_CHOICES,
         description=_l("Their name, their own words and their voice always go. Questions that are not public always go."),
         validators=[required(_l("Choose what happens to their questions."))])
+    quorum = StringField(
+        _l("Quorum: how many people must be at a meeting to make decisions?"),
+        description=_l("A number, for example 6. Leave it empty if the board has no quorum."),
+        filters=[strip], validators=[MaxLength(10), PlainText()])
+
+    def validate_quorum(self, field):
+        value = field.data or ""
+        # Checked as text first: int() of a very long run of digits raises (Python's 4,300-digit limit).
+        if value and (not (value.isascii() and value.isdigit() and len(value) <= 4) or not 1 <= int(value) <= 1000):
+            raise ValidationError(_l("Type a number from 1 to 1000, or leave it empty."))
+
+    @property
+    def quorum_number(self) -> int | None:
+        return int(self.quorum.data) if self.quorum.data else None

@@ -34,11 +34,15 @@ def all_people(*, page: int, per_page: int = 50) -> list[User]:
     ))
 
 
-def set_board_settings(board: Board, *, erased_questions: str, by: User) -> None:
+def set_board_settings(board: Board, *, erased_questions: str, quorum: int | None = None, by: User) -> None:
     if board.erased_questions != erased_questions:
         audit.record("board.settings", target=board, board=board, actor=by,
                      detail=f"erased questions: {board.erased_questions} -> {erased_questions}")
         board.erased_questions = erased_questions
+    if board.quorum != quorum:
+        audit.record("board.settings", target=board, board=board, actor=by,
+                     detail=f"quorum: {board.quorum} -> {quorum}")
+        board.quorum = quorum
 
 
 def person_or_404(user_id: int) -> User:

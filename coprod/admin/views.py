@@ -54,11 +54,14 @@ def new_board():
 @blueprint.route("/boards/<slug>/settings", methods=["GET", "POST"])
 @access(ADMIN)
 def board_settings(slug: str):
-    """A board's settings: what happens to an erased person's public questions."""
+    """A board's settings: what happens to an erased person's public questions, and the quorum."""
     board = db.first_or_404(select(Board).where(Board.slug == slug))
-    form = BoardSettingsForm(data={"erased_questions": board.erased_questions} if request.method == "GET" else None)
+    form = BoardSettingsForm(data={"erased_questions": board.erased_questions,
+                                   "quorum": str(board.quorum) if board.quorum else ""}
+                             if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.set_board_settings(board, erased_questions=form.erased_questions.data, by=current_user)
+        services.set_board_settings(board, erased_questions=form.erased_questions.data,
+                                    quorum=form.quorum_number, by=current_user)
         flash(_("The settings are saved."), "success")
         return redirect(url_for("admin.board_settings", slug=slug))
     return render_template("admin/board_settings.html", board=board, form=form), 400 if form.errors else 200

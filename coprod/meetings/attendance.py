@@ -54,15 +54,19 @@ def answer_of(meeting: Meeting, user) -> Attendance | None:
                                                       Attendance.user_id == user.id))
 
 
-def block_for_page(meeting: Meeting) -> dict | None:
+_NOT_READ = object()
+
+
+def block_for_page(meeting: Meeting, mine: object = _NOT_READ) -> dict | None:
     """For the meeting pages ("Are you coming?"): the signed-in person's answer and whether they can
-    still answer; None for anyone not on the meeting's board (the block is not shown)."""
+    still answer; None for anyone not on the meeting's board (the block is not shown). `mine`: the
+    answer if the view already read it (with the person's check-in, in one query)."""
     from flask_login import current_user
 
     if not current_user.is_authenticated or (current_user.role_on(meeting.board) is None
                                              and not current_user.is_admin):
         return None
-    return {"mine": answer_of(meeting, current_user), "open": may_answer(meeting)}
+    return {"mine": answer_of(meeting, current_user) if mine is _NOT_READ else mine, "open": may_answer(meeting)}
 
 
 def answer(meeting: Meeting, user: User, *, coming: bool, needs: dict, sign_in: SignIn | None) -> None:

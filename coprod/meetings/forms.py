@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, StringField, TextAreaField, TimeField, ValidationError
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField, TimeField, ValidationError
 from wtforms.validators import DataRequired, Optional
 
 from coprod.easyread.review import EasyReadChecked
@@ -222,3 +222,18 @@ class EasyReadPaperForm(FlaskForm):
     reason = TextAreaField(_l("No easy-read version? Say why"),
                            description=_l("For example: The council is writing it. It comes next week."),
                            filters=[strip], validators=[Optional(), MaxLength(500), PlainText()])
+# ---- check-in on the day ------------------------------------------------------------------------
+
+class CheckInCodeForm(FlaskForm):
+    """The short code printed on a login card, typed by the secretary (when the camera cannot read it)."""
+
+    code = StringField(_l("Type the code on their card"),
+                       description=_l("8 letters and numbers. For example: ABCD 2345."),
+                       filters=[strip], validators=[required(_l("Type the code from the card.")), MaxLength(40),
+                                                    PlainText()])
+
+
+class CheckInScanForm(FlaskForm):
+    """What the camera read from a login card's square picture (filled in by check-in.js)."""
+
+    scanned = HiddenField(filters=[strip])

@@ -24,7 +24,7 @@ from coprod.questions import services as questions
 from coprod.transactions import back_to
 
 # Calendars and access at the place.
-from coprod.meetings import attendance, calendar
+from coprod.meetings import attendance, calendar, checkin
 from coprod.meetings import pack_pdf as printed_pack
 from coprod.meetings.forms import ANSWERS
 from coprod.models.meeting import ACCESS_FIELDS
@@ -102,9 +102,14 @@ def meeting(slug: str, meeting_id: int):
     """The easy-read agenda, with the proposals to vote on; the minutes once published."""
     found = _published_meeting_or_404(slug, meeting_id)
     proposals, back = _with_versions(found)
+    manager = services.may_manage(g.board, current_user)
+    my_answer, my_check_in = checkin.mine(found, current_user)
     return render_template("meetings/meeting.html", meeting=found, proposals=proposals,
-                           coming=attendance.block_for_page(found),
-                           manager=services.may_manage(g.board, current_user),
+                           coming=attendance.block_for_page(found, my_answer),
+                           was_there=checkin.for_minutes(found, g.board, names=manager)
+                           if found.minutes_are_public or (manager and found.is_over) else None,
+                           my_check_in=my_check_in,
+                           manager=manager,
                            taking=services.takes_questions(found),
                            questions=questions.on_the_agenda(found), came_back=back)
 
@@ -455,3 +460,7 @@ from coprod.meetings import attendance_views  # noqa: E402,F401
 # ---- papers for agenda items (their routes are on this blueprint) -------------------------------
 
 from coprod.meetings import papers_views  # noqa: E402,F401
+
+# ---- check-in on the day (its routes are on this blueprint) -------------------------------------
+
+from coprod.meetings import checkin_views  # noqa: E402,F401

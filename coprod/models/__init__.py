@@ -1,6 +1,6 @@
 """All models, imported here so metadata and migrations see every table."""
 
-from coprod.models.attendance import Attendance
+from coprod.models.attendance import Attendance, CheckIn
 from coprod.models.audio import AudioClip, ClipStatus
 from coprod.models.audit import AuditEvent
 from coprod.models.auth import LoginAttempt, LoginCard, MagicLink, RecoveryCode, SignIn
@@ -21,7 +21,7 @@ from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, Room
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
-    "Attendance", "Paper",
+    "Attendance", "CheckIn", "Paper",
     "AccountNotice", "NoticeKind", "DataExport", "ExportStatus",
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",

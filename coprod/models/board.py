@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coprod.models.base import Base, enum_type, utcnow
@@ -35,6 +35,8 @@ class Board(Base):
     # When a person is erased, their public questions go ("go", the default) or stay with their
     # name and own words taken out, as "Someone asked" ("someone"). See coprod/privacy/erasure.py.
     erased_questions: Mapped[str] = mapped_column(String(10), default="go", server_default="go")
+    # Quorum: how many people must be at a meeting for it to make decisions (None: not set).
+    quorum: Mapped[int | None] = mapped_column(Integer)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(lazy="raise", back_populates="board")

@@ -58,6 +58,7 @@ def collect(user_id: int) -> Collected:
         "me_too": _me_too(user_id),
         "votes": _votes(user_id),
         "meetings_coming": _coming(user_id),
+        "meetings_checked_in": _checked_in(user_id),
         "not_happy_ratings": _feedback(user_id, files),
         "follows": _follows(user_id),
         "updates": _updates(user_id),
@@ -188,6 +189,17 @@ def _coming(user_id: int) -> list[dict]:
              "support_worker": a.support_worker, "bsl_interpreter": a.bsl, "large_print": a.large_print,
              "hearing_loop": a.hearing_loop, "food": a.diet, "travel": a.travel, "other": a.other_need,
              "helped_by": a.helper_name, "when": _when(a.answered_dt)} for a, title, starts in rows]
+
+
+def _checked_in(user_id: int) -> list[dict]:
+    """The meetings they were at: when they were checked in, and how (card, code or name tapped)."""
+    from coprod.models import CheckIn
+
+    rows = db.session.execute(select(CheckIn, Meeting.title, Meeting.starts_dt)
+                              .join(Meeting, Meeting.id == CheckIn.meeting_id)
+                              .where(CheckIn.user_id == user_id).order_by(CheckIn.id))
+    return [{"meeting": title, "meeting_starts": _when(starts), "checked_in": _when(c.checked_in_dt),
+             "how": c.how} for c, title, starts in rows]
 
 
 def _feedback(user_id: int, files: dict[str, Path]) -> list[dict]:

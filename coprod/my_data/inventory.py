@@ -82,6 +82,10 @@ USER_COLUMNS: dict[str, dict[str, Use]] = {
         "user_id": exported("meetings_coming", "if you said you are coming to a meeting, and the help you need"),
         "helper_id": exported("help_you_gave", "when you helped someone say if they are coming (not their needs)"),
     },
+    "check_in": {
+        "user_id": exported("meetings_checked_in", "that you were at a meeting: when the secretary checked you in, and how"),
+        "by_id": work("someone you checked in at a meeting"),
+    },
     "said_did_follower": {"user_id": exported("follows", "records you follow")},
     "said_did_person_update": {"user_id": exported("updates", "the news on your Updates page")},
     "picture": {
@@ -99,6 +103,7 @@ USER_COLUMNS: dict[str, dict[str, Use]] = {
     },
     "glossary_term": {"updated_by_id": work("a word in the jargon buster you wrote")},
     "meeting": {"created_by_id": work("a meeting you made")},
+    "paper": {"added_by_id": work("a paper you added to a meeting's agenda")},
     "said_did_action": {"removed_by_id": work("a copied action you took away")},
     "submission_key": {"user_id": Use(NOT_EXPORTED, "", "a note, kept 2 days, of where a form you sent led, "
                                       "so sending it twice does it once; it holds no words")},

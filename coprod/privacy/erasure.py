@@ -40,7 +40,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from coprod import audit, outbox
 from coprod.extensions import db
-from coprod.models import (AccountNotice, Attendance, AuditEvent, Ballot, Board, ContentLanguage, Feedback, Follower,
+from coprod.models import (AccountNotice, Attendance, AuditEvent, CheckIn, Ballot, Board, ContentLanguage, Feedback, Follower,
                            GlossaryTerm, GroupMember, LoginAttempt, LoginCard, MagicLink, Meeting, Membership,
                            MeToo, Paper, PersonUpdate, Picture, Proposal, Question, RecordQuestion, RecoveryCode,
                            RoomCount, SignIn, SubmissionKey, User, Vote, utcnow)
@@ -108,6 +108,8 @@ PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
     ("attendance", "user_id"): (DELETE, "if they were coming to meetings, and the help they needed"),
     ("attendance", "helper_id"): (NULL, "answers they helped others give stay"),
     ("attendance", "helper_name"): (NAME_CLEARED, "a helper's typed name"),
+    ("check_in", "user_id"): (DELETE, "that they were at meetings (checked in on the day)"),
+    ("check_in", "by_id"): (NULL, "people they checked in stay checked in"),
     ("vote", "user_id"): (DELETE, "that they voted (and an open vote's choice beside their name)"),
     ("vote", "helper_id"): (NULL, "votes they helped others cast stay"),
     ("vote", "helper_name"): (NAME_CLEARED, "a helper's typed name"),
@@ -374,7 +376,7 @@ def _erase_votes(person: User, done: Erasure) -> None:
 
 def _delete_what_is_only_theirs(person: User) -> None:
     uid = person.id
-    for model in (Attendance, MeToo, Follower, PersonUpdate, AccountNotice, Membership, GroupMember, SignIn, MagicLink,
+    for model in (Attendance, CheckIn, MeToo, Follower, PersonUpdate, AccountNotice, Membership, GroupMember, SignIn, MagicLink,
                   RecoveryCode, SubmissionKey):
         db.session.execute(delete(model).where(model.user_id == uid))
     db.session.execute(update(SignIn).where(SignIn.card_id.in_(
@@ -407,6 +409,7 @@ def _take_them_out_of_shared_rows(person: User) -> None:
         (Feedback.helper_id, {"helper_name": None}),
         (Vote.helper_id, {"helper_name": None}),
         (Attendance.helper_id, {"helper_name": None}),
+        (CheckIn.by_id, {}),
         (ActionUpdate.by_id, {}),
         (Action.removed_by_id, {}),
     ]
