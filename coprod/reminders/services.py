@@ -66,7 +66,6 @@ def save_choice(user: User, *, how: ReminderHow, mobile: str | None, supporter_o
               "updated_dt": utcnow()}
     upsert(db.session(), ReminderChoice, values, keys=("user_id",),
            update=[k for k in values if k != "user_id"])
-    db.session.expire_all()
     # Which way, never the number or the supporter's details (the audit log is read more widely).
     audit.record("reminders.change", target=user,
                  detail=f"how={how.value}, mobile={'yes' if mobile else 'no'}, supporter={'yes' if supporter_on else 'no'}")
