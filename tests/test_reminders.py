@@ -146,7 +146,7 @@ def _choose(client, **fields):
 # ---- the whole flow ------------------------------------------------------------------------------------
 
 def test_people_get_the_reminders_they_chose_once_each(cast, signed_in, db, audio, smtp_inbox, notify, clock):
-    sam, margaret, david = signed_in(cast.member), signed_in(cast.carer), signed_in(cast.commissioner)
+    sam, david = signed_in(cast.member), signed_in(cast.commissioner)
     page = sam.get("/settings/reminders")
     assert page.status_code == 200 and "How do you want to get reminders?" in page.get_data(as_text=True)
     # Sam has no email: text messages, and a copy by email to his supporter.
