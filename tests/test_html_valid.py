@@ -46,6 +46,7 @@ EMPTY_FORMS = [
     ("secretary", "/boards/riverside-ld/languages/record/{record}/checked/en"),
     ("secretary", "/boards/riverside-ld/meetings/new"), ("secretary", "/boards/riverside-ld/proposals/new"),
     ("member", "/helping"), ("member", "/settings"),
+    ("member", "/settings/reminders"), ("secretary", "/boards/riverside-ld/reminders"),
 ]
 
 
