@@ -173,6 +173,8 @@ def retention_settings() -> dict:
         # The help a person said they need at a meeting (access needs: personal, some about health),
         # counted from the meeting's start. Whether they were coming stays with the meeting.
         "KEEP_ACCESS_NEEDS_DAYS": _days("COPROD_KEEP_ACCESS_NEEDS_DAYS", 30),
+        # Notes of which reminders were sent to whom (so none goes twice): no words, no numbers.
+        "KEEP_SENT_REMINDER_DAYS": _days("COPROD_KEEP_SENT_REMINDER_DAYS", 90),
     }
 
 

@@ -438,3 +438,24 @@ def test_uk_mobile_numbers():
     for typed in ("", "0770 09", "01632 960001", "+1 202 555 0100", "07700 9001234", "O7700 900123", "٠٧٧٠٠٩٠٠١٢٣"):
         assert normalise(typed) is None, typed
     assert shown(SAM_MOBILE) == "07700 900123"
+
+
+def test_the_job_is_on_the_workers_schedule_and_old_notes_go(app, cast, db, notify, clock):
+    from datetime import timedelta
+
+    from coprod.extensions import db as database
+    from coprod.privacy import retention
+    from coprod.reminders import services
+    from coprod.tasks import huey
+
+    assert "send_reminders" in [task.name for task in huey.read_periodic(datetime(2027, 3, 9, 10, 10))]
+    assert "send_reminders" not in [task.name for task in huey.read_periodic(datetime(2027, 3, 9, 10, 11))]
+    _meeting(db, cast.board)
+    now = datetime(2027, 3, 9, 10, 0, tzinfo=timezone.utc)
+    with app.app_context():
+        assert len(services.claim_due(now)) == 1  # Margaret, by email
+        database.session.commit()
+        assert retention.sent_reminders(now + timedelta(days=89)) == {"reminders": 0}
+        assert retention.sent_reminders(now + timedelta(days=91)) == {"reminders": 1}
+        database.session.commit()
+    assert db.scalar(select(func.count()).select_from(SentReminder)) == 0

@@ -91,10 +91,11 @@ class SentReminder(Base):
     """One reminder to one person by one way: the unique key makes it go once."""
 
     __tablename__ = "sent_reminder"
+    # The unique key starts with user_id: it is the index for finding a person's rows too.
     __table_args__ = (UniqueConstraint("user_id", "kind", "subject_id", "channel"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
     # The kind as sent: a ReminderKind value, or "said_did_record" / "said_did_action".
     kind: Mapped[str] = mapped_column(String(30))

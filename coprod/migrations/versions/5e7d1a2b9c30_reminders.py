@@ -74,13 +74,11 @@ def upgrade():
     with op.batch_alter_table('sent_reminder', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sent_reminder_board_id'), ['board_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sent_reminder_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_sent_reminder_user_id'), ['user_id'], unique=False)
 
 
 
 def downgrade():
     with op.batch_alter_table('sent_reminder', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_sent_reminder_user_id'))
         batch_op.drop_index(batch_op.f('ix_sent_reminder_status'))
         batch_op.drop_index(batch_op.f('ix_sent_reminder_board_id'))
 
