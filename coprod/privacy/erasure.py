@@ -241,8 +241,12 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
     # their own and their supporter's details are looked for in the queue anyway.
     reminder = db.session.scalar(select(ReminderChoice).where(ReminderChoice.user_id == person.id))
     if reminder is not None:
+        from coprod.reminders.phone import shown
+
+        # The numbers as kept (+447...) and as pages show them (07700 900123: the admin's page, spoken).
         needles.update(text for text in (reminder.mobile, reminder.supporter_name, reminder.supporter_email,
-                                         reminder.supporter_mobile) if text and len(text) >= 3)
+                                         reminder.supporter_mobile, shown(reminder.mobile),
+                                         shown(reminder.supporter_mobile)) if text and len(text) >= 3)
     _erase_pictures(person, done)
     _erase_votes(person, done)
     _delete_what_is_only_theirs(person)

@@ -11,6 +11,7 @@ from coprod.easyread.review import EasyReadChecked
 from coprod.forms import ChoiceField, MaxLength, PlainText, choices, required, strip
 from coprod.models import ReminderHow, ReminderKind
 from coprod.reminders import phone
+from coprod.reminders.words import KIND_LABELS
 
 HOW_LABELS = {
     ReminderHow.EMAIL.value: _l("By email"),
@@ -78,9 +79,10 @@ def board_form_class():
         pass
 
     for kind in ReminderKind:
-        setattr(BoardRemindersForm, f"on_{kind.value}", BooleanField(_l("Send this reminder")))
+        label = KIND_LABELS[kind]
+        setattr(BoardRemindersForm, f"on_{kind.value}", BooleanField(_l("Send this reminder: %(kind)s", kind=label)))
         setattr(BoardRemindersForm, f"words_{kind.value}", TextAreaField(
-            _l("The words"), description=_l("Leave it empty to use the words shown under it."),
+            _l("The words for: %(kind)s", kind=label), description=_l("Leave it empty to use the words shown under it."),
             filters=[strip], validators=[Optional(), MaxLength(300), PlainText()]))
     return BoardRemindersForm
 
