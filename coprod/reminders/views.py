@@ -26,7 +26,9 @@ def mine():
     form = ReminderChoiceForm()
     form.has_email = bool(current_user.email)
     if request.method == "GET":
-        form.how.data = (choice.how if choice else services.DEFAULT_HOW).value
+        # Not chosen yet: email if they have an address (what they get now), else none.
+        form.how.data = choice.how.value if choice else (services.DEFAULT_HOW.value if current_user.email
+                                                         else ReminderHow.NONE.value)
         if choice is not None:
             form.mobile.data = phone.shown(choice.mobile)
             form.supporter_on.data = choice.supporter_on
