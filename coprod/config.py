@@ -47,6 +47,16 @@ def _roles(value: str) -> frozenset[str]:
     return frozenset(words & {"admin", "secretary", "commissioner"})
 
 
+def _hours(value: str) -> tuple[int, int]:
+    """"8-20" -> (8, 20); anything else -> the safe default (8am to 8pm)."""
+    start, _dash, end = value.partition("-")
+    try:
+        hours = int(start), int(end)
+    except ValueError:
+        return 8, 20
+    return hours if 0 <= hours[0] < hours[1] <= 24 else (8, 20)
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the Flask config for this process from the environment."""
     database_url = os.environ.get(
@@ -93,6 +103,14 @@ def load_config(instance_path: Path) -> dict:
         "MAIL_USE_TLS": _flag("COPROD_MAIL_USE_TLS"),
         "MAIL_FROM": os.environ.get("COPROD_MAIL_FROM", "coprod@localhost"),
         "PUBLIC_URL": os.environ.get("COPROD_PUBLIC_URL", "http://localhost:5000"),
+        # Text message reminders through GOV.UK Notify (coprod/reminders/notify.py). No key: no text is
+        # sent, and the log says only "text not sent: Notify is not set up". The template is a text
+        # message template in Notify whose whole content is ((body)).
+        "NOTIFY_API_KEY": os.environ.get("COPROD_NOTIFY_API_KEY", ""),
+        "NOTIFY_BASE_URL": os.environ.get("COPROD_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
+        "NOTIFY_SMS_TEMPLATE_ID": os.environ.get("COPROD_NOTIFY_SMS_TEMPLATE_ID", ""),
+        # Reminders go only between these hours of the board's day (from, to: 8-20 is 8am to 8pm).
+        "REMINDER_HOURS": _hours(os.environ.get("COPROD_REMINDER_HOURS", "8-20")),
         # Login throttle: failed attempts allowed per window, counted in the database so the
         # limit holds across every worker process.
         # Failures allowed before a wait starts; then the wait doubles with each failure, up to a
@@ -157,6 +175,8 @@ def retention_settings() -> dict:
         # The help a person said they need at a meeting (access needs: personal, some about health),
         # counted from the meeting's start. Whether they were coming stays with the meeting.
         "KEEP_ACCESS_NEEDS_DAYS": _days("COPROD_KEEP_ACCESS_NEEDS_DAYS", 30),
+        # Notes of which reminders were sent to whom (so none goes twice): no words, no numbers.
+        "KEEP_SENT_REMINDER_DAYS": _days("COPROD_KEEP_SENT_REMINDER_DAYS", 90),
     }
 
 

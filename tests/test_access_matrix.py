@@ -210,6 +210,10 @@ INTENDED = {
     "my_data.download": SIGNED_IN,
     "my_data.board_on_paper": SECRETARY,
     "my_data.admin_on_paper": ADMIN,
+    # Reminders (issue 17): each person chooses their own (their phone number: them and admins only);
+    # a board's secretary chooses which reminders the board sends, and the words.
+    "reminders.mine": SIGNED_IN,
+    "reminders.board": SECRETARY,
 }
 
 ROLES = ["signed out", "member", "carer", "supporter", "commissioner", "secretary",

@@ -35,6 +35,11 @@ FORMS = [
     (None, "/settings", [], {"text_size": ["normal", "large", "larger"], "contrast": ["normal", "high"],
                              "locale": ["en", "cy"]}, set()),
     ("member", "/helping", ["helper_name"], {"helper": ["someone-else"]}, set()),
+    # Reminders (issue 17): how a person is told, with their numbers; what a board sends, with its words.
+    ("member", "/settings/reminders", ["mobile", "supporter_name", "supporter_email", "supporter_mobile"],
+     {"how": ["email", "text", "both", "none"], "supporter_on": ["y"]}, set()),
+    ("secretary", "/boards/riverside-ld/reminders", ["words_week_before", "words_day_before", "words_voting_closes"],
+     {"on_week_before": ["y"], "on_said_did": ["y"], "easy_read_ok": ["y"]}, set()),
     ("member", "/account/password", ["current_password", "password"], {}, {"current_password", "password"}),
     # An authenticator app: set up by staff; the second step by someone halfway through signing in.
     ("secretary", "/account/two-factor/set-up", ["code"], {}, set()),

@@ -48,6 +48,8 @@ EMPTY_FORMS = [
     ("member", "/helping"), ("member", "/settings"),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/code"),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/scan"),
+    # (The board's reminders form sent empty is valid: every reminder off. Its page is crawled.)
+    ("member", "/settings/reminders"),
 ]
 
 

@@ -102,7 +102,7 @@ def test_serve_runs_gunicorn_with_the_worker_and_migrates_first(tmp_path):
     server = subprocess.Popen([sys.executable, "-m", "coprod.cli", "serve", "--port", str(port), "--workers", "2"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # migrations from empty, then gunicorn; CI runs 3 test processes beside it
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=2) as response:

@@ -27,6 +27,9 @@ PAGES = [
     ("secretary", "/account/two-factor/set-up"),
     ("member", "/helping"),
     ("member", "/settings"),
+    # Reminders (issue 17): a person's own choice, and the board's.
+    ("member", "/settings/reminders"),
+    ("secretary", "/boards/riverside-ld/reminders"),
     ("member", "/boards/riverside-ld"),
     ("secretary", "/boards/riverside-ld/people"),
     ("secretary", "/boards/riverside-ld/people/{target}"),

@@ -77,8 +77,12 @@ def people():
 
 
 def _person_page(person: User, role_form: AddRoleForm, status: int = 200):
+    from coprod.reminders import phone
+    from coprod.reminders.services import choice_for
+
+    # How they get reminders, with their numbers: admins see them (for a paper request, or a problem).
     return render_template("admin/person.html", person=person, role_form=role_form,
-                           role_labels=ROLE_LABELS), status
+                           role_labels=ROLE_LABELS, reminders=choice_for(person.id), shown_phone=phone.shown), status
 
 
 def _role_form() -> AddRoleForm:

@@ -16,12 +16,15 @@ from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
 from coprod.models.paper import Paper
 from coprod.models.picture import Picture
 from coprod.models.question import MeToo, Question, QuestionStatus
+from coprod.models.reminder import (BoardReminder, ReminderChannel, ReminderChoice, ReminderHow, ReminderKind,
+                                    SentReminder, SentStatus)
 from coprod.models.submission import SubmissionKey
 from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, RoomCount, Vote
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
     "Attendance", "CheckIn", "Paper",
+    "BoardReminder", "ReminderChannel", "ReminderChoice", "ReminderHow", "ReminderKind", "SentReminder", "SentStatus",
     "AccountNotice", "NoticeKind", "DataExport", "ExportStatus",
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",

@@ -66,6 +66,8 @@ def collect(user_id: int) -> Collected:
         "help_you_gave": _help_given(user_id, board_ids),
         "easy_read_checks": _checks(user_id),
         "data_files": _data_files(user_id),
+        "reminders": _reminders(user_id),
+        "reminders_sent": _reminders_sent(user_id),
         "audit": _audit(user_id),
         "work": _work(user_id),
     }
@@ -284,6 +286,29 @@ def _data_files(user_id: int) -> list[dict]:
     rows = db.session.scalars(select(DataExport).where(DataExport.user_id == user_id).order_by(DataExport.id))
     return [{"asked": _when(e.created_dt), "on_paper": e.on_paper, "status": e.status.value,
              "expires": _when(e.expires_dt)} for e in rows]
+
+
+def _reminders(user_id: int) -> dict[str, Any]:
+    """How you get reminders: your choice, your mobile number, your supporter's details."""
+    from coprod.models import ReminderChoice
+    from coprod.reminders.services import DEFAULT_HOW
+
+    choice = db.session.scalar(select(ReminderChoice).where(ReminderChoice.user_id == user_id))
+    if choice is None:
+        return {"how": DEFAULT_HOW.value, "chosen": False}
+    return {"how": choice.how.value, "chosen": True, "mobile": choice.mobile,
+            "supporter_gets_a_copy": choice.supporter_on, "supporter_name": choice.supporter_name,
+            "supporter_email": choice.supporter_email, "supporter_mobile": choice.supporter_mobile,
+            "changed": _when(choice.updated_dt)}
+
+
+def _reminders_sent(user_id: int) -> list[dict]:
+    from coprod.models import SentReminder
+
+    rows = db.session.execute(select(SentReminder, Board.name).join(Board, Board.id == SentReminder.board_id)
+                              .where(SentReminder.user_id == user_id).order_by(SentReminder.id))
+    return [{"board": board, "kind": sent.kind, "about_id": sent.subject_id, "how": sent.channel.value,
+             "status": sent.status.value, "when": _when(sent.sent_dt or sent.created_dt)} for sent, board in rows]
 
 
 def _audit(user_id: int) -> list[dict]:

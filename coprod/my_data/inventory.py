@@ -114,6 +114,11 @@ USER_COLUMNS: dict[str, dict[str, Use]] = {
         "published_by_id": work("a 'You said, we did' record you published"),
     },
     "said_did_action_update": {"by_id": work("a change to an action you made")},
+    "reminder_choice": {"user_id": exported("reminders", "how you get reminders: email, text message, both or "
+                                         "none; your mobile number; your supporter or carer's name, email and mobile")},
+    "sent_reminder": {"user_id": exported("reminders_sent", "which reminders we sent you, how and when "
+                                       "(the words are not kept)")},
+    "board_reminder": {"updated_by_id": work("a board's reminder settings you changed")},
 }
 
 # Tables with no column pointing at a person: why nothing of theirs is missed.

@@ -11,7 +11,8 @@ or voice:
   its id is never given to someone else: the erasure ledger (coprod/backup.py) names people by id,
   and a restore of an older backup erases the same id again;
 - what is only theirs is deleted: sign-ins (sessions), cards, sign-in links, recovery codes,
-  memberships, notices, follows, updates, "me too"s, whether they were coming to meetings (with their
+  memberships, notices, follows, updates, reminder settings (their mobile, their supporter's details)
+  and which reminders were sent to them, "me too"s, whether they were coming to meetings (with their
   access needs), comments on records (with their recordings),
   the throttle keys that can be worked out from their email and id;
 - what others share with them stays without them: who made or checked something, who helped whom
@@ -46,6 +47,8 @@ from coprod.models import (AccountNotice, Attendance, AuditEvent, CheckIn, Ballo
                            RoomCount, SignIn, SubmissionKey, User, Vote, utcnow)
 from coprod.models.audio import AudioClip
 from coprod.my_data.services import remove_exports_for
+from coprod.models.reminder import BoardReminder, ReminderChoice
+from coprod.reminders.sending import remove_for as remove_reminders_for
 from coprod.models.follow import Action, ActionUpdate, Record
 
 log = logging.getLogger(__name__)
@@ -123,6 +126,10 @@ PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
     ("said_did_action", "who_name"): (NAME_CLEARED, "who does an action, typed by name"),
     ("said_did_person_update", "user_id"): (DELETE, "their Updates page"),
     ("login_attempt", "key"): (KEYS, "throttle keys (keyed hashes; the rest expire within a day)"),
+    ("reminder_choice", "user_id"): (DELETE, "how they get reminders: their mobile number, their supporter's "
+                                             "name, email and mobile"),
+    ("sent_reminder", "user_id"): (DELETE, "which reminders were sent to them (no words, no numbers)"),
+    ("board_reminder", "updated_by_id"): (NULL, "the board's reminder settings stay"),
     ("audio_clip", "sentences_json"): (CLIPS, "spoken audio of pages that named them or held their words"),
 }
 
@@ -233,6 +240,16 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
     for typed in db.session.execute(select(Attendance.diet, Attendance.travel, Attendance.other_need)
                                     .where(Attendance.user_id == person.id)):
         needles.update(_words(*typed))
+    # Their reminder settings: a job waiting in the queue names only a row id, which goes with them;
+    # their own and their supporter's details are looked for in the queue anyway.
+    reminder = db.session.scalar(select(ReminderChoice).where(ReminderChoice.user_id == person.id))
+    if reminder is not None:
+        from coprod.reminders.phone import shown
+
+        # The numbers as kept (+447...) and as pages show them (07700 900123: the admin's page, spoken).
+        needles.update(text for text in (reminder.mobile, reminder.supporter_name, reminder.supporter_email,
+                                         reminder.supporter_mobile, shown(reminder.mobile),
+                                         shown(reminder.supporter_mobile)) if text and len(text) >= 3)
     _erase_pictures(person, done)
     _erase_votes(person, done)
     _delete_what_is_only_theirs(person)
@@ -244,6 +261,7 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
     _clear_named_fields(name)
     _revoke_waiting_jobs(needles)
     remove_exports_for(user_id)  # their "My data" files: rows now, files after the commit
+    remove_reminders_for(user_id)  # how they get reminders (their phone number) and what was sent to them
 
     now = utcnow()
     person.name, person.email, person.password_hash = "", None, None
@@ -412,6 +430,7 @@ def _take_them_out_of_shared_rows(person: User) -> None:
         (CheckIn.by_id, {}),
         (ActionUpdate.by_id, {}),
         (Action.removed_by_id, {}),
+        (BoardReminder.updated_by_id, {}),
     ]
     for column, also in nulls:
         db.session.execute(update(column.class_).where(column == uid).values({column.key: None, **also}),

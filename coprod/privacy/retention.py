@@ -211,6 +211,16 @@ def access_needs(now: datetime, dry_run: bool = False) -> Counts:
     return {"answers": count}
 
 
+def sent_reminders(now: datetime, dry_run: bool = False) -> Counts:
+    """Which reminders were sent to whom (no words, no numbers), KEEP_SENT_REMINDER_DAYS after they were
+    claimed. Long enough: a reminder is only ever due within days of what it is about, so a row gone
+    cannot let it go twice."""
+    from coprod.models import SentReminder
+
+    cutoff = now - _days("KEEP_SENT_REMINDER_DAYS")
+    return {"reminders": _delete(SentReminder, SentReminder.created_dt < cutoff, dry_run)}
+
+
 def _delete(model, condition, dry_run: bool) -> int:
     count = db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
     if count and not dry_run:
@@ -256,6 +266,7 @@ KINDS: dict[str, Callable[[datetime, bool], Counts]] = {
     "exports": exports,
     "access_needs": access_needs,
     "unused_papers": unused_papers,
+    "sent_reminders": sent_reminders,
 }
 
 
@@ -293,7 +304,8 @@ def periods() -> dict[str, str]:
     return {kind: words(config[setting]) for kind, setting in (
         ("drafts", "KEEP_DRAFT_DAYS"), ("sign_ins", "KEEP_SIGN_IN_DAYS"),
         ("recordings", "KEEP_ANSWERED_RECORDING_DAYS"), ("audit", "KEEP_AUDIT_DAYS"),
-        ("exports", "KEEP_EXPORT_DAYS"), ("audio", "AUDIO_KEEP_DAYS"), ("access_needs", "KEEP_ACCESS_NEEDS_DAYS"))}
+        ("exports", "KEEP_EXPORT_DAYS"), ("audio", "AUDIO_KEEP_DAYS"), ("access_needs", "KEEP_ACCESS_NEEDS_DAYS"),
+        ("sent_reminders", "KEEP_SENT_REMINDER_DAYS"))}
 
 
 def labels() -> dict[str, str]:
@@ -317,6 +329,7 @@ def labels() -> dict[str, str]:
         "submission_keys.keys": _("Notes that stop a form being sent twice"),
         "access_needs.answers": _("The help people needed at meetings that are over"),
         "unused_papers.files": _("Meeting papers no agenda item uses"),
+        "sent_reminders.reminders": _("Notes of which reminders were sent"),
     }
 
 

@@ -1,0 +1,2 @@
+"""Reminders people choose (issue 17): the rules (services), the words (words), sending (sending,
+notify) and the worker's jobs (tasks)."""

@@ -1,0 +1,63 @@
+"""Text messages through GOV.UK Notify (notifications-python-client).
+
+Settings: COPROD_NOTIFY_API_KEY (no key: nothing is sent), COPROD_NOTIFY_BASE_URL (Notify's API;
+tests point it at a local server), COPROD_NOTIFY_SMS_TEMPLATE_ID (a text message template whose
+content is just ((body))). The number and the words never reach a log line: the client's own
+warnings (which quote Notify's answer) are kept out of the log too.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import requests
+from flask import current_app
+
+log = logging.getLogger(__name__)
+# The client logs failed requests with Notify's message; keep those lines out (they can quote input).
+logging.getLogger("notifications_python_client").setLevel(logging.ERROR)
+
+
+class NotSetUp(Exception):
+    """No Notify key (or template): the text is not sent."""
+
+
+class Refused(Exception):
+    """Notify said no (a number it cannot send to, a bad key): trying again will not help."""
+
+
+class TryAgain(Exception):
+    """Notify could not be reached, or was busy: nothing was sent, a retry may work."""
+
+
+class Unsure(Exception):
+    """The request went but no answer came back: it may have been sent. Never tried again."""
+
+
+def is_set_up() -> bool:
+    config = current_app.config
+    return bool(config.get("NOTIFY_API_KEY")) and bool(config.get("NOTIFY_SMS_TEMPLATE_ID"))
+
+
+def send_text(mobile: str, body: str, reference: str) -> str:
+    """Send one text message; returns Notify's id for it."""
+    from notifications_python_client.errors import HTTPError
+    from notifications_python_client.notifications import NotificationsAPIClient
+
+    if not is_set_up():
+        raise NotSetUp()
+    config = current_app.config
+    client = NotificationsAPIClient(config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"], timeout=20)
+    try:
+        answer = client.send_sms_notification(phone_number=mobile, template_id=config["NOTIFY_SMS_TEMPLATE_ID"],
+                                              personalisation={"body": body}, reference=reference)
+    except HTTPError as error:
+        cause = error.__cause__
+        if isinstance(cause, requests.ReadTimeout):
+            raise Unsure() from None
+        if error.response is None or error.status_code in (429,) or error.status_code >= 500:
+            raise TryAgain(str(error.status_code)) from None
+        raise Refused(str(error.status_code)) from None
+    except ValueError:  # an answer that is not JSON: it went, but we cannot tell
+        raise Unsure() from None
+    return str((answer or {}).get("id", ""))[:60]

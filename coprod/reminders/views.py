@@ -1,0 +1,70 @@
+"""Reminders: a person's own choice (My settings), and a board secretary's. Thin: rules in services."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from coprod.easyread import review as easyread
+from coprod.models import ReminderHow, ReminderKind, Role
+from coprod.permissions import SIGNED_IN, access, board_roles
+from coprod.reminders import phone, services, words
+from coprod.reminders.forms import HOW_PICTURES, BoardRemindersForm, ReminderChoiceForm
+
+blueprint = Blueprint("reminders", __name__)
+
+SECRETARY = board_roles(Role.SECRETARY)
+
+
+@blueprint.route("/settings/reminders", methods=["GET", "POST"])
+@access(SIGNED_IN)
+def mine():
+    """How I get reminders: email, text message, both or none; and a copy to my supporter or carer.
+    Only the person (and whoever is helping them, recorded in the audit log) and site admins see it."""
+    choice = services.choice_for(current_user.id)
+    form = ReminderChoiceForm()
+    form.has_email = bool(current_user.email)
+    if request.method == "GET":
+        # Not chosen yet: email if they have an address (what they get now), else none.
+        form.how.data = choice.how.value if choice else (services.DEFAULT_HOW.value if current_user.email
+                                                         else ReminderHow.NONE.value)
+        if choice is not None:
+            form.mobile.data = phone.shown(choice.mobile)
+            form.supporter_on.data = choice.supporter_on
+            form.supporter_name.data = choice.supporter_name or ""
+            form.supporter_email.data = choice.supporter_email or ""
+            form.supporter_mobile.data = phone.shown(choice.supporter_mobile)
+    if form.validate_on_submit():
+        services.save_choice(current_user, how=ReminderHow(form.how.data), mobile=phone.normalise(form.mobile.data),
+                             supporter_on=bool(form.supporter_on.data), supporter_name=form.supporter_name.data,
+                             supporter_email=form.supporter_email.data,
+                             supporter_mobile=phone.normalise(form.supporter_mobile.data))
+        flash(_("Your reminders are saved."), "success")
+        return redirect(url_for("reminders.mine"))
+    return render_template("reminders/mine.html", form=form, pictures=HOW_PICTURES)
+
+
+@blueprint.route("/boards/<slug>/reminders", methods=["GET", "POST"])
+@access(SECRETARY)
+def board(slug: str):
+    """Which reminders this board sends, and their words (checked for easy read)."""
+    settings = services.board_settings(g.board.id)
+    form = BoardRemindersForm()
+    if request.method == "GET":
+        for kind, setting in settings.items():
+            getattr(form, f"on_{kind.value}").data = setting.is_on
+            getattr(form, f"words_{kind.value}").data = setting.words
+    findings = []
+    if form.validate_on_submit():
+        chosen = {kind: (bool(getattr(form, f"on_{kind.value}").data), getattr(form, f"words_{kind.value}").data or "")
+                  for kind in ReminderKind}
+        findings = easyread.review(*(text for _on, text in chosen.values()))
+        if not easyread.hold_back(form, findings):
+            services.save_board_settings(g.board, chosen, by=current_user)
+            easyread.record_if_saved_anyway(findings, target=g.board, board=g.board, by=current_user)
+            flash(_("The board's reminders are saved."), "success")
+            return redirect(url_for("reminders.board", slug=slug))
+    rows = [(kind, getattr(form, f"on_{kind.value}"), getattr(form, f"words_{kind.value}"),
+             words.KIND_LABELS[kind], words.DEFAULT_WORDS[kind], words.KIND_PICTURES[kind]) for kind in ReminderKind]
+    return render_template("reminders/board.html", form=form, rows=rows, findings=findings)

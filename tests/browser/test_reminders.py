@@ -1,0 +1,46 @@
+"""My reminders and the board's reminders in Chromium (issue 17): axe-core and 44px targets at tablet
+size and at 320 px; a bad mobile number gets its message next to the box and what was typed is kept;
+a good one is saved. No JavaScript is needed."""
+
+from __future__ import annotations
+
+import re
+
+from .pages import assert_page_ok, new_context, set_viewport, sign_in
+
+
+def test_a_member_chooses_text_reminders_and_the_secretary_sees_the_boards(site, browser):
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, site, site.person("member"))
+        page.goto(site.base_url + "/settings/reminders")
+        assert page.get_by_role("heading", level=1).inner_text() == "My reminders"
+        assert_page_ok(page, "my reminders", screenshot=False)
+        page.get_by_label("By text message").check()
+        page.get_by_label("Your mobile phone number").fill("0770 09")
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("^Save my reminders")).click()
+        assert page.get_by_role("alert").is_visible()
+        assert "This does not look like a UK mobile number" in page.locator("main").inner_text()
+        assert page.get_by_label("Your mobile phone number").input_value() == "0770 09"
+        assert_page_ok(page, "my reminders with a message", screenshot=False)
+        set_viewport(page, "narrow")  # 320 px wide
+        assert_page_ok(page, "my reminders at 320 px", screenshot=False)
+        page.get_by_label("Your mobile phone number").fill("07700 900123")
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("^Save my reminders")).click()
+        assert "Your reminders are saved." in page.locator("main").inner_text()
+        assert page.get_by_label("Your mobile phone number").input_value() == "07700 900123"
+        context.close()
+
+        context = new_context(browser)
+        page = context.new_page()
+        sign_in(page, site, site.person("secretary"))
+        page.goto(site.base_url + "/boards/riverside-ld")
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile("^Reminders")).click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Reminders this board sends"
+        assert_page_ok(page, "the board's reminders", screenshot=False)
+    finally:
+        context.close()
