@@ -15,12 +15,13 @@ from coprod.models.notice import AccountNotice, NoticeKind
 from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
 from coprod.models.picture import Picture
 from coprod.models.question import MeToo, Question, QuestionStatus
+from coprod.models.safeguarding import ConcernReason, SafeguardingConcern, SafeguardingNote
 from coprod.models.submission import SubmissionKey
 from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, RoomCount, Vote
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
-    "Attendance",
+    "Attendance", "ConcernReason", "SafeguardingConcern", "SafeguardingNote",
     "AccountNotice", "NoticeKind", "DataExport", "ExportStatus",
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",
