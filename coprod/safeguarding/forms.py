@@ -12,7 +12,7 @@ MAX_NOTE = 5000
 
 
 class LeadForm(FlaskForm):
-    # "" for nobody, else a person's id (the choices are the board's people who can be told).
+    # "none" for nobody, else a person's id (the choices are the board's people who can be told).
     lead = ListField(_l("Who is the safeguarding lead?"),
                      description=_l("Only people on this board with an email address can be chosen. "
                                     "They are told at once when someone needs help."),

@@ -18,7 +18,7 @@ Functions flush; the view commits once.
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -130,9 +130,10 @@ def tell_lead(concern: SafeguardingConcern) -> int:
     lead = lead_of(board)
     told: list[tuple[User, str]] = [(lead, "concern")] if lead is not None and reachable(lead) \
         else _told_instead(board.id)
+    site = current_app.config["PUBLIC_URL"].rstrip("/")  # never the request's Host header
     for person, page in told:
-        link = (url_for("safeguarding.concern", concern_id=concern.id, _external=True) if page == "concern"
-                else url_for("questions.moderate", slug=board.slug, question_id=concern.question_id, _external=True))
+        link = site + (url_for("safeguarding.concern", concern_id=concern.id) if page == "concern"
+                       else url_for("questions.moderate", slug=board.slug, question_id=concern.question_id))
         with force_locale(person.locale or "en"):
             body = "\n\n".join([_("Someone on %(board)s needs you.", board=board.name),
                                 _("Open Coprod to see it:") + "\n" + link])

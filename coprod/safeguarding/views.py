@@ -37,9 +37,9 @@ def choose_lead(slug: str):
     """The board's secretary (or a site admin) names the safeguarding lead."""
     people = services.lead_choices(g.board)
     form = LeadForm()
-    form.lead.choices = choices([("", _("Nobody yet"))] + [(str(p.id), p.name) for p in people])
+    form.lead.choices = choices([("none", _("Nobody yet"))] + [(str(p.id), p.name) for p in people])
     if request.method == "GET":
-        form.lead.data = str(g.board.safeguarding_lead_id or "")
+        form.lead.data = str(g.board.safeguarding_lead_id or "none")
     if form.validate_on_submit():
         chosen = next((p for p in people if str(p.id) == form.lead.data), None)
         with refused_into(form, "lead"):
