@@ -46,6 +46,8 @@ EMPTY_FORMS = [
     ("secretary", "/boards/riverside-ld/languages/record/{record}/checked/en"),
     ("secretary", "/boards/riverside-ld/meetings/new"), ("secretary", "/boards/riverside-ld/proposals/new"),
     ("member", "/helping"), ("member", "/settings"),
+    # Safeguarding: the secretary's choice of lead, and the lead's note (the demo's concern, as the admin).
+    ("secretary", "/boards/riverside-ld/safeguarding/lead"), ("admin", "/safeguarding/{concern}/notes"),
 ]
 
 
@@ -159,7 +161,10 @@ def test_every_page_is_valid_html(app, demo, make_client, tmp_path):
 
     with app.app_context():
         action = db.session.scalar(select(Action).order_by(Action.record_id, Action.id).limit(1))
-        ids = {"record": action.record_id, "action": action.id}
+        from coprod.models import SafeguardingConcern
+
+        ids = {"record": action.record_id, "action": action.id,
+               "concern": db.session.scalar(select(SafeguardingConcern.id).limit(1))}
     for who, path in EMPTY_FORMS:
         url = path.format(**ids)
         response = clients[who].post(url, {}, content_type="multipart/form-data")
