@@ -345,3 +345,31 @@ def test_the_meeting_must_take_questions(board_with_lead, db):
     response = clients["sam"].post(f"{BOARD}/ask/{question_id}/send")
     assert response.status_code == 409
     assert not db.scalars(select(SafeguardingConcern)) and not db.get(Question, question_id).private
+
+
+def test_listen_audio_of_public_pages_never_speaks_it(audio, board_with_lead, db, make_client):
+    """Public pages' spoken audio (made by the worker from what the page shows) never has the words."""
+    from conftest import run_worker
+    from coprod.models import AudioClip
+
+    ids, people, clients = board_with_lead
+    question_id = ask(clients["margaret"], ids["meeting"], WORRIED_WORDS, worried=True)
+    with db.context() as session:
+        session.get(Meeting, ids["meeting"]).status = MeetingStatus.AGENDA_PUBLISHED
+        record = Record(board_id=ids["board"], title="Buses and safety", did_text="We talked to the bus company.",
+                        status=RecordStatus.PUBLISHED, published_dt=utcnow(), meeting_id=ids["meeting"])
+        session.add(record)
+        session.flush()
+        session.add(RecordQuestion(record_id=record.id, question_id=question_id))
+        record_id = record.id
+    outside = make_client()
+    for url in (f"{BOARD}/said-did/{record_id}", f"{BOARD}/said-did", f"{BOARD}/meetings/{ids['meeting']}"):
+        assert outside.get(url).status_code == 200
+    run_worker(audio)
+    with audio.app_context():
+        clips = _db.session.execute(select(AudioClip.is_private, AudioClip.sentences_json)).all()
+    public = [text or "" for private, text in clips if not private]
+    assert any("Buses and safety" in text for text in public), "the public pages were spoken"
+    assert not any("Quentin" in text or "Zanzibar" in text for text in public)
+    # Her own pages (check, sent) spoke her words: those clips are private (signed URLs for her only).
+    assert any("Quentin" in (text or "") for private, text in clips if private)

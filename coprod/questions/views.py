@@ -474,7 +474,7 @@ def make_private(slug: str, question_id: int):
     if not form.validate_on_submit():
         return _moderate_page(question, 400, private=form)
     services.make_private(question, form.note.data or "", by=current_user)
-    return _done(question, _("The question is private. It will never be published."))
+    return _done(question, _("The question is private. It will never be published. The safeguarding lead is told."))
 
 
 @blueprint.post("/boards/<slug>/questions/<int:question_id>/put-back")
