@@ -178,6 +178,11 @@ def concern_for(user: User, concern_id: int) -> SafeguardingConcern | None:
                  selectinload(SafeguardingConcern.notes).joinedload(SafeguardingNote.by)))
 
 
+def raised_by(concern: SafeguardingConcern) -> User | None:
+    """The secretary who marked the question private (None: the person told us themselves)."""
+    return db.session.get(User, concern.raised_by_id) if concern.raised_by_id is not None else None
+
+
 def seen(concern: SafeguardingConcern, *, by: User) -> None:
     """Every look at a concern's page is in the audit log."""
     audit.record("safeguarding.view", target=concern, board_id=concern.board_id, actor=by)

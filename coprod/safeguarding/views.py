@@ -8,9 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coprod import paging
-from coprod.extensions import db
 from coprod.forms import choices
-from coprod.models import Role, User
+from coprod.models import Role
 from coprod.permissions import SAFEGUARDING_LEAD, access, board_roles
 from coprod.questions import recordings
 from coprod.safeguarding import services
@@ -69,9 +68,7 @@ def _concern_or_404(concern_id: int):
 def _concern_page(concern, form: NoteForm, status: int = 200):
     services.seen(concern, by=current_user)
     return render_template("safeguarding/concern.html", concern=concern, question=concern.question,
-                           person=concern.person, form=form,
-                           raised_by=db.session.get(User, concern.raised_by_id) if concern.raised_by_id else None
-                           ), status
+                           person=concern.person, form=form, raised_by=services.raised_by(concern)), status
 
 
 @blueprint.get("/safeguarding/<int:concern_id>")
