@@ -476,9 +476,21 @@ def _questions(board: Board, people: dict, coming, summer) -> None:
     ask("Jordan Lee", coming, "Why is the bus to the day centre always late?", QuestionStatus.ANSWERED, days_ago=8,
         answer_text="We asked Riverside Buses.\nThey have a new timetable from next month.\n"
                     "The bus will come 10 minutes earlier.")
-    ask("Aisha Begum", coming, "Someone where I live takes my money.", QuestionStatus.SENT, days_ago=7,
-        private=True, show_name=False,
-        private_note="Helen rang Aisha and her supporter. The safeguarding lead knows.")
+    money = ask("Aisha Begum", coming, "Someone where I live takes my money.", QuestionStatus.SENT, days_ago=7,
+                private=True, show_name=False,
+                private_note="Helen rang Aisha and her supporter. The safeguarding lead knows.")
+    # David is the board's safeguarding lead: he was told about Aisha's question and wrote what he did.
+    from coprod.models import ConcernReason, SafeguardingConcern, SafeguardingNote
+
+    board.safeguarding_lead_id = person("David Okafor").id
+    concern = SafeguardingConcern(board_id=board.id, question_id=money.id, person_id=person("Aisha Begum").id,
+                                  reason=ConcernReason.MARKED_PRIVATE, raised_by_id=helen.id,
+                                  created_dt=now - timedelta(days=6), told_dt=now - timedelta(days=6), told="lead")
+    db.session.add(concern)
+    db.session.flush()
+    db.session.add(SafeguardingNote(concern_id=concern.id, by_id=person("David Okafor").id,
+                                    created_dt=now - timedelta(days=5),
+                                    text="Met Aisha with her supporter. Her bank card is now in her own name."))
     for name, question in (("Aisha Begum", hospital), ("Tom Evans", hospital), ("Aisha Begum", breaks),
                            ("Sam Taylor", breaks), ("Tom Evans", breaks)):
         db.session.add(MeToo(question_id=question.id, user_id=person(name).id))

@@ -5,6 +5,8 @@
     @access(ADMIN)                        site admins
     @access(board_roles(Role.SECRETARY))  that role on the board named in the URL (`slug`), or an admin
     @access(SECRETARY_ANYWHERE)           a secretary of any board, or an admin (site-wide content)
+    @access(SAFEGUARDING_LEAD)            the safeguarding lead of any board, or an admin (which concerns:
+                                          checked again per record in coprod/safeguarding/services.py)
 
 A board rule loads the board from the URL and puts it in `g.board`. Rules about a single record
 (this person, this card) are checked again in the view through the services.
@@ -32,6 +34,8 @@ class Access:
     admin_only: bool = False
     # Roles that count on whichever board (for site-wide things such as the glossary).
     any_board: frozenset[Role] = field(default_factory=frozenset)
+    # The safeguarding lead of some board (Board.safeguarding_lead_id), whatever their roles.
+    safeguarding_lead: bool = False
 
     def allows(self, user, board: Board | None) -> bool:
         if not self.needs_sign_in:
@@ -42,6 +46,8 @@ class Access:
             return True
         if self.admin_only:
             return False
+        if self.safeguarding_lead:
+            return is_safeguarding_lead(user)
         if self.roles:
             return board is not None and user.role_on(board) in self.roles
         if self.any_board:
@@ -54,6 +60,14 @@ SIGNED_IN = Access("signed in")
 ADMIN = Access("admin", admin_only=True)
 ANY_BOARD_ROLE = frozenset(Role)
 SECRETARY_ANYWHERE = Access("secretary of any board", any_board=frozenset({Role.SECRETARY}))
+SAFEGUARDING_LEAD = Access("safeguarding lead", safeguarding_lead=True)
+
+
+def is_safeguarding_lead(user) -> bool:
+    """Is this person the safeguarding lead of any board? (One small query.)"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(Board.id).where(Board.safeguarding_lead_id == user.id).limit(1)) is not None
 
 
 def board_roles(*roles: Role) -> Access:

@@ -57,6 +57,28 @@ def deliver_email(to: str, subject: str, body: str) -> None:
         deliver(to, subject, body)
 
 
+@huey.task(retries=3, retry_delay=30)
+def deliver_text(mobile: str, body: str, reference: str) -> str:
+    """A text message that must go at once (the safeguarding lead is told), through GOV.UK Notify.
+    Reminders have their own once-only path (coprod/reminders/sending.py). Notify busy or not
+    reached: tried again; refused, or sent with no answer: never again. No number in the log."""
+    import logging
+
+    from coprod.reminders import notify
+
+    log = logging.getLogger(__name__)
+    with app_context():
+        try:
+            return notify.send_text(mobile, body, reference)
+        except notify.NotSetUp:
+            log.warning("text not sent: Notify is not set up (COPROD_NOTIFY_API_KEY)")
+        except notify.Refused as error:
+            log.error("text not sent: Notify refused it (%s)", error)
+        except notify.Unsure:
+            log.warning("text: Notify gave no answer; it may have been sent, so it is not sent again")
+    return ""
+
+
 @huey.periodic_task(crontab(minute="30", hour=str(queue_settings()["RETENTION_HOUR"])), retries=2, retry_delay=600)
 def remove_old_data() -> dict:
     """Once a day (COPROD_RETENTION_HOUR, UTC): remove personal data past its time, then log the

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from conftest import sign_in
-from coprod.models import (Action, AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus,
-                           Picture, Proposal, Question, QuestionStatus, Record, RecordStatus, Role, utcnow)
 from coprod.models.paper import Paper
+from coprod.models import (Action, AgendaItem, Board, Choice, ConcernReason, Group, GroupMember, LoginCard, Meeting,
+                           MeetingStatus, Picture, Proposal, Question, QuestionStatus, Record, RecordStatus, Role,
+                           SafeguardingConcern, utcnow)
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
@@ -21,6 +22,7 @@ SECRETARY = "board: secretary"
 ON_THE_BOARD = "board: member, carer, supporter, secretary, commissioner"
 SECRETARY_ANYWHERE = "secretary of any board"
 WRITERS = "board: secretary, commissioner"
+SAFEGUARDING_LEAD = "safeguarding lead"
 
 INTENDED = {
     "main.home": ANYONE,
@@ -201,6 +203,14 @@ INTENDED = {
     # Erasure (UK GDPR art. 17): an admin erases anyone; everyone signed in can erase themselves.
     "admin.erase_person": ADMIN,
     "admin.board_settings": ADMIN,
+    # Safeguarding: what the lead does (for people on the board); the secretary names the lead; the
+    # lead's own pages (which concerns: checked per record, 404 for another board's).
+    "safeguarding.about": ON_THE_BOARD,
+    "safeguarding.choose_lead": SECRETARY,
+    "safeguarding.concerns": SAFEGUARDING_LEAD,
+    "safeguarding.concern": SAFEGUARDING_LEAD,
+    "safeguarding.add_note": SAFEGUARDING_LEAD,
+    "safeguarding.recording": SAFEGUARDING_LEAD,
     "accounts.erase_me": SIGNED_IN,
     # My data: anyone signed in asks for their own file; the file itself is checked per record (the
     # person, or the staff member who made it for them). A secretary makes one for a person on their
@@ -216,8 +226,9 @@ INTENDED = {
     "reminders.board": SECRETARY,
 }
 
+# "safeguarding lead": the board's safeguarding lead, with no role on any board.
 ROLES = ["signed out", "member", "carer", "supporter", "commissioner", "secretary",
-         "secretary of another board", "admin"]
+         "secretary of another board", "admin", "safeguarding lead"]
 
 
 def _may(intended: str, role: str) -> bool:
@@ -227,6 +238,8 @@ def _may(intended: str, role: str) -> bool:
         return False
     if intended == SIGNED_IN or role == "admin":
         return True
+    if role == "safeguarding lead" or intended == SAFEGUARDING_LEAD:
+        return role == "safeguarding lead" and intended == SAFEGUARDING_LEAD
     if intended == ADMIN:
         return False
     if intended == SECRETARY:
@@ -302,6 +315,18 @@ def people(cast, factory, make_client, db):
         session.add(picture)
         session.flush()
         picture_id = picture.id
+        private = Question(board_id=board.id, meeting_id=meeting_id, asker_id=target.id, text="I am scared.",
+                           status=QuestionStatus.SENT, sent_dt=utcnow(), private=True, worried=True)
+        session.add(private)
+        session.flush()
+        concern = SafeguardingConcern(board_id=board.id, question_id=private.id, person_id=target.id,
+                                      reason=ConcernReason.WORRIED)
+        session.add(concern)
+        session.flush()
+        concern_id = concern.id
+    lead = factory.person("Lena Lead", board=None, email="lena@example.org")
+    with db.context() as session:
+        session.get(Board, board.id).safeguarding_lead_id = lead.id
     users = {
         "member": cast.member,
         "carer": cast.carer,
@@ -310,6 +335,7 @@ def people(cast, factory, make_client, db):
         "secretary": cast.secretary,
         "secretary of another board": factory.person("Other Secretary", board=other, role=Role.SECRETARY),
         "admin": cast.admin,
+        "safeguarding lead": lead,
     }
     values = {"slug": board.slug, "user_id": target.id, "card_id": card_id, "token": "not-a-real-token",
               "name": "vote", "key": "0" * 64, "group_id": group_id, "member_id": member_id,
@@ -317,7 +343,7 @@ def people(cast, factory, make_client, db):
               "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id,
               "feedback_id": 1, "picture_id": picture_id, "file_name": "0" * 32 + ".webp",
               "kind": "record", "content_id": record_id, "language": "en",
-              "export_id": 1, "paper_id": paper_id, "version": "full"}
+              "export_id": 1, "paper_id": paper_id, "version": "full", "concern_id": concern_id}
     return users, values
 
 

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from conftest import CSRF_RE, sign_in
 
-from coprod.models import (Action, AgendaItem, Board, Choice, GlossaryTerm, Group, GroupMember, Meeting, Proposal,
-                           Question, QuestionStatus, Record, RecordQuestion, RecordStatus, Role, User, utcnow)
+from coprod.models import (Action, AgendaItem, Board, Choice, ConcernReason, GlossaryTerm, Group, GroupMember, Meeting,
+                           Membership, Proposal, Question, QuestionStatus, Record, RecordQuestion, RecordStatus, Role,
+                           SafeguardingConcern, User, utcnow)
 
 EXAMPLES = int(os.environ.get("COPROD_BAD_INPUT_EXAMPLES", "150"))
 
@@ -72,7 +73,8 @@ FORMS = [
     ("member", "/boards/riverside-ld/ask", [], {"meeting": ["{meeting}"]}, set()),
     ("member", "/boards/riverside-ld/ask/{draft}/about", [], {"about": ["item-{item}", "topic-home"]}, set()),
     ("member", "/boards/riverside-ld/ask/{draft}/words", ["text"], {"remove_recording": ["y"]}, set()),
-    ("member", "/boards/riverside-ld/ask/{draft}/who", [], {"asker": ["me"], "show_name": ["yes", "no"]}, set()),
+    ("member", "/boards/riverside-ld/ask/{draft}/who", [], {"asker": ["me"], "show_name": ["yes", "no"],
+                                                            "worried": ["y", ""]}, set()),
     ("member", "/boards/riverside-ld/ask/{draft}/move", [], {"meeting": ["{meeting}"]}, set()),
     ("member", "/boards/riverside-ld/ask/{draft}/throw-away", ["confirm"], {}, set()),
     # Coming or not: the answer, the tick boxes and the short boxes for the help they need.
@@ -127,6 +129,9 @@ FORMS = [
     ("admin", "/admin/boards/riverside-ld/settings", ["quorum"], {"erased_questions": ["go", "someone"]}, set()),
     ("admin", "/admin/people/{target}/erase", [], {"confirm": ["no", "yes"]}, set()),
     ("member", "/account/erase", [], {"confirm": ["no", "yes"]}, set()),
+    # Safeguarding: the secretary names the lead (someone with no email address is refused); the lead's note.
+    ("secretary", "/boards/riverside-ld/safeguarding/lead", [], {"lead": ["none", "{target}", "{lead}"]}, set()),
+    ("admin", "/safeguarding/{concern}/notes", ["note"], {"state": ["open", "closed"]}, set()),
 ]
 
 
@@ -230,6 +235,18 @@ def clients(cast, factory, make_client, db):
         session.flush()
         follow_ids = {"linked_question": question.id, "foreign_question": foreign.id, "record": record.id,
                       "action": action.id}
+        worried = Question(board_id=board.id, meeting_id=meeting_id, asker_id=target.id, text="I am scared.",
+                           status=QuestionStatus.SENT, sent_dt=utcnow(), private=True, worried=True)
+        session.add(worried)
+        session.flush()
+        concern = SafeguardingConcern(board_id=board.id, question_id=worried.id, person_id=target.id,
+                                      reason=ConcernReason.WORRIED)
+        session.add(concern)
+        lead = User(name="Lena Lead", email="lena@example.org")
+        session.add(lead)
+        session.flush()
+        session.add(Membership(board_id=board.id, user_id=lead.id, role=Role.SUPPORTER))
+        follow_ids.update(concern=concern.id, lead=lead.id)
     return made, {**follow_ids, "target": target.id, "member": people["member"].id, "board": board.id, "group": group_id, "proposal": proposal_id,
                   "coming": coming_id, "group_member": group_member_id,
                   "choice": choice_id, "meeting": meeting_id, "item": item_id, "question": question_ids[0],

@@ -50,6 +50,8 @@ EMPTY_FORMS = [
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/scan"),
     # (The board's reminders form sent empty is valid: every reminder off. Its page is crawled.)
     ("member", "/settings/reminders"),
+    # Safeguarding: the secretary's choice of lead, and the lead's note (the demo's concern, as the admin).
+    ("secretary", "/boards/riverside-ld/safeguarding/lead"), ("admin", "/safeguarding/{concern}/notes"),
 ]
 
 
@@ -163,11 +165,12 @@ def test_every_page_is_valid_html(app, demo, make_client, tmp_path):
 
     with app.app_context():
         action = db.session.scalar(select(Action).order_by(Action.record_id, Action.id).limit(1))
-        from coprod.models import Board, Meeting
+        from coprod.models import Board, Meeting, SafeguardingConcern
 
         meeting = db.session.scalar(select(Meeting.id).join(Board, Board.id == Meeting.board_id)
                                     .where(Board.slug == "riverside-ld").order_by(Meeting.id).limit(1))
-        ids = {"record": action.record_id, "action": action.id, "meeting": meeting}
+        ids = {"record": action.record_id, "action": action.id, "meeting": meeting,
+               "concern": db.session.scalar(select(SafeguardingConcern.id).limit(1))}
     for who, path in EMPTY_FORMS:
         url = path.format(**ids)
         response = clients[who].post(url, {}, content_type="multipart/form-data")

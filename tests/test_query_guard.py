@@ -127,6 +127,14 @@ PAGES = [
     ("member", "/boards/riverside-ld/votes/{proposal}/results?page=2"),
     (None, "/boards/riverside-ld/meetings?page=2"),
     ("secretary", "/boards/riverside-ld/meetings/manage?page=2"),
+    # Safeguarding: the lead's list (a page at a time, counted in SQL) and one concern with its notes;
+    # the secretary's choice of lead; what the lead does; the ask step with "I am worried".
+    ("admin", "/safeguarding"),
+    ("admin", "/safeguarding?page=2"),
+    ("admin", "/safeguarding/{concern}"),
+    ("secretary", "/boards/riverside-ld/safeguarding/lead"),
+    ("member", "/boards/riverside-ld/safeguarding"),
+    ("member", "/boards/riverside-ld/ask/{draft}/who"),
 ]
 
 
@@ -250,6 +258,27 @@ def _grow_follow(db, board_id: int, meeting_id: int, member_id: int, size: int, 
                                      status=a.status) for r, a in zip(records, actions))
 
 
+def _grow_concerns(db, board_id: int, meeting_id: int, concern_id: int, size: int, tag: str):
+    """Add `size` more private questions, each with a safeguarding concern, and `size` notes on one concern."""
+    from coprod.models import ConcernReason, SafeguardingConcern, SafeguardingNote
+
+    with db.context() as session:
+        people = [User(name=f"Person {tag}{i} worried", email=f"w{tag}{i}@example.org") for i in range(size)]
+        session.add_all(people)
+        session.flush()
+        asked = [Question(board_id=board_id, meeting_id=meeting_id, asker_id=person.id, text=f"Scared {tag}{i}",
+                          status=QuestionStatus.SENT, sent_dt=utcnow(), private=True, worried=True)
+                 for i, person in enumerate(people)]
+        session.add_all(asked)
+        session.flush()
+        session.add_all(SafeguardingConcern(board_id=board_id, question_id=q.id, person_id=q.asker_id,
+                                            reason=ConcernReason.WORRIED, told="lead", told_dt=utcnow(),
+                                            closed_dt=utcnow() if i % 2 else None)
+                        for i, q in enumerate(asked))
+        session.add_all(SafeguardingNote(concern_id=concern_id, by_id=people[i].id, text=f"Rang them {tag}{i}.")
+                        for i in range(size))
+
+
 # Not pages, but asked for while people type: (who, path, form).
 POSTS = [
     ("secretary", "/boards/riverside-ld/easy-read-check",
@@ -316,13 +345,25 @@ def test_pages_make_few_queries_and_do_not_grow_with_data(app, cast, factory, ma
         session.add(picture)
         session.flush()
         item.picture = picture.name
+        from coprod.models import ConcernReason, SafeguardingConcern
+
+        worried = Question(board_id=board.id, meeting_id=meeting.id, asker_id=target.id, text="I am scared.",
+                           status=QuestionStatus.SENT, sent_dt=utcnow(), private=True, worried=True)
+        session.add(worried)
+        session.flush()
+        concern = SafeguardingConcern(board_id=board.id, question_id=worried.id, person_id=target.id,
+                                      reason=ConcernReason.WORRIED, raised_by_id=cast.secretary.id)
+        session.add(concern)
+        session.flush()
         ids = {"target": target.id, "proposal": proposal.id, "meeting": meeting.id, "item": item.id,
-               "question": lead.id, "draft": draft.id, "coming": coming.id, "picture": picture.id}
+               "question": lead.id, "draft": draft.id, "coming": coming.id, "picture": picture.id,
+               "concern": concern.id}
 
     _grow(db, board.id, target.id, ids["proposal"], 10, "a")
     _grow_meetings(db, board.id, ids["meeting"], 10, "a")
     _grow_questions(db, board.id, ids["meeting"], ids["item"], people["member"].id, ids["question"], 10, "a")
     _grow_follow(db, board.id, ids["meeting"], people["member"].id, 10, "a")
+    _grow_concerns(db, board.id, ids["meeting"], ids["concern"], 10, "a")
     small = _counts(engine, clients, ids)
     # Past 500 of each kind: selectinload loads children in batches of 500 parents, so a page that
     # loads a whole list makes one more statement per 500 - only a size beyond that shows it.
@@ -330,6 +371,7 @@ def test_pages_make_few_queries_and_do_not_grow_with_data(app, cast, factory, ma
     _grow_meetings(db, board.id, ids["meeting"], LARGE, "b")
     _grow_questions(db, board.id, ids["meeting"], ids["item"], people["member"].id, ids["question"], LARGE, "b")
     _grow_follow(db, board.id, ids["meeting"], people["member"].id, LARGE, "b")
+    _grow_concerns(db, board.id, ids["meeting"], ids["concern"], LARGE, "b")
     with db.context() as session:  # a big jargon buster: still one query per page for it
         session.add_all(GlossaryTerm(language="en", term=f"Word {i}", slug=f"word-{i}", meaning="Hard.",
                                      other_forms=f"words {i}") for i in range(300))

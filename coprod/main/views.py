@@ -10,7 +10,7 @@ from coprod import pictures
 from coprod.extensions import db
 from coprod.boards.todo import todo_for
 from coprod.models import Board, Role
-from coprod.permissions import PUBLIC, SECRETARY_ANYWHERE, access
+from coprod.permissions import PUBLIC, SAFEGUARDING_LEAD, SECRETARY_ANYWHERE, access
 
 blueprint = Blueprint("main", __name__)
 
@@ -26,7 +26,8 @@ def home():
         # The secretary's "to do" for each board they are secretary of.
         running = [m.board_id for m in current_user.memberships if m.role == Role.SECRETARY]
         return render_template("main/home.html", boards=boards, todos=todo_for(running),
-                               may_add_pictures=SECRETARY_ANYWHERE.allows(current_user, None))
+                               may_add_pictures=SECRETARY_ANYWHERE.allows(current_user, None),
+                               safeguarding_lead=SAFEGUARDING_LEAD.allows(current_user, None))
     boards = list(db.session.scalars(select(Board).order_by(Board.name).limit(20)))
     return render_template("main/welcome.html", boards=boards)
 

@@ -18,6 +18,7 @@ from coprod.models.picture import Picture
 from coprod.models.question import MeToo, Question, QuestionStatus
 from coprod.models.reminder import (BoardReminder, ReminderChannel, ReminderChoice, ReminderHow, ReminderKind,
                                     SentReminder, SentStatus)
+from coprod.models.safeguarding import ConcernReason, SafeguardingConcern, SafeguardingNote
 from coprod.models.submission import SubmissionKey
 from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, RoomCount, Vote
 from coprod.models.user import Group, GroupMember, User
@@ -25,6 +26,7 @@ from coprod.models.user import Group, GroupMember, User
 __all__ = [
     "Attendance", "CheckIn", "Paper",
     "BoardReminder", "ReminderChannel", "ReminderChoice", "ReminderHow", "ReminderKind", "SentReminder", "SentStatus",
+    "ConcernReason", "SafeguardingConcern", "SafeguardingNote",
     "AccountNotice", "NoticeKind", "DataExport", "ExportStatus",
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",

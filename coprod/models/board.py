@@ -37,9 +37,13 @@ class Board(Base):
     erased_questions: Mapped[str] = mapped_column(String(10), default="go", server_default="go")
     # Quorum: how many people must be at a meeting for it to make decisions (None: not set).
     quorum: Mapped[int | None] = mapped_column(Integer)
+    # The safeguarding lead: told at once about private questions and "I am worried about my safety"
+    # (coprod/safeguarding). None: the board's secretaries and the site admins are told instead.
+    safeguarding_lead_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(lazy="raise", back_populates="board")
+    safeguarding_lead: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[safeguarding_lead_id])
 
 
 class Membership(Base):

@@ -12,7 +12,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coprod.models.base import Base, enum_type, utcnow
@@ -79,6 +79,9 @@ class Question(Base):
     # Safeguarding: never shown to anyone but the asker and the board's secretaries.
     private: Mapped[bool] = mapped_column(Boolean, default=False)
     private_note: Mapped[str] = mapped_column(Text, default="")
+    # The person ticked "I am worried about my safety" (while writing it): when sent, the question
+    # is private and the board's safeguarding lead is told (coprod/safeguarding).
+    worried: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     sent_dt: Mapped[datetime | None] = mapped_column(index=True)

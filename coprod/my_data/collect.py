@@ -68,6 +68,8 @@ def collect(user_id: int) -> Collected:
         "data_files": _data_files(user_id),
         "reminders": _reminders(user_id),
         "reminders_sent": _reminders_sent(user_id),
+        "safeguarding": _safeguarding(user_id),
+        "safeguarding_lead_for": _lead_for(user_id),
         "audit": _audit(user_id),
         "work": _work(user_id),
     }
@@ -158,6 +160,30 @@ def _questions(user_id: int, files: dict[str, Path]) -> list[dict]:
             "answer": q.answer_text, "why_not_taken": q.reason, "helped_by": q.helper_name,
             "started": _when(q.created_dt), "sent": _when(q.sent_dt)})
     return found
+
+
+def _safeguarding(user_id: int) -> list[dict]:
+    """Only "you told the safeguarding lead on <date>", for the times the person ticked "I am worried
+    about my safety" - never the lead's notes, nor concerns the secretary raised.
+
+    Why: the notes can say who may be hurting the person, or what the council or police are doing.
+    The file can be read by whoever is with the person (a family carer, a support worker), who may be
+    the one they are worried about. UK GDPR art. 15(4) and the Data Protection Act 2018 (sch. 3, part 2:
+    health, social work; and sch. 2 para. 16, other people's data) allow withholding where disclosure
+    would be likely to cause serious harm. Staff decide case by case when someone asks on paper.
+    (To confirm with the planner / the controller's data-protection officer.)"""
+    from coprod.models import ConcernReason, SafeguardingConcern
+
+    rows = db.session.scalars(select(SafeguardingConcern.created_dt).where(
+        SafeguardingConcern.person_id == user_id, SafeguardingConcern.reason == ConcernReason.WORRIED)
+        .order_by(SafeguardingConcern.id))
+    return [{"what": "you told the safeguarding lead you were worried about your safety", "when": _when(when)}
+            for when in rows]
+
+
+def _lead_for(user_id: int) -> list[dict]:
+    return [{"board": name} for name in db.session.scalars(
+        select(Board.name).where(Board.safeguarding_lead_id == user_id).order_by(Board.name))]
 
 
 def _me_too(user_id: int) -> list[dict]:

@@ -119,6 +119,14 @@ USER_COLUMNS: dict[str, dict[str, Use]] = {
     "sent_reminder": {"user_id": exported("reminders_sent", "which reminders we sent you, how and when "
                                        "(the words are not kept)")},
     "board_reminder": {"updated_by_id": work("a board's reminder settings you changed")},
+    "board": {"safeguarding_lead_id": exported("safeguarding_lead_for", "the boards you are the safeguarding lead of")},
+    "safeguarding_concern": {
+        # Only "you told the safeguarding lead on <date>": see collect._safeguarding for why no more.
+        "person_id": exported("safeguarding", "when you told the safeguarding lead you were worried about your safety"),
+        "raised_by_id": work("a question you marked private (the safeguarding lead was told)"),
+        "closed_by_id": work("a safeguarding concern you closed"),
+    },
+    "safeguarding_note": {"by_id": work("a safeguarding note you wrote (not its words: it is about someone else)")},
 }
 
 # Tables with no column pointing at a person: why nothing of theirs is missed.
@@ -127,7 +135,6 @@ NO_PERSON: dict[str, str] = {
               "so nobody - not this file either - can tell whose it is. The file says only that you voted.",
     "login_attempt": "failed sign-in tries, kept a day; the key is a hash, it names no person or email",
     "audio_clip": "spoken pages (Listen): the same for everyone who reads the page",
-    "board": "the board itself (its name is in your boards)",
     "group": "reached through your groups",
     "agenda_item": "the board's agenda (named in your questions)",
     "choice": "the answers to a vote (named in your open votes)",
@@ -143,6 +150,10 @@ NEVER: dict[str, dict[str, str]] = {
     "magic_link": {"token_hash": "a secret"},
     "sign_in": {"token_hash": "a secret"},
     "recovery_code": {"code_hash": "a secret"},
+    "safeguarding_note": {"text": "what the safeguarding lead did about a concern: withheld from the person it "
+                          "is about where telling could cause harm (UK GDPR art. 15(4), DPA 2018 sch. 3); "
+                          "staff decide when someone asks on paper"},
+    "safeguarding_concern": {"reason": "whether the secretary marked a question private: withheld, as above"},
     "question": {"private_note": "a safeguarding note the secretary keeps about a private question; "
                  "staff decide about it when someone asks on paper (it may name other people)"},
 }

@@ -19,6 +19,8 @@ or voice:
   (the other person's side stays), the audit log (rows kept, their id and name taken out);
 - their votes still count: the `vote` row (that they voted, and an open vote's choice beside their
   name) goes; the ballot that is counted stays, under a new random key nobody can link to anyone;
+- safeguarding concerns about them go, with the lead's notes; in notes about others their name and
+  email are replaced by [erased]; a board they were the safeguarding lead of has none (and says so);
 - questions they asked go, with their recordings; or, if the board chose so, public ones stay as
   "Someone asked" (the public wording only). Records that answered them stay;
 - their uploaded pictures are removed from the library and their files deleted (after the commit);
@@ -44,7 +46,8 @@ from coprod.extensions import db
 from coprod.models import (AccountNotice, Attendance, AuditEvent, CheckIn, Ballot, Board, ContentLanguage, Feedback, Follower,
                            GlossaryTerm, GroupMember, LoginAttempt, LoginCard, MagicLink, Meeting, Membership,
                            MeToo, Paper, PersonUpdate, Picture, Proposal, Question, RecordQuestion, RecoveryCode,
-                           RoomCount, SignIn, SubmissionKey, User, Vote, utcnow)
+                           RoomCount, SafeguardingConcern, SafeguardingNote, SignIn, SubmissionKey, User, Vote,
+                           utcnow)
 from coprod.models.audio import AudioClip
 from coprod.my_data.services import remove_exports_for
 from coprod.models.reminder import BoardReminder, ReminderChoice
@@ -125,6 +128,12 @@ PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
     ("agenda_item", "presenter"): (NAME_CLEARED, "a presenter typed by name"),
     ("said_did_action", "who_name"): (NAME_CLEARED, "who does an action, typed by name"),
     ("said_did_person_update", "user_id"): (DELETE, "their Updates page"),
+    ("board", "safeguarding_lead_id"): (NULL, "the board has no safeguarding lead (its page warns the admins)"),
+    ("safeguarding_concern", "person_id"): (DELETE, "concerns about their safety, with the lead's notes"),
+    ("safeguarding_concern", "raised_by_id"): (NULL, "a concern they raised about someone else stays"),
+    ("safeguarding_concern", "closed_by_id"): (NULL, "a concern they closed stays closed"),
+    ("safeguarding_note", "by_id"): (NULL, "notes they wrote about someone else stay (their name or email "
+                                           "in notes is replaced by [erased])"),
     ("login_attempt", "key"): (KEYS, "throttle keys (keyed hashes; the rest expire within a day)"),
     ("reminder_choice", "user_id"): (DELETE, "how they get reminders: their mobile number, their supporter's "
                                              "name, email and mobile"),
@@ -233,6 +242,7 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
     needles: set[str] = {text for text in (name, email) if len(text) >= 3}
     pages: set[str] = set()
 
+    _erase_concerns(person, name, email, needles)  # before their questions, which the concerns point at
     _erase_questions(person, done, needles, pages)
     _erase_feedback(person, done, needles)
     # The help they typed for a meeting (the rows go with what is only theirs): Listen audio of their
@@ -298,6 +308,29 @@ def _words(*texts: str | None) -> set[str]:
         found.add(text)
         found.update(part.strip() for part in re.split(r"[.!?\n]+", text) if len(part.strip()) >= 8)
     return found
+
+
+def _erase_concerns(person: User, name: str, email: str, needles: set[str]) -> None:
+    """Safeguarding concerns about them go, with the lead's notes (the lead's page, which spoke them,
+    loses its audio too). In notes about other people, their name and email are replaced by [erased]."""
+    concerns = select(SafeguardingConcern.id).where(or_(
+        SafeguardingConcern.person_id == person.id,
+        SafeguardingConcern.question_id.in_(select(Question.id).where(Question.asker_id == person.id))))
+    for (text,) in db.session.execute(select(SafeguardingNote.text).where(SafeguardingNote.concern_id.in_(concerns))):
+        needles.update(_words(text))
+    gone = list(db.session.scalars(concerns))
+    if gone:
+        db.session.execute(update(AuditEvent).where(AuditEvent.target_type == "safeguardingconcern",
+                                                    AuditEvent.target_id.in_(gone)).values(target_id=None))
+        db.session.execute(delete(SafeguardingNote).where(SafeguardingNote.concern_id.in_(gone)))
+        db.session.execute(delete(SafeguardingConcern).where(SafeguardingConcern.id.in_(gone)))
+    names = [text for text in (email, name) if len(text) >= 3]
+    if names:
+        pattern = re.compile("|".join(re.escape(text) for text in names), re.IGNORECASE)
+        for note_id, text in db.session.execute(select(SafeguardingNote.id, SafeguardingNote.text).where(
+                or_(*(func.lower(SafeguardingNote.text).contains(n.lower(), autoescape=True) for n in names)))).all():
+            db.session.execute(update(SafeguardingNote).where(SafeguardingNote.id == note_id)
+                               .values(text=pattern.sub(ERASED_TEXT, text or "")))
 
 
 def _erase_questions(person: User, done: Erasure, needles: set[str], pages: set[str]) -> None:
@@ -431,6 +464,10 @@ def _take_them_out_of_shared_rows(person: User) -> None:
         (ActionUpdate.by_id, {}),
         (Action.removed_by_id, {}),
         (BoardReminder.updated_by_id, {}),
+        (Board.safeguarding_lead_id, {}),
+        (SafeguardingConcern.raised_by_id, {}),
+        (SafeguardingConcern.closed_by_id, {}),
+        (SafeguardingNote.by_id, {}),
     ]
     for column, also in nulls:
         db.session.execute(update(column.class_).where(column == uid).values({column.key: None, **also}),

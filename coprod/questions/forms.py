@@ -45,6 +45,10 @@ class WhoForm(FlaskForm):
                             choices=choices([("yes", _l("Yes, show my name")),
                                              ("no", _l("No, do not show my name"))]),
                             validators=[required(_l("Choose yes or no."))])
+    worried = BooleanField(_l("I am worried about my safety"),
+                           description=_l("Tick this if you do not feel safe. The safeguarding lead will be told at "
+                                          "once. They will help you. Your question stays private. It is never "
+                                          "shown to others."))
 
 
 class WordingForm(FlaskForm):

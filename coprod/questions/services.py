@@ -173,7 +173,8 @@ def shown_with_joined(meeting: Meeting) -> tuple[list[Question], dict[int, int],
                   Question.status.in_([QuestionStatus.ON_AGENDA, QuestionStatus.ANSWERED]))
     rows = db.session.execute(
         select(Question, me_too).where(Question.meeting_id == meeting.id,
-                                       or_(public, Question.status == QuestionStatus.JOINED))
+                                       or_(public, and_(Question.status == QuestionStatus.JOINED,
+                                                        Question.private.is_(False))))
         .options(joinedload(Question.asker), joinedload(Question.group))
         .order_by(Question.sent_dt, Question.id)).all()
     shown = [q for q, _count in rows if q.status != QuestionStatus.JOINED]
@@ -209,7 +210,7 @@ def shown_page(meeting: Meeting, total: int, per_page: int, number: int | None =
     if page.items:
         for question in db.session.scalars(
                 select(Question).where(Question.meeting_id == meeting.id, Question.status == QuestionStatus.JOINED,
-                                       Question.joined_to_id.in_([q.id for q in page.items]))
+                                       Question.private.is_(False), Question.joined_to_id.in_([q.id for q in page.items]))
                 .options(joinedload(Question.asker), joinedload(Question.group)).order_by(*_IN_ORDER)):
             joined[question.joined_to_id].append(question)
     return page, {q.id: count for q, count in rows.items}, joined
@@ -333,9 +334,12 @@ def set_words(question: Question, *, text: str, audio: tuple[str, int] | None, r
     db.session.flush()
 
 
-def set_who(question: Question, *, show_name: bool, group: Group | None) -> None:
+def set_who(question: Question, *, show_name: bool, group: Group | None, worried: bool = False) -> None:
+    """Whose question it is, whether to show the name, and "I am worried about my safety" (when sent,
+    the question is private and the board's safeguarding lead is told)."""
     _still_a_draft(question)
     question.show_name = show_name
+    question.worried = worried
     question.group_id = group.id if group else None
     db.session.flush()
 
@@ -356,9 +360,17 @@ def send(question: Question, *, by: User, now: datetime | None = None) -> None:
         raise QuestionRefused(_("Type your question or record it first."))
     question.status = QuestionStatus.SENT
     question.sent_dt = question.status_dt = now
+    if question.worried:
+        # Private from the start: never public, never on the agenda; the safeguarding lead is told.
+        question.private = True
     audit.record("question.send", target=question, board_id=question.board_id, actor=by,
                  detail=f"meeting {question.meeting_id}" + (f", group {question.group_id}" if question.group_id else ""))
     db.session.flush()
+    if question.worried:
+        from coprod.models import ConcernReason
+        from coprod.safeguarding.services import raise_concern
+
+        raise_concern(question, ConcernReason.WORRIED, by=by)
 
 
 def throw_away(question: Question) -> None:
@@ -442,7 +454,13 @@ def save_wording(question: Question, *, transcript: str, public_text: str, by: U
     db.session.flush()
 
 
+def _not_private(question: Question) -> None:
+    if question.private:
+        raise QuestionRefused(_("This question is private. It cannot go on the agenda or be joined with another."))
+
+
 def place(question: Question, item: AgendaItem, *, by: User) -> None:
+    _not_private(question)
     if item.meeting_id != question.meeting_id:
         raise QuestionRefused(_("Choose an item on this meeting's agenda."))
     question.agenda_item_id = item.id
@@ -453,8 +471,10 @@ def place(question: Question, item: AgendaItem, *, by: User) -> None:
 def join(question: Question, lead: Question, *, by: User) -> None:
     """Join with a similar question: the asker keeps the credit and follows the lead's answer, and
     the "me too"s carry over."""
+    _not_private(question)
     if lead.joined_to_id is not None:
         lead = db.session.get_one(Question, lead.joined_to_id)
+    _not_private(lead)
     if lead.id == question.id:
         raise QuestionRefused(_("A question cannot be joined with itself. Choose another question."))
     if lead.meeting_id != question.meeting_id:
@@ -486,11 +506,16 @@ def decline(question: Question, reason: str, *, by: User) -> None:
 
 
 def make_private(question: Question, note: str, *, by: User) -> None:
-    """Safeguarding: from now on only the asker and the board's secretaries ever see it."""
+    """Safeguarding: from now on only the asker and the board's secretaries ever see it (and the board's
+    safeguarding lead, who is told at once)."""
+    from coprod.models import ConcernReason
+    from coprod.safeguarding.services import raise_concern
+
     question.private = True
     question.private_note = note
     audit.record("question.private", target=question, board_id=question.board_id, actor=by)
     db.session.flush()
+    raise_concern(question, ConcernReason.MARKED_PRIVATE, by=by)
 
 
 def put_back(question: Question, *, by: User) -> None:

@@ -154,9 +154,11 @@ def who(slug: str, question_id: int):
         if groups:
             form.asker.data = f"group-{question.group_id}" if question.group_id else "me"
         form.show_name.data = "yes" if question.show_name else "no"
+        form.worried.data = question.worried
     if form.validate_on_submit():
         group = next((each for each in groups if form.asker.data == f"group-{each.id}"), None) if groups else None
-        services.set_who(question, show_name=form.show_name.data == "yes", group=group)
+        services.set_who(question, show_name=form.show_name.data == "yes", group=group,
+                         worried=bool(form.worried.data))
         return redirect(url_for("questions.check", slug=slug, question_id=question.id))
     return _step_page("who", question, form, 400 if form.errors else 200, groups=groups)
 
@@ -472,7 +474,7 @@ def make_private(slug: str, question_id: int):
     if not form.validate_on_submit():
         return _moderate_page(question, 400, private=form)
     services.make_private(question, form.note.data or "", by=current_user)
-    return _done(question, _("The question is private. It will never be published."))
+    return _done(question, _("The question is private. It will never be published. The safeguarding lead is told."))
 
 
 @blueprint.post("/boards/<slug>/questions/<int:question_id>/put-back")
