@@ -63,9 +63,10 @@ def init_web(app: Flask) -> None:
     from coprod.easyread.views import blueprint as easyread
     from coprod.content.views import blueprint as content
     from coprod.my_data.views import blueprint as my_data
+    from coprod.payments.views import blueprint as payments
 
     for blueprint in (main, accounts, boards, groups, votes, meetings, questions, glossary, follow, easyread, content,
-                      admin, my_data, pictures.blueprint):
+                      admin, my_data, payments, pictures.blueprint):
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_access)

@@ -25,6 +25,7 @@ from coprod.transactions import back_to
 
 # Calendars and access at the place.
 from coprod.meetings import attendance, calendar
+from coprod.payments import services as payments
 from coprod.meetings.forms import ANSWERS
 from coprod.models.meeting import ACCESS_FIELDS
 
@@ -102,7 +103,7 @@ def meeting(slug: str, meeting_id: int):
     found = _published_meeting_or_404(slug, meeting_id)
     proposals, back = _with_versions(found)
     return render_template("meetings/meeting.html", meeting=found, proposals=proposals,
-                           coming=attendance.block_for_page(found),
+                           coming=attendance.block_for_page(found), payment=payments.block_for_page(found),
                            manager=services.may_manage(g.board, current_user),
                            taking=services.takes_questions(found),
                            questions=questions.on_the_agenda(found), came_back=back)

@@ -11,6 +11,7 @@ from coprod.models.data_export import DataExport, ExportStatus
 from coprod.models.follow import (Action, ActionStatus, ActionUpdate, Feedback, Feeling, Follower, PersonUpdate,
                                   Record, RecordQuestion, RecordStatus, UpdateKind)
 from coprod.models.glossary import GlossaryTerm
+from coprod.models.payment import ClaimStatus, PayBy, PaymentClaim
 from coprod.models.notice import AccountNotice, NoticeKind
 from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
 from coprod.models.picture import Picture
@@ -20,7 +21,7 @@ from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, Room
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
-    "Attendance",
+    "Attendance", "ClaimStatus", "PayBy", "PaymentClaim",
     "AccountNotice", "NoticeKind", "DataExport", "ExportStatus",
     "Action", "ActionStatus", "ActionUpdate", "Feedback", "Feeling", "Follower", "PersonUpdate", "Record",
     "RecordQuestion", "RecordStatus", "UpdateKind",

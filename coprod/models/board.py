@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coprod.models.base import Base, enum_type, utcnow
@@ -35,6 +35,10 @@ class Board(Base):
     # When a person is erased, their public questions go ("go", the default) or stay with their
     # name and own words taken out, as "Someone asked" ("someone"). See coprod/privacy/erasure.py.
     erased_questions: Mapped[str] = mapped_column(String(10), default="go", server_default="go")
+    # Involvement payments (coprod/payments): what the board pays a self-advocate or family carer for
+    # coming to a meeting, and the most it pays back for travel, in pence. 0 and 0: the board pays nothing.
+    involvement_pence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    travel_max_pence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(lazy="raise", back_populates="board")
