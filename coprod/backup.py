@@ -5,6 +5,7 @@ The archive is a plain tar file:
     database.sqlite | database.pgdump     the database (SQLite online backup / pg_dump custom format)
     files/question-audio/...              spoken questions (QUESTION_AUDIO_DIR)
     files/pictures/...                    uploaded pictures (PICTURE_DIR)
+    files/receipts/...                    photos of travel receipts for involvement payments (RECEIPT_DIR)
     manifest.json                         last: format, time (UTC), engine, Alembic revision, and the
                                           SHA-256 and size of every other member
 
@@ -43,7 +44,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 # config key -> folder name inside the archive (under files/)
-FILE_FOLDERS = {"QUESTION_AUDIO_DIR": "question-audio", "PICTURE_DIR": "pictures"}
+FILE_FOLDERS = {"QUESTION_AUDIO_DIR": "question-audio", "PICTURE_DIR": "pictures", "RECEIPT_DIR": "receipts"}
 JOURNAL_NAME = "restore-journal.json"
 LEDGER_NAME = "erasure-ledger.jsonl"
 _CHUNK = 1024 * 1024

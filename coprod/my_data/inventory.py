@@ -82,6 +82,13 @@ USER_COLUMNS: dict[str, dict[str, Use]] = {
         "user_id": exported("meetings_coming", "if you said you are coming to a meeting, and the help you need"),
         "helper_id": exported("help_you_gave", "when you helped someone say if they are coming (not their needs)"),
     },
+    "payment_claim": {
+        "user_id": exported("payments", "your claims for involvement payments and travel: amounts, how you are "
+                            "paid (bank details masked), the secretary's question, your answer, the receipt photo"),
+        "helper_id": exported("help_you_gave", "when you helped someone claim a payment (not the amounts)"),
+        "approved_by_id": work("a payment claim you approved"),
+        "paid_by_id": work("a payment claim you marked paid"),
+    },
     "said_did_follower": {"user_id": exported("follows", "records you follow")},
     "said_did_person_update": {"user_id": exported("updates", "the news on your Updates page")},
     "picture": {

@@ -21,7 +21,10 @@ or voice:
 - questions they asked go, with their recordings; or, if the board chose so, public ones stay as
   "Someone asked" (the public wording only). Records that answered them stay;
 - their uploaded pictures are removed from the library and their files deleted (after the commit);
-- spoken audio of pages that held their words is deleted, and the pages' audio made again.
+- spoken audio of pages that held their words is deleted, and the pages' audio made again;
+- involvement payment claims: a claim not yet paid goes (with its receipt photo); a paid one stays for
+  the council's finance records as an anonymous payment fact (meeting, amounts, dates), with no person,
+  no bank details, no receipt, no question or answer and no helper.
 
 Nothing here logs a name, an email or words: only counts.
 """
@@ -45,6 +48,7 @@ from coprod.models import (AccountNotice, Attendance, AuditEvent, Ballot, Board,
                            MeToo, PersonUpdate, Picture, Proposal, Question, RecordQuestion, RecoveryCode,
                            RoomCount, SignIn, SubmissionKey, User, Vote, utcnow)
 from coprod.models.audio import AudioClip
+from coprod.models.payment import ClaimStatus, PaymentClaim
 from coprod.my_data.services import remove_exports_for
 from coprod.models.follow import Action, ActionUpdate, Record
 
@@ -60,6 +64,7 @@ SCRUBBED = "their name and email replaced by [erased]"
 REKEYED = "ballot stays, under a new random key"
 CLIPS = "clips holding their name or words deleted, pages remade"
 KEYS = "keys made from their email or id deleted"
+PAYMENTS = "unpaid claims go; paid ones stay anonymous (amounts, meeting, dates only)"
 
 # (table, column): (what happens, why). Every column that points at `user` is here (a test checks).
 PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
@@ -120,6 +125,12 @@ PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
     ("said_did_action", "who_name"): (NAME_CLEARED, "who does an action, typed by name"),
     ("said_did_person_update", "user_id"): (DELETE, "their Updates page"),
     ("login_attempt", "key"): (KEYS, "throttle keys (keyed hashes; the rest expire within a day)"),
+    ("payment_claim", "user_id"): (PAYMENTS, "bank details, receipts, questions and answers go; a paid claim's "
+                                             "amounts stay for the finance records, with no person"),
+    ("payment_claim", "helper_id"): (NULL, "claims they helped others make stay"),
+    ("payment_claim", "helper_name"): (NAME_CLEARED, "a helper's typed name"),
+    ("payment_claim", "approved_by_id"): (NULL, "the approval stays"),
+    ("payment_claim", "paid_by_id"): (NULL, "the payment stays"),
     ("audio_clip", "sentences_json"): (CLIPS, "spoken audio of pages that named them or held their words"),
 }
 
@@ -128,6 +139,7 @@ PERSONAL_FILES = {
     "QUESTION_AUDIO_DIR": "their spoken questions and comments: deleted after the commit",
     "PICTURE_DIR": "pictures they uploaded: deleted after the commit",
     "AUDIO_DIR": "audio clips holding their name or words: deleted after the commit, pages remade",
+    "RECEIPT_DIR": "photos of their travel receipts: deleted after the commit",
     "QUEUE": "jobs waiting in the queue that carry their name, email or words: revoked (the worker drops them)",
 }
 
@@ -230,6 +242,7 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
     for typed in db.session.execute(select(Attendance.diet, Attendance.travel, Attendance.other_need)
                                     .where(Attendance.user_id == person.id)):
         needles.update(_words(*typed))
+    _erase_payments(person, done, needles)
     _erase_pictures(person, done)
     _erase_votes(person, done)
     _delete_what_is_only_theirs(person)
@@ -371,6 +384,22 @@ def _erase_votes(person: User, done: Erasure) -> None:
     db.session.execute(delete(Vote).where(Vote.user_id == person.id))
 
 
+def _erase_payments(person: User, done: Erasure, needles: set[str]) -> None:
+    """Unpaid claims go; paid ones stay as anonymous payment facts. Receipts go after the commit."""
+    for claim in db.session.scalars(select(PaymentClaim).where(PaymentClaim.user_id == person.id)):
+        needles.update(_words(claim.question_text, claim.answer_text, claim.account_name))
+        if claim.receipt_name:
+            done.files.append(f"receipt:{claim.receipt_name}")
+        if claim.status != ClaimStatus.PAID:
+            db.session.delete(claim)
+            continue
+        claim.user_id = claim.helper_id = claim.helper_name = None
+        claim.account_name = claim.bank_sealed = claim.account_last4 = claim.receipt_name = None
+        claim.question_text = claim.answer_text = ""
+        claim.bank_deleted_dt = claim.bank_deleted_dt or utcnow()
+    db.session.flush()
+
+
 def _delete_what_is_only_theirs(person: User) -> None:
     uid = person.id
     for model in (Attendance, MeToo, Follower, PersonUpdate, AccountNotice, Membership, GroupMember, SignIn, MagicLink,
@@ -405,6 +434,9 @@ def _take_them_out_of_shared_rows(person: User) -> None:
         (Feedback.helper_id, {"helper_name": None}),
         (Vote.helper_id, {"helper_name": None}),
         (Attendance.helper_id, {"helper_name": None}),
+        (PaymentClaim.helper_id, {"helper_name": None}),
+        (PaymentClaim.approved_by_id, {}),
+        (PaymentClaim.paid_by_id, {}),
         (ActionUpdate.by_id, {}),
         (Action.removed_by_id, {}),
     ]
@@ -421,7 +453,8 @@ def _clear_typed_names(name: str) -> None:
         return
     wanted = name.lower()
     for column in (AuditEvent.helper_name, SignIn.helper_name, Question.helper_name, Feedback.helper_name,
-                   Vote.helper_name, Attendance.helper_name, ContentLanguage.checker_name):
+                   Vote.helper_name, Attendance.helper_name, PaymentClaim.helper_name,
+                   ContentLanguage.checker_name):
         db.session.execute(update(column.class_).where(func.lower(column) == wanted).values({column.key: None}),
                            execution_options={"synchronize_session": False})
 
@@ -514,6 +547,7 @@ def remove_files(files: list[str]) -> None:
     if not has_app_context():
         return
     from coprod.audio.store import AudioStore
+    from coprod.payments import receipts
     from coprod.pictures import uploads
     from coprod.questions import recordings
 
@@ -527,6 +561,8 @@ def remove_files(files: list[str]) -> None:
                     path.unlink(missing_ok=True)
             elif kind == "picture":
                 uploads.delete(name)
+            elif kind == "receipt":
+                receipts.delete(name)
             elif kind == "clip" and store is not None:
                 store.delete(name)
         except (OSError, ValueError) as error:  # no file name in the log line
