@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from conftest import sign_in
 from coprod.models import (Action, AgendaItem, Choice, Group, GroupMember, LoginCard, Meeting, MeetingStatus,
-                           Picture, Proposal, Question, QuestionStatus, Record, RecordStatus, Role, utcnow)
+                           PaymentClaim, Picture, Proposal, Question, QuestionStatus, Record, RecordStatus, Role, utcnow)
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
@@ -111,6 +111,17 @@ INTENDED = {
     # Coming or not: anyone on the board answers for themselves; only the secretary sees everyone's needs.
     "meetings.coming": ON_THE_BOARD,
     "meetings.attendance_list": SECRETARY,
+    # Involvement payments: anyone on the board opens their own claim page (the service says who may
+    # claim); the receipt is checked per record (the person or the secretary); the rest is the secretary's.
+    "payments.claim": ON_THE_BOARD,
+    "payments.answer": ON_THE_BOARD,
+    "payments.receipt": ON_THE_BOARD,
+    "payments.meeting_claims": SECRETARY,
+    "payments.review": SECRETARY,
+    "payments.approve": SECRETARY,
+    "payments.paid": SECRETARY,
+    "payments.finance_csv": SECRETARY,
+    "payments.amounts": SECRETARY,
     # Questions: asking, "me too" and the meeting's questions are for the board; each question is
     # checked per record as well (own drafts only; recordings for the asker and secretaries only).
     "questions.ask": ON_THE_BOARD,
@@ -280,6 +291,10 @@ def people(cast, factory, make_client, db):
         session.add(picture)
         session.flush()
         picture_id = picture.id
+        claim = PaymentClaim(board_id=board.id, meeting_id=meeting_id, user_id=target.id, involvement_pence=2500)
+        session.add(claim)
+        session.flush()
+        claim_id = claim.id
     users = {
         "member": cast.member,
         "carer": cast.carer,
@@ -295,7 +310,7 @@ def people(cast, factory, make_client, db):
               "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id,
               "feedback_id": 1, "picture_id": picture_id, "file_name": "0" * 32 + ".webp",
               "kind": "record", "content_id": record_id, "language": "en",
-              "export_id": 1}
+              "export_id": 1, "claim_id": claim_id}
     return users, values
 
 

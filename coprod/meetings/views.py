@@ -103,7 +103,10 @@ def meeting(slug: str, meeting_id: int):
     found = _published_meeting_or_404(slug, meeting_id)
     proposals, back = _with_versions(found)
     return render_template("meetings/meeting.html", meeting=found, proposals=proposals,
-                           coming=attendance.block_for_page(found), payment=payments.block_for_page(found),
+                           # A meeting that happened: no "Are you coming?" (the template shows it only before),
+                           # but the payment for coming.
+                           coming=attendance.block_for_page(found) if not found.is_over else None,
+                           payment=payments.block_for_page(found),
                            manager=services.may_manage(g.board, current_user),
                            taking=services.takes_questions(found),
                            questions=questions.on_the_agenda(found), came_back=back)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from coprod import audit, outbox
 from coprod.accounts.tokens import seal, unseal
@@ -125,12 +125,16 @@ def board_pays(board: Board) -> bool:
     return board.involvement_pence > 0 or board.travel_max_pence > 0
 
 
-def eligibility(meeting: Meeting, user) -> str | None:
+_NOT_GIVEN = object()
+
+
+def eligibility(meeting: Meeting, user, came: object = _NOT_GIVEN) -> str | None:
     """None if `user` may claim for `meeting`; else the easy-read reason why not.
 
     The one place the rule lives: the board pays; the person is a self-advocate or family carer on the
     meeting's board; the meeting has happened; they said they came ("I am coming"). When check-in
-    ("present") exists, the last rule reads it instead."""
+    ("present") exists, the last rule reads it instead. `came`: their "I am coming" answer if the
+    caller has already read it (True, False or None for no answer)."""
     board = meeting.board
     if not board_pays(board):
         return _("This board does not pay for coming to meetings.")
@@ -138,8 +142,9 @@ def eligibility(meeting: Meeting, user) -> str | None:
         return _("Only self-advocates and family carers on the board can claim.")
     if not meeting.is_over:
         return _("You can claim after the meeting.")
-    came = db.session.scalar(select(Attendance.coming).where(Attendance.meeting_id == meeting.id,
-                                                             Attendance.user_id == user.id))
+    if came is _NOT_GIVEN:
+        came = db.session.scalar(select(Attendance.coming).where(Attendance.meeting_id == meeting.id,
+                                                                 Attendance.user_id == user.id))
     if not came:
         return _("You can claim if you came to the meeting.")
     return None
@@ -153,13 +158,20 @@ def claim_of(meeting: Meeting, user) -> PaymentClaim | None:
 
 
 def block_for_page(meeting: Meeting) -> dict | None:
-    """For the meeting page: the person's claim, or that they can claim; None: nothing shown."""
+    """For the meeting page: the person's claim, or that they can claim; None: nothing shown.
+    One query (their answer and their claim together), and none for a meeting not yet held."""
     from flask_login import current_user
 
-    if not meeting.is_over or not current_user.is_authenticated:
+    if not meeting.is_over or not current_user.is_authenticated \
+            or current_user.role_on(meeting.board) not in CLAIM_ROLES:
         return None
-    mine = claim_of(meeting, current_user)
-    if mine is None and eligibility(meeting, current_user) is not None:
+    uid = current_user.id
+    came, mine = db.session.execute(
+        select(Attendance.coming, PaymentClaim).select_from(Meeting)
+        .outerjoin(Attendance, and_(Attendance.meeting_id == Meeting.id, Attendance.user_id == uid))
+        .outerjoin(PaymentClaim, and_(PaymentClaim.meeting_id == Meeting.id, PaymentClaim.user_id == uid))
+        .where(Meeting.id == meeting.id)).one()
+    if mine is None and eligibility(meeting, current_user, came=came) is not None:
         return None
     return {"mine": mine}
 
