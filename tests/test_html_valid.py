@@ -46,6 +46,10 @@ EMPTY_FORMS = [
     ("secretary", "/boards/riverside-ld/languages/record/{record}/checked/en"),
     ("secretary", "/boards/riverside-ld/meetings/new"), ("secretary", "/boards/riverside-ld/proposals/new"),
     ("member", "/helping"), ("member", "/settings"),
+    # Involvement payments: the claim, the answer to the secretary's question, the question, the amounts.
+    ("member", "/boards/riverside-ld/meetings/{claimed_meeting}/payment"),
+    ("carer", "/boards/riverside-ld/meetings/{claimed_meeting}/payment/answer"),
+    ("secretary", "/boards/riverside-ld/payments/{claim}"), ("secretary", "/boards/riverside-ld/payments/amounts"),
 ]
 
 
@@ -159,7 +163,10 @@ def test_every_page_is_valid_html(app, demo, make_client, tmp_path):
 
     with app.app_context():
         action = db.session.scalar(select(Action).order_by(Action.record_id, Action.id).limit(1))
-        ids = {"record": action.record_id, "action": action.id}
+        from coprod.models import PaymentClaim
+
+        claim = db.session.scalar(select(PaymentClaim).order_by(PaymentClaim.id).limit(1))
+        ids = {"record": action.record_id, "action": action.id, "claim": claim.id, "claimed_meeting": claim.meeting_id}
     for who, path in EMPTY_FORMS:
         url = path.format(**ids)
         response = clients[who].post(url, {}, content_type="multipart/form-data")
