@@ -49,7 +49,8 @@ class PaymentClaim(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    # Indexed by the unique key (meeting_id, user_id), which starts with it.
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
     # None once the person is erased (a paid claim stays as an anonymous payment fact).
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     involvement_pence: Mapped[int] = mapped_column(Integer, default=0)

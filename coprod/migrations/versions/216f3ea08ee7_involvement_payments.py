@@ -63,7 +63,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_payment_claim_approved_by_id'), ['approved_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_payment_claim_board_id'), ['board_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_payment_claim_helper_id'), ['helper_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_payment_claim_meeting_id'), ['meeting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_payment_claim_paid_by_id'), ['paid_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_payment_claim_user_id'), ['user_id'], unique=False)
 
@@ -81,7 +80,6 @@ def downgrade():
     with op.batch_alter_table('payment_claim', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payment_claim_user_id'))
         batch_op.drop_index(batch_op.f('ix_payment_claim_paid_by_id'))
-        batch_op.drop_index(batch_op.f('ix_payment_claim_meeting_id'))
         batch_op.drop_index(batch_op.f('ix_payment_claim_helper_id'))
         batch_op.drop_index(batch_op.f('ix_payment_claim_board_id'))
         batch_op.drop_index(batch_op.f('ix_payment_claim_approved_by_id'))
