@@ -245,7 +245,7 @@ def test_a_png_receipt_and_no_travel_and_another_way_to_pay(cast, signed_in, db,
 
 @pytest.mark.parametrize("typed, message", [
     ("-1", "cannot be less than nothing"), ("ten", "numbers only"), ("£1,000,000", "more than £10,000.00"),
-    ("1" * 4500, "too long"),
+    ("1" * 4500, "too long"), ("", "Type an amount."), ("   ", "Type an amount."),
 ])
 def test_the_amounts_refuse_bad_input(cast, signed_in, db, typed, message):
     office = signed_in(cast.secretary)

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired
 
 from coprod.forms import ChoiceField, MaxLength, PlainText, choices, required, strip
 from coprod.payments import services
@@ -28,8 +29,9 @@ class Money:
             raise ValidationError(str(error)) from None
 
 
-def _money_field(label, description=None):
-    return StringField(label, description=description, filters=[strip], validators=[MaxLength(20), Money()])
+def _money_field(label, description=None, missing=None):
+    checks = [required(missing), DataRequired(missing)] if missing else []
+    return StringField(label, description=description, filters=[strip], validators=[*checks, MaxLength(20), Money()])
 
 
 class ClaimForm(FlaskForm):
@@ -91,6 +93,8 @@ class QuestionForm(FlaskForm):
 
 class AmountsForm(FlaskForm):
     involvement = _money_field(_l("Involvement payment for each meeting"),
-                               _l("In pounds. For example: 25.00. Type 0 if the board does not pay."))
+                               _l("In pounds. For example: 25.00. Type 0 if the board does not pay."),
+                               _l("Type an amount. Type 0 if the board does not pay."))
     travel_max = _money_field(_l("The most the board pays back for travel"),
-                              _l("In pounds. For example: 20.00. Type 0 if the board does not pay for travel."))
+                              _l("In pounds. For example: 20.00. Type 0 if the board does not pay for travel."),
+                              _l("Type an amount. Type 0 if the board does not pay for travel."))
