@@ -367,3 +367,22 @@ def test_a_claim_on_another_board_is_not_found(cast, signed_in, db, held, factor
     assert office.get(f"/boards/other-board/payments/{claim_id}").status_code == 404
     assert office.get(f"/boards/other-board/payments/{claim_id}/receipt").status_code == 404
     assert office.get(f"/boards/other-board/meetings/{held}/payments.csv").status_code == 404
+
+
+def test_the_finance_file_guards_every_cell_against_formulas(cast, signed_in, db, held):
+    from test_csv_guard import DANGEROUS
+
+    with db.context() as session:
+        session.get(Meeting, held).title = DANGEROUS[0]
+    sam = signed_in(cast.member)
+    assert _claim(sam, held, account_name="=HYPERLINK(\"http://evil.test\")").status_code == 302
+    claim_id = db.scalar(select(PaymentClaim)).id
+    office = signed_in(cast.secretary)
+    assert office.post(f"/boards/riverside-ld/payments/{claim_id}/approve").status_code == 302
+    with db.context() as session:
+        session.get(PaymentClaim, claim_id).helper_name = "+1+1"
+    text = office.get(f"/boards/riverside-ld/meetings/{held}/payments.csv").get_data(as_text=True)
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["account_name"] == "'=HYPERLINK(\"http://evil.test\")"
+    assert row["meeting"] == "'" + DANGEROUS[0] and row["helped_by"] == "'+1+1"
+    assert all(not value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in row.values())
