@@ -6,6 +6,7 @@ The archive is a plain tar file:
     files/question-audio/...              spoken questions (QUESTION_AUDIO_DIR)
     files/pictures/...                    uploaded pictures (PICTURE_DIR)
     files/papers/...                      meeting papers, PDF (PAPER_DIR)
+    files/receipts/...                    photos of travel receipts for involvement payments (RECEIPT_DIR)
     manifest.json                         last: format, time (UTC), engine, Alembic revision, and the
                                           SHA-256 and size of every other member
 
@@ -44,7 +45,8 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 # config key -> folder name inside the archive (under files/)
-FILE_FOLDERS = {"QUESTION_AUDIO_DIR": "question-audio", "PICTURE_DIR": "pictures", "PAPER_DIR": "papers"}
+FILE_FOLDERS = {"QUESTION_AUDIO_DIR": "question-audio", "PICTURE_DIR": "pictures", "PAPER_DIR": "papers",
+                "RECEIPT_DIR": "receipts"}
 JOURNAL_NAME = "restore-journal.json"
 LEDGER_NAME = "erasure-ledger.jsonl"
 _CHUNK = 1024 * 1024

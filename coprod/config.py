@@ -139,6 +139,9 @@ def load_config(instance_path: Path) -> dict:
         # "My data" files (a person's own data, as a zip): private, in the instance folder, removed
         # after KEEP_EXPORT_DAYS days (a retention setting, below) and when the person is erased.
         "EXPORT_DIR": os.environ.get("COPROD_EXPORT_DIR") or str(instance_path / "exports"),
+        # Photos of travel receipts for involvement payments: private (only the person and the board's
+        # secretary see them), shared storage at scale; removed KEEP_RECEIPT_DAYS after the claim is paid.
+        "RECEIPT_DIR": os.environ.get("COPROD_RECEIPT_DIR") or str(instance_path / "receipts"),
         **audio_settings(instance_path),
         **cache_settings(instance_path),
         **retention_settings(),
@@ -177,6 +180,11 @@ def retention_settings() -> dict:
         "KEEP_ACCESS_NEEDS_DAYS": _days("COPROD_KEEP_ACCESS_NEEDS_DAYS", 30),
         # Notes of which reminders were sent to whom (so none goes twice): no words, no numbers.
         "KEEP_SENT_REMINDER_DAYS": _days("COPROD_KEEP_SENT_REMINDER_DAYS", 90),
+        # Involvement payments: bank details (sort code, account number, account name) and receipt photos,
+        # counted from when the claim was marked paid. The payment itself (amounts, meeting, date) stays
+        # for the council's finance records.
+        "KEEP_BANK_DETAILS_DAYS": _days("COPROD_KEEP_BANK_DETAILS_DAYS", 90),
+        "KEEP_RECEIPT_DAYS": _days("COPROD_KEEP_RECEIPT_DAYS", 90),
     }
 
 

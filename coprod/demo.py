@@ -388,6 +388,7 @@ def _meetings(board: Board, people: dict, own_pictures: dict[str, str]) -> None:
     _questions(board, people, coming, summer)
     _coming_or_not(people, coming)
     _papers(board, coming, helen)
+    _payments(board, people, past)
 
 
 def _papers(board: Board, coming_items, helen: User) -> None:
@@ -434,6 +435,23 @@ def _coming_or_not(people: dict, coming_items) -> None:
                    hearing_loop=True, diet="No nuts."),
         Attendance(meeting_id=meeting_id, user_id=people["David Okafor"][1].id, coming=False),
     ])
+    db.session.flush()
+
+
+def _payments(board: Board, people: dict, past_items) -> None:
+    """Involvement payments: the board pays £25 and up to £20 travel; Sam and Margaret came to the past
+    meeting. Margaret claimed and the secretary asked her a question; Sam has not claimed yet."""
+    from coprod.models import Attendance, ClaimStatus, PayBy, PaymentClaim, utcnow
+
+    board.involvement_pence, board.travel_max_pence = 2500, 2000
+    meeting_id = past_items[0].meeting_id
+    sam, margaret = people["Sam Taylor"][1], people["Margaret Jones"][1]
+    db.session.add_all([Attendance(meeting_id=meeting_id, user_id=sam.id, coming=True),
+                        Attendance(meeting_id=meeting_id, user_id=margaret.id, coming=True)])
+    db.session.add(PaymentClaim(board_id=board.id, meeting_id=meeting_id, user_id=margaret.id, involvement_pence=2500,
+                                travel_pence=0, pay_by=PayBy.ASK, status=ClaimStatus.QUESTION,
+                                question_text="Did you come by bus? You can claim the bus fare too.",
+                                question_dt=utcnow()))
     db.session.flush()
 
 

@@ -66,9 +66,10 @@ def init_web(app: Flask) -> None:
     from coprod.reminders.views import blueprint as reminders
     import coprod.reminders.tasks  # noqa: F401  (registers the reminder jobs with the queue)
     from coprod.safeguarding.views import blueprint as safeguarding
+    from coprod.payments.views import blueprint as payments
 
     for blueprint in (main, accounts, boards, groups, votes, meetings, questions, glossary, follow, easyread, content,
-                      admin, my_data, reminders, safeguarding, pictures.blueprint):
+                      admin, my_data, reminders, safeguarding, payments, pictures.blueprint):
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_access)

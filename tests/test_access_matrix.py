@@ -11,8 +11,8 @@ from sqlalchemy import select
 from conftest import sign_in
 from coprod.models.paper import Paper
 from coprod.models import (Action, AgendaItem, Board, Choice, ConcernReason, Group, GroupMember, LoginCard, Meeting,
-                           MeetingStatus, Picture, Proposal, Question, QuestionStatus, Record, RecordStatus, Role,
-                           SafeguardingConcern, utcnow)
+                           MeetingStatus, PaymentClaim, Picture, Proposal, Question, QuestionStatus, Record,
+                           RecordStatus, Role, SafeguardingConcern, utcnow)
 from coprod.permissions import access_for_endpoint
 
 ANYONE = "public"
@@ -126,6 +126,17 @@ INTENDED = {
     "meetings.check_in_code": SECRETARY,
     "meetings.check_in_person": SECRETARY,
     "meetings.check_in_undo": SECRETARY,
+    # Involvement payments: anyone on the board opens their own claim page (the service says who may
+    # claim); the receipt is checked per record (the person or the secretary); the rest is the secretary's.
+    "payments.claim": ON_THE_BOARD,
+    "payments.answer": ON_THE_BOARD,
+    "payments.receipt": ON_THE_BOARD,
+    "payments.meeting_claims": SECRETARY,
+    "payments.review": SECRETARY,
+    "payments.approve": SECRETARY,
+    "payments.paid": SECRETARY,
+    "payments.finance_csv": SECRETARY,
+    "payments.amounts": SECRETARY,
     # Questions: asking, "me too" and the meeting's questions are for the board; each question is
     # checked per record as well (own drafts only; recordings for the asker and secretaries only).
     "questions.ask": ON_THE_BOARD,
@@ -327,6 +338,10 @@ def people(cast, factory, make_client, db):
     lead = factory.person("Lena Lead", board=None, email="lena@example.org")
     with db.context() as session:
         session.get(Board, board.id).safeguarding_lead_id = lead.id
+        claim = PaymentClaim(board_id=board.id, meeting_id=meeting_id, user_id=target.id, involvement_pence=2500)
+        session.add(claim)
+        session.flush()
+        claim_id = claim.id
     users = {
         "member": cast.member,
         "carer": cast.carer,
@@ -343,7 +358,8 @@ def people(cast, factory, make_client, db):
               "question_id": question_id, "word": "commissioner", "record_id": record_id, "action_id": action_id,
               "feedback_id": 1, "picture_id": picture_id, "file_name": "0" * 32 + ".webp",
               "kind": "record", "content_id": record_id, "language": "en",
-              "export_id": 1, "paper_id": paper_id, "version": "full", "concern_id": concern_id}
+              "export_id": 1, "paper_id": paper_id, "version": "full", "concern_id": concern_id,
+              "claim_id": claim_id}
     return users, values
 
 

@@ -99,7 +99,10 @@ def make_site(tmp_path, monkeypatch):
             made.append(schema)
         else:
             url = f"sqlite:///{root / 'coprod.sqlite'}"
-        folders = {"QUESTION_AUDIO_DIR": root / "question-audio", "PICTURE_DIR": root / "pictures"}
+        # Every folder a backup holds, each its own (not the test session's shared instance folder).
+        from coprod.backup import FILE_FOLDERS
+
+        folders = {key: root / name for key, name in FILE_FOLDERS.items()}
         ledger = root / "erasure-ledger.jsonl"
         app = create_app(config_for_tests(SQLALCHEMY_DATABASE_URI=url, QUEUE_IMMEDIATE=False,
                                           AUDIO_ENGINE="fake", AUDIO_DIR=str(root / "audio"),

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from conftest import CSRF_RE, sign_in
 
-from coprod.models import (Action, AgendaItem, Board, Choice, ConcernReason, GlossaryTerm, Group, GroupMember, Meeting,
-                           Membership, Proposal, Question, QuestionStatus, Record, RecordQuestion, RecordStatus, Role,
-                           SafeguardingConcern, User, utcnow)
+from coprod.models import (Action, AgendaItem, Attendance, Board, Choice, ClaimStatus, ConcernReason, GlossaryTerm,
+                           Group, GroupMember, Meeting, MeetingStatus, Membership, PaymentClaim, Proposal, Question,
+                           QuestionStatus, Record, RecordQuestion, RecordStatus, Role, SafeguardingConcern, User,
+                           utcnow)
 
 EXAMPLES = int(os.environ.get("COPROD_BAD_INPUT_EXAMPLES", "150"))
 
@@ -86,6 +87,13 @@ FORMS = [
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/people/{member}", ["confirm"], {}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in/people/{member}/undo", ["confirm"], {}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/stop-questions", ["confirm"], {}, set()),
+    # Involvement payments: the claim (money, bank details, the receipt file left empty), the answer to
+    # the secretary's question, the secretary's question, and the board's amounts.
+    ("member", "/boards/riverside-ld/meetings/{held}/payment", ["travel", "account_name", "sort_code", "account_number"],
+     {"pay_by": ["bank"]}, set()),
+    ("member", "/boards/riverside-ld/meetings/{asked}/payment/answer", ["answer"], {}, set()),
+    ("secretary", "/boards/riverside-ld/payments/{claim}", ["question"], {}, set()),
+    ("secretary", "/boards/riverside-ld/payments/amounts", ["involvement", "travel_max"], {}, set()),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/reopen-questions", ["confirm"], {}, set()),
     # The buttons on check pages (issue 14): open a vote, turn an account off, take someone out of a group.
     ("secretary", "/boards/riverside-ld/proposals/{coming}/open", ["confirm"], {}, set()),
@@ -247,6 +255,21 @@ def clients(cast, factory, make_client, db):
         session.flush()
         session.add(Membership(board_id=board.id, user_id=lead.id, role=Role.SUPPORTER))
         follow_ids.update(concern=concern.id, lead=lead.id)
+        # Involvement payments: two meetings that happened, which the member came to; a claim of theirs the
+        # secretary asked about, and a claim of someone else's for the secretary's question form.
+        board_row = session.get(Board, board.id)
+        board_row.involvement_pence, board_row.travel_max_pence = 2500, 2000
+        held, asked = [Meeting(board_id=board.id, title=title, starts_dt=utcnow() - timedelta(days=3), place="Hall",
+                               status=MeetingStatus.HELD) for title in ("Held", "Asked")]
+        session.add_all([held, asked])
+        session.flush()
+        session.add_all([Attendance(meeting_id=m.id, user_id=people["member"].id, coming=True) for m in (held, asked)])
+        mine = PaymentClaim(board_id=board.id, meeting_id=asked.id, user_id=people["member"].id, involvement_pence=2500,
+                            status=ClaimStatus.QUESTION, question_text="Bus or taxi?")
+        theirs = PaymentClaim(board_id=board.id, meeting_id=held.id, user_id=target.id, involvement_pence=2500)
+        session.add_all([mine, theirs])
+        session.flush()
+        follow_ids.update(held=held.id, asked=asked.id, claim=theirs.id)
     return made, {**follow_ids, "target": target.id, "member": people["member"].id, "board": board.id, "group": group_id, "proposal": proposal_id,
                   "coming": coming_id, "group_member": group_member_id,
                   "choice": choice_id, "meeting": meeting_id, "item": item_id, "question": question_ids[0],

@@ -52,6 +52,10 @@ EMPTY_FORMS = [
     ("member", "/settings/reminders"),
     # Safeguarding: the secretary's choice of lead, and the lead's note (the demo's concern, as the admin).
     ("secretary", "/boards/riverside-ld/safeguarding/lead"), ("admin", "/safeguarding/{concern}/notes"),
+    # Involvement payments: the claim, the answer to the secretary's question, the question, the amounts.
+    ("member", "/boards/riverside-ld/meetings/{claimed_meeting}/payment"),
+    ("carer", "/boards/riverside-ld/meetings/{claimed_meeting}/payment/answer"),
+    ("secretary", "/boards/riverside-ld/payments/{claim}"), ("secretary", "/boards/riverside-ld/payments/amounts"),
 ]
 
 
@@ -169,8 +173,12 @@ def test_every_page_is_valid_html(app, demo, make_client, tmp_path):
 
         meeting = db.session.scalar(select(Meeting.id).join(Board, Board.id == Meeting.board_id)
                                     .where(Board.slug == "riverside-ld").order_by(Meeting.id).limit(1))
+        from coprod.models import PaymentClaim
+
+        claim = db.session.scalar(select(PaymentClaim).order_by(PaymentClaim.id).limit(1))
         ids = {"record": action.record_id, "action": action.id, "meeting": meeting,
-               "concern": db.session.scalar(select(SafeguardingConcern.id).limit(1))}
+               "concern": db.session.scalar(select(SafeguardingConcern.id).limit(1)),
+               "claim": claim.id, "claimed_meeting": claim.meeting_id}
     for who, path in EMPTY_FORMS:
         url = path.format(**ids)
         response = clients[who].post(url, {}, content_type="multipart/form-data")

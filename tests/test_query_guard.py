@@ -11,7 +11,8 @@ from coprod.accounts.tokens import hash_secret
 from coprod.extensions import db as _db
 from sqlalchemy import select
 
-from coprod.models import (AgendaItem, Attendance, AuditEvent, Ballot, Board, CheckIn, Choice, LoginCard, Meeting, MeetingStatus,
+from coprod.models import (AgendaItem, Attendance, AuditEvent, Ballot, Board, CheckIn, Choice, ClaimStatus, PaymentClaim,
+                           LoginCard, Meeting, MeetingStatus,
                            Membership, MeToo, GlossaryTerm, Picture, ContentLanguage, Proposal, Question, QuestionStatus, Role, User, Vote, utcnow)
 from query_count import count_queries
 
@@ -88,6 +89,11 @@ PAGES = [
     # Check-in on the day: the count, the quorum and the board's people (a page at a time).
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in"),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in?page=2"),
+    # Involvement payments: the member's claim, the secretary's list of claims, one claim, the amounts.
+    ("member", "/boards/riverside-ld/meetings/{meeting}/payment"),
+    ("secretary", "/boards/riverside-ld/meetings/{meeting}/payments"),
+    ("secretary", "/boards/riverside-ld/payments/{claim}"),
+    ("secretary", "/boards/riverside-ld/payments/amounts"),
     # My data: the person's files and the files a secretary made for others.
     ("member", "/account/my-data"),
     ("secretary", "/account/my-data"),
@@ -220,6 +226,12 @@ def _grow_questions(db, board_id: int, meeting_id: int, item_id: int, asker_id: 
         # Some were checked in on the day (the check-in page and the minutes grow).
         session.add_all(CheckIn(meeting_id=meeting_id, user_id=person.id, how="name")
                         for i, person in enumerate(people) if i % 2)
+        # ... and most of those who came claimed their payment (the secretary's list of claims grows).
+        session.add_all(PaymentClaim(board_id=board_id, meeting_id=meeting_id, user_id=person.id, involvement_pence=2500,
+                                     travel_pence=i % 900, receipt_name=f"{i:032x}.jpg" if i % 2 else None,
+                                     account_last4=f"{i % 10000:04d}", helper_name="Chris" if i % 7 == 0 else None,
+                                     status=list(ClaimStatus)[i % 5])
+                        for i, person in enumerate(people) if i % 3)
 
 
 def _grow_follow(db, board_id: int, meeting_id: int, member_id: int, size: int, tag: str):
@@ -358,6 +370,14 @@ def test_pages_make_few_queries_and_do_not_grow_with_data(app, cast, factory, ma
         ids = {"target": target.id, "proposal": proposal.id, "meeting": meeting.id, "item": item.id,
                "question": lead.id, "draft": draft.id, "coming": coming.id, "picture": picture.id,
                "concern": concern.id}
+        board_row = session.get(Board, board.id)
+        board_row.involvement_pence, board_row.travel_max_pence = 2500, 2000
+        session.add(Attendance(meeting_id=meeting.id, user_id=people["member"].id, coming=True))
+        claim = PaymentClaim(board_id=board.id, meeting_id=meeting.id, user_id=target.id, involvement_pence=2500,
+                             status=ClaimStatus.ANSWERED, question_text="Bus?", answer_text="Yes.")
+        session.add(claim)
+        session.flush()
+        ids["claim"] = claim.id
 
     _grow(db, board.id, target.id, ids["proposal"], 10, "a")
     _grow_meetings(db, board.id, ids["meeting"], 10, "a")

@@ -47,7 +47,8 @@ def test_every_form_post_without_a_csrf_token_is_refused(app, factory, signed_in
     values = {"slug": board.slug, "user_id": sam.id, "card_id": 1, "token": "x", "group_id": 1, "member_id": 1, "proposal_id": 1,
               "meeting_id": 1, "item_id": 1, "record_id": 1, "action_id": 1,
               "question_id": 1, "word": "commissioner", "picture_id": 1,
-              "kind": "record", "content_id": 1, "language": "en", "export_id": 1}
+              "kind": "record", "content_id": 1, "language": "en", "export_id": 1, "claim_id": 1,
+              "paper_id": 1, "version": "full", "concern_id": 1}
     checked = 0
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:

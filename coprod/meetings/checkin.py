@@ -23,7 +23,7 @@ from coprod import audit, paging
 from coprod.accounts import services as accounts
 from coprod.errors import Refused
 from coprod.extensions import db
-from coprod.models import Attendance, Board, CheckIn, LoginCard, Meeting, Membership, User, utcnow
+from coprod.models import Attendance, Board, CheckIn, LoginCard, Meeting, Membership, PaymentClaim, User, utcnow
 from coprod.models.upsert import upsert
 
 PEOPLE_PAGE_SIZE = 50
@@ -187,17 +187,18 @@ def people_page(meeting: Meeting, board: Board, total: int, number: int | None =
     return paging.page_from(statement, total, PEOPLE_PAGE_SIZE, number)
 
 
-def mine(meeting: Meeting, user) -> tuple[Attendance | None, CheckIn | None]:
-    """The signed-in person's own answer to "Are you coming?" and their check-in at this meeting, in
-    one query ((None, None) when signed out)."""
+def mine(meeting: Meeting, user) -> tuple[Attendance | None, CheckIn | None, PaymentClaim | None]:
+    """The signed-in person's own answer to "Are you coming?", their check-in and their payment claim
+    at this meeting, in one query ((None, None, None) when signed out): the meeting page shows all three."""
     if not getattr(user, "is_authenticated", False):
-        return None, None
+        return None, None, None
     row = db.session.execute(
-        select(Attendance, CheckIn).select_from(User)
+        select(Attendance, CheckIn, PaymentClaim).select_from(User)
         .outerjoin(Attendance, and_(Attendance.user_id == User.id, Attendance.meeting_id == meeting.id))
         .outerjoin(CheckIn, and_(CheckIn.user_id == User.id, CheckIn.meeting_id == meeting.id))
+        .outerjoin(PaymentClaim, and_(PaymentClaim.user_id == User.id, PaymentClaim.meeting_id == meeting.id))
         .where(User.id == user.id)).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+    return (row[0], row[1], row[2]) if row is not None else (None, None, None)
 
 
 @dataclass(frozen=True)

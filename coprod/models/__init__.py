@@ -11,6 +11,7 @@ from coprod.models.data_export import DataExport, ExportStatus
 from coprod.models.follow import (Action, ActionStatus, ActionUpdate, Feedback, Feeling, Follower, PersonUpdate,
                                   Record, RecordQuestion, RecordStatus, UpdateKind)
 from coprod.models.glossary import GlossaryTerm
+from coprod.models.payment import ClaimStatus, PayBy, PaymentClaim
 from coprod.models.notice import AccountNotice, NoticeKind
 from coprod.models.meeting import AgendaItem, Meeting, MeetingStatus
 from coprod.models.paper import Paper
@@ -24,7 +25,7 @@ from coprod.models.proposal import Ballot, Choice, Proposal, ProposalState, Room
 from coprod.models.user import Group, GroupMember, User
 
 __all__ = [
-    "Attendance", "CheckIn", "Paper",
+    "Attendance", "CheckIn", "Paper", "ClaimStatus", "PayBy", "PaymentClaim",
     "BoardReminder", "ReminderChannel", "ReminderChoice", "ReminderHow", "ReminderKind", "SentReminder", "SentStatus",
     "ConcernReason", "SafeguardingConcern", "SafeguardingNote",
     "AccountNotice", "NoticeKind", "DataExport", "ExportStatus",

@@ -40,6 +40,10 @@ class Board(Base):
     # The safeguarding lead: told at once about private questions and "I am worried about my safety"
     # (coprod/safeguarding). None: the board's secretaries and the site admins are told instead.
     safeguarding_lead_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # Involvement payments (coprod/payments): what the board pays a self-advocate or family carer for
+    # coming to a meeting, and the most it pays back for travel, in pence. 0 and 0: the board pays nothing.
+    involvement_pence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    travel_max_pence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(lazy="raise", back_populates="board")

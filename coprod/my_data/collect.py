@@ -59,6 +59,7 @@ def collect(user_id: int) -> Collected:
         "votes": _votes(user_id),
         "meetings_coming": _coming(user_id),
         "meetings_checked_in": _checked_in(user_id),
+        "payments": _payments(user_id, files),
         "not_happy_ratings": _feedback(user_id, files),
         "follows": _follows(user_id),
         "updates": _updates(user_id),
@@ -228,6 +229,30 @@ def _checked_in(user_id: int) -> list[dict]:
                               .where(CheckIn.user_id == user_id).order_by(CheckIn.id))
     return [{"meeting": title, "meeting_starts": _when(starts), "checked_in": _when(c.checked_in_dt),
              "how": c.how} for c, title, starts in rows]
+def _payments(user_id: int, files: dict[str, Path]) -> list[dict]:
+    """Involvement payment claims: amounts (pence), how they are paid (bank details masked: the file
+    may be opened on a shared tablet), the question and answer, where it is up to, the receipt photo."""
+    from coprod.models.payment import PaymentClaim
+    from coprod.payments import receipts
+
+    rows = db.session.execute(select(PaymentClaim, Meeting.title, Meeting.starts_dt)
+                              .join(Meeting, Meeting.id == PaymentClaim.meeting_id)
+                              .where(PaymentClaim.user_id == user_id).order_by(PaymentClaim.id))
+    found = []
+    for claim, title, starts in rows:
+        receipt = None
+        if (path := receipts.path_of(claim.receipt_name)) is not None:
+            receipt = f"receipts/claim-{claim.id}.jpg"
+            files[receipt] = path
+        found.append({"meeting": title, "meeting_starts": _when(starts), "involvement_pence": claim.involvement_pence,
+                      "travel_pence": claim.travel_pence, "total_pence": claim.total_pence,
+                      "pay_by": claim.pay_by.value, "account_name": claim.account_name,
+                      "account_ending": claim.account_last4, "bank_details_deleted": _when(claim.bank_deleted_dt),
+                      "receipt": receipt, "status": claim.status.value, "question": claim.question_text,
+                      "your_answer": claim.answer_text, "helped_by": claim.helper_name,
+                      "sent": _when(claim.created_dt), "approved": _when(claim.approved_dt),
+                      "paid": _when(claim.paid_dt)})
+    return found
 
 
 def _feedback(user_id: int, files: dict[str, Path]) -> list[dict]:
@@ -295,6 +320,11 @@ def _help_given(user_id: int, board_ids: set[int]) -> list[dict]:
     for answered, person_id in db.session.execute(select(Attendance.answered_dt, Attendance.user_id)
                                                   .where(Attendance.helper_id == user_id)):
         given.append({"what": "are you coming", "person": who(person_id), "when": _when(answered)})
+    from coprod.models.payment import PaymentClaim
+
+    for created, person_id in db.session.execute(select(PaymentClaim.created_dt, PaymentClaim.user_id)
+                                                 .where(PaymentClaim.helper_id == user_id)):
+        given.append({"what": "a payment claim (not the amounts)", "person": who(person_id), "when": _when(created)})
     for updated, person_id in db.session.execute(select(Feedback.updated_dt, Feedback.user_id)
                                                  .where(Feedback.helper_id == user_id)):
         given.append({"what": "are you happy with this", "person": who(person_id), "when": _when(updated)})

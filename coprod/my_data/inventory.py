@@ -86,6 +86,13 @@ USER_COLUMNS: dict[str, dict[str, Use]] = {
         "user_id": exported("meetings_checked_in", "that you were at a meeting: when the secretary checked you in, and how"),
         "by_id": work("someone you checked in at a meeting"),
     },
+    "payment_claim": {
+        "user_id": exported("payments", "your claims for involvement payments and travel: amounts, how you are "
+                            "paid (bank details masked), the secretary's question, your answer, the receipt photo"),
+        "helper_id": exported("help_you_gave", "when you helped someone claim a payment (not the amounts)"),
+        "approved_by_id": work("a payment claim you approved"),
+        "paid_by_id": work("a payment claim you marked paid"),
+    },
     "said_did_follower": {"user_id": exported("follows", "records you follow")},
     "said_did_person_update": {"user_id": exported("updates", "the news on your Updates page")},
     "picture": {

@@ -156,6 +156,7 @@ def build(export_id: int) -> str:
         with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), \
                 force_locale(export.language):
             collected = collect(export.user_id)
+            from coprod.payments.services import pounds
             pictures: set[str] = set()
 
             def pic(picture: str) -> str:
@@ -164,7 +165,7 @@ def build(export_id: int) -> str:
 
             html = render_template("my_data/file.html", data=collected.data, counts=counts(collected.data),
                                    person=person, made=utcnow(), on_paper=export.on_paper,
-                                   pic=pic)
+                                   pic=pic, money=pounds)
         _write_zip(path, html, collected.data, collected.files, pictures)
         now = utcnow()
         export.file_name, export.byte_size = name, path.stat().st_size

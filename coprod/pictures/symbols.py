@@ -99,6 +99,10 @@ MEANINGS: dict[str, tuple[str, object]] = {
     "download": ("1F4E5", _l("Download")),
     "news": ("1F4F0", _l("News")),
     "came-back": ("1F501", _l("Came back")),
+    # Involvement payments and expenses
+    "money": ("1F4B7", _l("Money")),
+    "receipt": ("1F9FE", _l("Receipt")),
+    "bank": ("1F3E6", _l("Bank")),
 }
 
 # meaning -> OpenMoji code point file name (kept for code that only needs the file)

@@ -24,7 +24,10 @@ or voice:
 - questions they asked go, with their recordings; or, if the board chose so, public ones stay as
   "Someone asked" (the public wording only). Records that answered them stay;
 - their uploaded pictures are removed from the library and their files deleted (after the commit);
-- spoken audio of pages that held their words is deleted, and the pages' audio made again.
+- spoken audio of pages that held their words is deleted, and the pages' audio made again;
+- involvement payment claims: a claim not yet paid goes (with its receipt photo); a paid one stays for
+  the council's finance records as an anonymous payment fact (meeting, amounts, dates), with no person,
+  no bank details, no receipt, no question or answer and no helper.
 
 Nothing here logs a name, an email or words: only counts.
 """
@@ -49,6 +52,7 @@ from coprod.models import (AccountNotice, Attendance, AuditEvent, CheckIn, Ballo
                            RoomCount, SafeguardingConcern, SafeguardingNote, SignIn, SubmissionKey, User, Vote,
                            utcnow)
 from coprod.models.audio import AudioClip
+from coprod.models.payment import ClaimStatus, PaymentClaim
 from coprod.my_data.services import remove_exports_for
 from coprod.models.reminder import BoardReminder, ReminderChoice
 from coprod.reminders.sending import remove_for as remove_reminders_for
@@ -66,6 +70,7 @@ SCRUBBED = "their name and email replaced by [erased]"
 REKEYED = "ballot stays, under a new random key"
 CLIPS = "clips holding their name or words deleted, pages remade"
 KEYS = "keys made from their email or id deleted"
+PAYMENTS = "unpaid claims go; paid ones stay anonymous (amounts, meeting, dates only)"
 
 # (table, column): (what happens, why). Every column that points at `user` is here (a test checks).
 PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
@@ -139,6 +144,12 @@ PERSONAL_DATA: dict[tuple[str, str], tuple[str, str]] = {
                                              "name, email and mobile"),
     ("sent_reminder", "user_id"): (DELETE, "which reminders were sent to them (no words, no numbers)"),
     ("board_reminder", "updated_by_id"): (NULL, "the board's reminder settings stay"),
+    ("payment_claim", "user_id"): (PAYMENTS, "bank details, receipts, questions and answers go; a paid claim's "
+                                             "amounts stay for the finance records, with no person"),
+    ("payment_claim", "helper_id"): (NULL, "claims they helped others make stay"),
+    ("payment_claim", "helper_name"): (NAME_CLEARED, "a helper's typed name"),
+    ("payment_claim", "approved_by_id"): (NULL, "the approval stays"),
+    ("payment_claim", "paid_by_id"): (NULL, "the payment stays"),
     ("audio_clip", "sentences_json"): (CLIPS, "spoken audio of pages that named them or held their words"),
 }
 
@@ -147,6 +158,7 @@ PERSONAL_FILES = {
     "QUESTION_AUDIO_DIR": "their spoken questions and comments: deleted after the commit",
     "PICTURE_DIR": "pictures they uploaded: deleted after the commit",
     "AUDIO_DIR": "audio clips holding their name or words: deleted after the commit, pages remade",
+    "RECEIPT_DIR": "photos of their travel receipts: deleted after the commit",
     "QUEUE": "jobs waiting in the queue that carry their name, email or words: revoked (the worker drops them)",
 }
 
@@ -260,6 +272,7 @@ def erase(user_id: int, *, by: User | None = None, ledger: bool = True, audit_it
         needles.update(text for text in (reminder.mobile, reminder.supporter_name, reminder.supporter_email,
                                          reminder.supporter_mobile, shown(reminder.mobile),
                                          shown(reminder.supporter_mobile)) if text and len(text) >= 3)
+    _erase_payments(person, done, needles)
     _erase_pictures(person, done)
     _erase_votes(person, done)
     _delete_what_is_only_theirs(person)
@@ -425,6 +438,22 @@ def _erase_votes(person: User, done: Erasure) -> None:
     db.session.execute(delete(Vote).where(Vote.user_id == person.id))
 
 
+def _erase_payments(person: User, done: Erasure, needles: set[str]) -> None:
+    """Unpaid claims go; paid ones stay as anonymous payment facts. Receipts go after the commit."""
+    for claim in db.session.scalars(select(PaymentClaim).where(PaymentClaim.user_id == person.id)):
+        needles.update(_words(claim.question_text, claim.answer_text, claim.account_name))
+        if claim.receipt_name:
+            done.files.append(f"receipt:{claim.receipt_name}")
+        if claim.status != ClaimStatus.PAID:
+            db.session.delete(claim)
+            continue
+        claim.user_id = claim.helper_id = claim.helper_name = None
+        claim.account_name = claim.bank_sealed = claim.account_last4 = claim.receipt_name = None
+        claim.question_text = claim.answer_text = ""
+        claim.bank_deleted_dt = claim.bank_deleted_dt or utcnow()
+    db.session.flush()
+
+
 def _delete_what_is_only_theirs(person: User) -> None:
     uid = person.id
     for model in (Attendance, CheckIn, MeToo, Follower, PersonUpdate, AccountNotice, Membership, GroupMember, SignIn, MagicLink,
@@ -461,6 +490,9 @@ def _take_them_out_of_shared_rows(person: User) -> None:
         (Vote.helper_id, {"helper_name": None}),
         (Attendance.helper_id, {"helper_name": None}),
         (CheckIn.by_id, {}),
+        (PaymentClaim.helper_id, {"helper_name": None}),
+        (PaymentClaim.approved_by_id, {}),
+        (PaymentClaim.paid_by_id, {}),
         (ActionUpdate.by_id, {}),
         (Action.removed_by_id, {}),
         (BoardReminder.updated_by_id, {}),
@@ -482,7 +514,8 @@ def _clear_typed_names(name: str) -> None:
         return
     wanted = name.lower()
     for column in (AuditEvent.helper_name, SignIn.helper_name, Question.helper_name, Feedback.helper_name,
-                   Vote.helper_name, Attendance.helper_name, ContentLanguage.checker_name):
+                   Vote.helper_name, Attendance.helper_name, PaymentClaim.helper_name,
+                   ContentLanguage.checker_name):
         db.session.execute(update(column.class_).where(func.lower(column) == wanted).values({column.key: None}),
                            execution_options={"synchronize_session": False})
 
@@ -579,6 +612,7 @@ def remove_files(files: list[str]) -> None:
     if not has_app_context():
         return
     from coprod.audio.store import AudioStore
+    from coprod.payments import receipts
     from coprod.pictures import uploads
     from coprod.questions import recordings
 
@@ -592,6 +626,8 @@ def remove_files(files: list[str]) -> None:
                     path.unlink(missing_ok=True)
             elif kind == "picture":
                 uploads.delete(name)
+            elif kind == "receipt":
+                receipts.delete(name)
             elif kind == "clip" and store is not None:
                 store.delete(name)
         except (OSError, ValueError) as error:  # no file name in the log line

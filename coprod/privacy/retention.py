@@ -219,6 +219,45 @@ def sent_reminders(now: datetime, dry_run: bool = False) -> Counts:
 
     cutoff = now - _days("KEEP_SENT_REMINDER_DAYS")
     return {"reminders": _delete(SentReminder, SentReminder.created_dt < cutoff, dry_run)}
+def payment_details(now: datetime, dry_run: bool = False) -> Counts:
+    """Involvement payments: bank details KEEP_BANK_DETAILS_DAYS and receipt photos KEEP_RECEIPT_DAYS
+    after the claim was paid; and receipt files no claim names, once a day old (a request that wrote
+    one died before its commit). The payment itself (meeting, amounts, dates) stays."""
+    from sqlalchemy import update
+
+    from coprod.models.payment import ClaimStatus, PaymentClaim
+    from coprod.payments import receipts
+
+    paid = PaymentClaim.status == ClaimStatus.PAID
+    bank = paid & PaymentClaim.bank_deleted_dt.is_(None) & \
+        (PaymentClaim.paid_dt < now - _days("KEEP_BANK_DETAILS_DAYS"))
+    bank_count = db.session.scalar(select(func.count()).select_from(PaymentClaim).where(bank)) or 0
+    if bank_count and not dry_run:
+        db.session.execute(update(PaymentClaim).where(bank).values(
+            account_name=None, bank_sealed=None, account_last4=None, bank_deleted_dt=now),
+            execution_options={"synchronize_session": False})
+    old_receipts = paid & PaymentClaim.receipt_name.is_not(None) & \
+        (PaymentClaim.paid_dt < now - _days("KEEP_RECEIPT_DAYS"))
+    rows = list(db.session.execute(select(PaymentClaim.id, PaymentClaim.receipt_name).where(old_receipts)))
+    files = [path for _id, name in rows if (path := receipts.path_of(name)) is not None]
+    if rows and not dry_run:
+        db.session.execute(update(PaymentClaim).where(PaymentClaim.id.in_([row.id for row in rows]))
+                           .values(receipt_name=None), execution_options={"synchronize_session": False})
+    unused = _unused_receipts(now, set(files))
+    _after_commit_remove(files + unused, dry_run)
+    return {"bank_details": bank_count, "receipts": len(rows), "unused_receipts": len(unused)}
+
+
+def _unused_receipts(now: datetime, leaving: set[Path]) -> list[Path]:
+    from coprod.models.payment import PaymentClaim
+
+    folder = Path(current_app.config["RECEIPT_DIR"])
+    if not folder.is_dir():
+        return []
+    known = set(db.session.scalars(select(PaymentClaim.receipt_name).where(PaymentClaim.receipt_name.is_not(None))))
+    cutoff = (now - _ORPHAN_AGE).timestamp()
+    return [path for path in folder.iterdir()
+            if path.is_file() and path.name not in known and path not in leaving and path.stat().st_mtime < cutoff]
 
 
 def _delete(model, condition, dry_run: bool) -> int:
@@ -267,6 +306,7 @@ KINDS: dict[str, Callable[[datetime, bool], Counts]] = {
     "access_needs": access_needs,
     "unused_papers": unused_papers,
     "sent_reminders": sent_reminders,
+    "payment_details": payment_details,
 }
 
 
@@ -305,7 +345,8 @@ def periods() -> dict[str, str]:
         ("drafts", "KEEP_DRAFT_DAYS"), ("sign_ins", "KEEP_SIGN_IN_DAYS"),
         ("recordings", "KEEP_ANSWERED_RECORDING_DAYS"), ("audit", "KEEP_AUDIT_DAYS"),
         ("exports", "KEEP_EXPORT_DAYS"), ("audio", "AUDIO_KEEP_DAYS"), ("access_needs", "KEEP_ACCESS_NEEDS_DAYS"),
-        ("sent_reminders", "KEEP_SENT_REMINDER_DAYS"))}
+        ("sent_reminders", "KEEP_SENT_REMINDER_DAYS"), ("bank_details", "KEEP_BANK_DETAILS_DAYS"),
+        ("receipts", "KEEP_RECEIPT_DAYS"))}
 
 
 def labels() -> dict[str, str]:
@@ -330,6 +371,9 @@ def labels() -> dict[str, str]:
         "access_needs.answers": _("The help people needed at meetings that are over"),
         "unused_papers.files": _("Meeting papers no agenda item uses"),
         "sent_reminders.reminders": _("Notes of which reminders were sent"),
+        "payment_details.bank_details": _("Bank details of payments made"),
+        "payment_details.receipts": _("Photos of receipts of payments made"),
+        "payment_details.unused_receipts": _("Photos of receipts no claim uses"),
     }
 
 

@@ -1,0 +1,1 @@
+"""Involvement payments and expenses (issue 17): claims, the secretary's checks, the finance file."""
