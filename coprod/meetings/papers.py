@@ -28,7 +28,7 @@ from sqlalchemy import inspect, select
 from coprod import audit, outbox
 from coprod.errors import Refused
 from coprod.extensions import db
-from coprod.models import AgendaItem, Meeting, MeetingStatus, User
+from coprod.models import AgendaItem, Meeting, User
 from coprod.models.paper import Paper
 
 log = logging.getLogger(__name__)
@@ -199,5 +199,3 @@ def paper_on(meeting: Meeting, paper_id: int) -> Paper | None:
     return db.session.scalar(select(Paper).join(AgendaItem, AgendaItem.id == Paper.agenda_item_id)
                              .where(Paper.id == paper_id, AgendaItem.meeting_id == meeting.id))
 
-
-PUBLISHING = (MeetingStatus.AGENDA_PUBLISHED,)

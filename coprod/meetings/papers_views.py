@@ -4,7 +4,7 @@ Rules and file checks in coprod/meetings/papers.py."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -115,5 +115,5 @@ def paper_file(slug: str, meeting_id: int, paper_id: int, version: str):
     response.headers["Content-Security-Policy"] = "sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Before the agenda is public only the secretary sees it: never kept by a shared cache.
-    response.headers["Cache-Control"] = "private, no-cache" if g.board and found.agenda_is_public else "no-store"
+    response.headers["Cache-Control"] = "private, no-cache" if found.agenda_is_public else "no-store"
     return response
