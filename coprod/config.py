@@ -109,6 +109,8 @@ def load_config(instance_path: Path) -> dict:
         "NOTIFY_API_KEY": os.environ.get("COPROD_NOTIFY_API_KEY", ""),
         "NOTIFY_BASE_URL": os.environ.get("COPROD_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
         "NOTIFY_SMS_TEMPLATE_ID": os.environ.get("COPROD_NOTIFY_SMS_TEMPLATE_ID", ""),
+        # The meeting pack by post (Notify letters, precompiled PDFs): "second" (2-3 days) or "first".
+        "NOTIFY_LETTER_POSTAGE": os.environ.get("COPROD_NOTIFY_LETTER_POSTAGE", "second"),
         # Reminders go only between these hours of the board's day (from, to: 8-20 is 8am to 8pm).
         "REMINDER_HOURS": _hours(os.environ.get("COPROD_REMINDER_HOURS", "8-20")),
         # Login throttle: failed attempts allowed per window, counted in the database so the

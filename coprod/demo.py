@@ -424,7 +424,7 @@ def _papers(board: Board, coming_items, helen: User) -> None:
 
 def _coming_or_not(people: dict, coming_items) -> None:
     """Answers to "Are you coming?" for the spring meeting: the secretary's list has something to show."""
-    from coprod.models import Attendance
+    from coprod.models import Attendance, ReminderChoice, ReminderHow
 
     meeting_id = coming_items[0].meeting_id
     chris = people["Chris Morgan"][1]
@@ -435,6 +435,9 @@ def _coming_or_not(people: dict, coming_items) -> None:
                    hearing_loop=True, diet="No nuts."),
         Attendance(meeting_id=meeting_id, user_id=people["David Okafor"][1].id, coming=False),
     ])
+    # Margaret has no email: the pack comes by post, in large print (a made-up address).
+    db.session.add(ReminderChoice(user_id=people["Margaret Jones"][1].id, how=ReminderHow.NONE, pack_by_post=True,
+                                  pack_large_print=True, postal_address="12 Example Road\nRiverside\nAB1 2CD"))
     db.session.flush()
 
 

@@ -235,6 +235,9 @@ INTENDED = {
     # a board's secretary chooses which reminders the board sends, and the words.
     "reminders.mine": SIGNED_IN,
     "reminders.board": SECRETARY,
+    # The meeting pack by post: who asked for paper, with their addresses, and each one's letter to print.
+    "reminders.pack_post": SECRETARY,
+    "reminders.pack_letter": SECRETARY,
 }
 
 # "safeguarding lead": the board's safeguarding lead, with no role on any board.

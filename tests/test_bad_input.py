@@ -38,8 +38,10 @@ FORMS = [
                              "locale": ["en", "cy"]}, set()),
     ("member", "/helping", ["helper_name"], {"helper": ["someone-else"]}, set()),
     # Reminders (issue 17): how a person is told, with their numbers; what a board sends, with its words.
-    ("member", "/settings/reminders", ["mobile", "supporter_name", "supporter_email", "supporter_mobile"],
-     {"how": ["email", "text", "both", "none"], "supporter_on": ["y"]}, set()),
+    ("member", "/settings/reminders", ["mobile", "supporter_name", "supporter_email", "supporter_mobile",
+                                       "postal_address"],
+     {"how": ["email", "text", "both", "none"], "supporter_on": ["y"], "pack_by_post": ["y"],
+      "pack_large_print": ["y"]}, set()),
     ("secretary", "/boards/riverside-ld/reminders", ["words_week_before", "words_day_before", "words_voting_closes"],
      {"on_week_before": ["y"], "on_said_did": ["y"], "easy_read_ok": ["y"]}, set()),
     ("member", "/account/password", ["current_password", "password"], {}, {"current_password", "password"}),

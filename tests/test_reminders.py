@@ -25,8 +25,9 @@ SAM_MOBILE = "+447700900123"
 # ---- a local server answering as GOV.UK Notify's API ------------------------------------------------
 
 class FakeNotify:
-    """POST /v2/notifications/sms, as Notify answers it: checks the JWT (HS256, iss = the service id,
-    signed with the key's secret), records each text, answers 201 with Notify's JSON."""
+    """POST /v2/notifications/sms and /v2/notifications/letter (precompiled PDFs), as Notify answers
+    them: checks the JWT (HS256, iss = the service id, signed with the key's secret), checks a letter
+    as Notify's letter specification says, records each text and letter, answers 201 with Notify's JSON."""
 
     def __init__(self):
         self.service_id = str(uuid.uuid4())
@@ -34,6 +35,7 @@ class FakeNotify:
         self.api_key = f"coprod_test-{self.service_id}-{self.secret}"
         self.template_id = str(uuid.uuid4())
         self.sent: list[dict] = []
+        self.letters: list[dict] = []  # precompiled letters, as posted
         self.refused_tokens = 0
         self.fail_next = 0  # answer 500 this many times first
         fake = self
@@ -53,7 +55,7 @@ class FakeNotify:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 payload = json.loads(self.rfile.read(length) or b"{}")
-                if self.path != "/v2/notifications/sms":
+                if self.path not in ("/v2/notifications/sms", "/v2/notifications/letter"):
                     return self._answer(404, {"status_code": 404, "errors": [{"error": "NotFound"}]})
                 header = self.headers.get("Authorization", "")
                 try:
@@ -67,6 +69,8 @@ class FakeNotify:
                     fake.fail_next -= 1
                     return self._answer(500, {"status_code": 500, "errors": [
                         {"error": "Exception", "message": "Internal server error"}]})
+                if self.path == "/v2/notifications/letter":
+                    return self._letter(payload)
                 if payload.get("template_id") != fake.template_id:
                     return self._answer(400, {"status_code": 400, "errors": [
                         {"error": "BadRequestError", "message": "Template not found"}]})
@@ -80,9 +84,75 @@ class FakeNotify:
                                  "uri": f"https://api.notifications.service.gov.uk/v2/template/{fake.template_id}"},
                     "scheduled_for": None})
 
+            def _letter(self, payload: dict):
+                """A precompiled letter: checked as Notify checks it (see FakeNotify.letter_problem)."""
+                problem = fake.letter_problem(payload)
+                if problem:
+                    return self._answer(400, {"status_code": 400, "errors": [
+                        {"error": "ValidationError" if "postage" in problem or "reference" in problem
+                         else "BadRequestError", "message": problem}]})
+                fake.letters.append(payload)
+                notification_id = str(uuid.uuid4())
+                self._answer(201, {"id": notification_id, "reference": payload["reference"],
+                                   "postage": payload.get("postage", "second")})
+
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @staticmethod
+    def letter_problem(payload: dict) -> str | None:
+        """What Notify would refuse in a precompiled letter: no reference, a postage that is not
+        first or second, not a PDF, over 2 MB or 10 pages, not A4, or an address block that is
+        not 3 to 7 lines ending with a postcode, or text where Notify prints its mark (top left)."""
+        import base64
+        import re
+
+        import pypdfium2
+
+        if not payload.get("reference"):
+            return "reference is a required property"
+        if payload.get("postage", "second") not in ("first", "second", "economy"):
+            return "postage invalid. It must be either first, second or economy."
+        try:
+            data = base64.b64decode(payload["content"], validate=True)
+            pdf = pypdfium2.PdfDocument(data)
+        except Exception:
+            return "Letter content is not a valid PDF"
+        if len(data) > 2 * 1024 * 1024:
+            return "Letter is larger than 2MB"
+        if len(pdf) > 10:
+            return f"Letter exceeds 10 pages ({len(pdf)})"
+        for page in pdf:
+            width, height = page.get_size()
+            if abs(width - 595.3) > 2 or abs(height - 841.9) > 2:
+                return "Your letter is not A4 portrait size"
+        first = pdf[0]
+        text = first.get_textpage()
+        _w, page_height = first.get_size()
+        mm = 72 / 25.4
+
+        def within(left, top, width, height) -> str:
+            return text.get_text_bounded(left=left * mm, right=(left + width) * mm,
+                                         top=page_height - top * mm, bottom=page_height - (top + height) * mm)
+
+        if within(0, 0, 15.191, 6.149).strip():
+            return "Content in the NOTIFY tag area"
+        lines = [line.strip() for line in within(24.6, 39.5, 95.6, 26.8).splitlines() if line.strip()]
+        if not 3 <= len(lines) <= 7:
+            return "Address must be at least 3 lines and no more than 7 lines"
+        if not re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}", lines[-1]):
+            return "Last line of address must be a real UK postcode or another country"
+        return None
+
+    def letter_text(self, index: int) -> list[str]:
+        """The text of each page of letter `index`, as printed."""
+        import base64
+
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(base64.b64decode(self.letters[index]["content"]))
+        return [page.get_textpage().get_text_range() for page in pdf]
 
     def to(self, number: str) -> list[str]:
         return [item["personalisation"]["body"] for item in self.sent if item["phone_number"] == number]

@@ -59,14 +59,19 @@ def _page_css() -> str:
     return f"@page {{ size: A4; margin: 1.8cm 1.6cm; @bottom-center {{ content: {content}; font-size: 12pt; font-family: sans-serif; }} }}"
 
 
-def render(html: str, size: str) -> bytes:
-    """The PDF of a rendered pack page."""
+def document(html: str, size: str, extra_css: str = ""):
+    """A rendered pack page laid out in pages (a WeasyPrint Document): for the PDF, or for letters."""
     from flask_weasyprint import HTML, make_url_fetcher
 
     fetcher = make_url_fetcher(next_fetcher=False)
-    html = html.replace("</head>", f"<style>{_page_css()} {_SIZES_CSS[size]}</style></head>", 1)
+    html = html.replace("</head>", f"<style>{_page_css()} {_SIZES_CSS[size]} {extra_css}</style></head>", 1)
+    return HTML(string=html, url_fetcher=fetcher).render()
+
+
+def render(html: str, size: str) -> bytes:
+    """The PDF of a rendered pack page."""
     # PDF/UA: a tagged PDF, so a screen reader reads it in order, with headings and the language.
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
+    return document(html, size).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def cached(slug: str, meeting_id: int, size: str, make) -> bytes:

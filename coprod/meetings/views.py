@@ -127,6 +127,14 @@ def pack(slug: str, meeting_id: int):
                            questions=questions.on_the_agenda(found), came_back=back, printed=True)
 
 
+def pack_document(slug: str, meeting_id: int) -> str:
+    """The printed pack's page, for a PDF: here, and in the letters that post it (coprod/reminders/letters.py)."""
+    found = _published_meeting_or_404(slug, meeting_id)
+    proposals, back = _with_versions(found, CAME_BACK_PRINTED)
+    return render_template("meetings/pack.html", meeting=found, proposals=proposals,
+                           questions=questions.on_the_agenda(found), came_back=back, printed=True)
+
+
 @blueprint.get("/<int:meeting_id>/pack.pdf")
 @access(PUBLIC)
 def pack_pdf(slug: str, meeting_id: int):
@@ -136,11 +144,7 @@ def pack_pdf(slug: str, meeting_id: int):
         abort(404)
 
     def make() -> bytes:  # everything read after the cache's stamp (see coprod/public_cache.py)
-        found = _published_meeting_or_404(slug, meeting_id)
-        proposals, back = _with_versions(found, CAME_BACK_PRINTED)
-        html = render_template("meetings/pack.html", meeting=found, proposals=proposals,
-                               questions=questions.on_the_agenda(found), came_back=back, printed=True, as_pdf=True)
-        return printed_pack.render(html, size)
+        return printed_pack.render(pack_document(slug, meeting_id), size)
 
     pdf = printed_pack.cached(slug, meeting_id, size, make)
     name = f"meeting-pack-{meeting_id}{'-large-print' if size == 'large' else ''}.pdf"

@@ -4,6 +4,8 @@
   a supporter or carer who is told too (name, email and/or mobile). Phone numbers and the supporter's
   details are personal data: only the person (with whoever is recorded as helping them) and site
   admins see them; they are in the person's "My data" file and go when the person is erased.
+  The meeting pack by post: whether they want it, in large print or not, and their postal address,
+  which the board secretary also sees (to post papers by hand when GOV.UK Notify is not set up).
 - `BoardReminder`: which reminders a board sends, and the board secretary's own words for each.
 - `SentReminder`: one row per (person, kind, subject, channel), written *before* anything is sent.
   Its unique key is what makes a reminder go once: two workers, or a job that runs twice, meet the
@@ -37,6 +39,7 @@ class ReminderKind(str, enum.Enum):
     QUESTIONS_CLOSE = "questions_close"  # questions for a meeting close tomorrow
     VOTING_CLOSES = "voting_closes"      # a vote closes today (only to people who have not voted)
     SAID_DID = "said_did"                # a "You said, we did" record published, or an action updated
+    PACK_BY_POST = "pack_by_post"        # the meeting pack, posted to people who asked for paper
 
 
 class ReminderChannel(str, enum.Enum):
@@ -44,6 +47,7 @@ class ReminderChannel(str, enum.Enum):
     TEXT = "text"
     SUPPORTER_EMAIL = "supporter_email"
     SUPPORTER_TEXT = "supporter_text"
+    LETTER = "letter"                    # only for the meeting pack by post
 
 
 class SentStatus(str, enum.Enum):
@@ -68,6 +72,11 @@ class ReminderChoice(Base):
     supporter_name: Mapped[str | None] = mapped_column(String(120))
     supporter_email: Mapped[str | None] = mapped_column(String(254))
     supporter_mobile: Mapped[str | None] = mapped_column(String(20))
+    # The meeting pack on paper, posted (GOV.UK Notify letters) when the agenda is published; in large
+    # print if they chose it. The address is kept only while they want paper: turning paper off clears it.
+    pack_by_post: Mapped[bool] = mapped_column(Boolean, default=False)
+    pack_large_print: Mapped[bool] = mapped_column(Boolean, default=False)
+    postal_address: Mapped[str | None] = mapped_column(Text)  # 3 to 7 lines, the last the postcode
     updated_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -106,5 +115,7 @@ class SentReminder(Base):
     tries: Mapped[int] = mapped_column(Integer, default=0)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     sent_dt: Mapped[datetime | None]
-    # Notify's id for a text message (to look it up in Notify); never the number or the words.
-    provider_id: Mapped[str | None] = mapped_column(String(60))
+    # Notify's id for a text message, or the ids of the letters a posted pack went in (space between,
+    # one per letter, so a retry after letter 2 of 3 failed posts only letters 2 and 3); never the
+    # number, the address or the words.
+    provider_id: Mapped[str | None] = mapped_column(String(400))

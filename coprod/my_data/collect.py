@@ -355,7 +355,8 @@ def _reminders(user_id: int) -> dict[str, Any]:
     return {"how": choice.how.value, "chosen": True, "mobile": choice.mobile,
             "supporter_gets_a_copy": choice.supporter_on, "supporter_name": choice.supporter_name,
             "supporter_email": choice.supporter_email, "supporter_mobile": choice.supporter_mobile,
-            "changed": _when(choice.updated_dt)}
+            "meeting_pack_by_post": choice.pack_by_post, "meeting_pack_in_large_print": choice.pack_large_print,
+            "postal_address": choice.postal_address, "changed": _when(choice.updated_dt)}
 
 
 def _reminders_sent(user_id: int) -> list[dict]:

@@ -122,7 +122,8 @@ USER_COLUMNS: dict[str, dict[str, Use]] = {
     },
     "said_did_action_update": {"by_id": work("a change to an action you made")},
     "reminder_choice": {"user_id": exported("reminders", "how you get reminders: email, text message, both or "
-                                         "none; your mobile number; your supporter or carer's name, email and mobile")},
+                                         "none; your mobile number; your supporter or carer's name, email and mobile; "
+                                         "whether the meeting pack is posted to you, and your address")},
     "sent_reminder": {"user_id": exported("reminders_sent", "which reminders we sent you, how and when "
                                        "(the words are not kept)")},
     "board_reminder": {"updated_by_id": work("a board's reminder settings you changed")},

@@ -103,6 +103,9 @@ MEANINGS: dict[str, tuple[str, object]] = {
     "money": ("1F4B7", _l("Money")),
     "receipt": ("1F9FE", _l("Receipt")),
     "bank": ("1F3E6", _l("Bank")),
+    # The meeting pack by post
+    "letter": ("2709", _l("Letter")),
+    "post-box": ("1F4EE", _l("Post box")),
 }
 
 # meaning -> OpenMoji code point file name (kept for code that only needs the file)

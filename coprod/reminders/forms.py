@@ -10,7 +10,7 @@ from wtforms.validators import Email, Optional
 from coprod.easyread.review import EasyReadChecked
 from coprod.forms import ChoiceField, MaxLength, PlainText, choices, required, strip
 from coprod.models import ReminderHow, ReminderKind
-from coprod.reminders import phone
+from coprod.reminders import phone, postal
 from coprod.reminders.words import KIND_LABELS
 
 HOW_LABELS = {
@@ -31,6 +31,25 @@ class MobileNumber:
             raise ValidationError(BAD_MOBILE)
 
 
+class PostalAddress:
+    """3 to 6 lines (the name goes above them), none too long for the envelope's window, the last one a UK postcode."""
+
+    def __call__(self, form, field):
+        lines = postal.lines_of(field.data)
+        if not lines:
+            return
+        if len(lines) < postal.LINES[0]:
+            raise ValidationError(_l("Type your address on at least 3 lines: the house and street, the town, "
+                                     "and the postcode on the last line."))
+        if len(lines) > postal.LINES[1]:
+            raise ValidationError(_l("Use 6 lines or fewer for your address."))
+        if any(len(line) > postal.LINE_LENGTH for line in lines):
+            raise ValidationError(_l("One line of your address is too long. Use %(max)d letters or fewer on each line.",
+                                     max=postal.LINE_LENGTH))
+        if postal.postcode(lines[-1]) is None:
+            raise ValidationError(_l("Put your postcode on the last line, like SW1A 1AA."))
+
+
 class ReminderChoiceForm(FlaskForm):
     how = ChoiceField(_l("How do you want to get reminders?"),
                       choices=choices(HOW_LABELS.items()),
@@ -47,6 +66,13 @@ class ReminderChoiceForm(FlaskForm):
                                              Email(message=BAD_EMAIL, check_deliverability=False)])
     supporter_mobile = TelField(_l("Their mobile phone number"), description=_l("You can leave this empty."),
                                 filters=[strip], validators=[Optional(), MaxLength(30), PlainText(), MobileNumber()])
+
+    pack_by_post = BooleanField(_l("Post the meeting pack to me on paper"))
+    pack_large_print = BooleanField(_l("In large print"))
+    postal_address = TextAreaField(_l("Your address"),
+                                   description=_l("Put each part on its own line. Put the postcode on the last line."),
+                                   filters=[strip],
+                                   validators=[Optional(), MaxLength(400), PlainText(), PostalAddress()])
 
     # Set by the view: does the person have an email address on this site?
     has_email = True
@@ -69,6 +95,9 @@ class ReminderChoiceForm(FlaskForm):
                     and not self.supporter_email.errors and not self.supporter_mobile.errors:
                 self.supporter_email.errors.append(_l("Type their email address or their mobile phone number."))
                 valid = False
+        if self.pack_by_post.data and not self.postal_address.data and not self.postal_address.errors:
+            self.postal_address.errors.append(_l("Type your address, so we can post the pack to you."))
+            valid = False
         return valid
 
 

@@ -1,9 +1,11 @@
-"""Text messages through GOV.UK Notify (notifications-python-client).
+"""Text messages and letters through GOV.UK Notify (notifications-python-client).
 
 Settings: COPROD_NOTIFY_API_KEY (no key: nothing is sent), COPROD_NOTIFY_BASE_URL (Notify's API;
 tests point it at a local server), COPROD_NOTIFY_SMS_TEMPLATE_ID (a text message template whose
-content is just ((body))). The number and the words never reach a log line: the client's own
-warnings (which quote Notify's answer) are kept out of the log too.
+content is just ((body))), COPROD_NOTIFY_LETTER_POSTAGE (first or second; letters are
+"precompiled": our own PDF, laid out to Notify's letter specification, see coprod/reminders/letters.py).
+The number, the address and the words never reach a log line: the client's own warnings (which
+quote Notify's answer) are kept out of the log too.
 """
 
 from __future__ import annotations
@@ -39,18 +41,39 @@ def is_set_up() -> bool:
     return bool(config.get("NOTIFY_API_KEY")) and bool(config.get("NOTIFY_SMS_TEMPLATE_ID"))
 
 
+def letters_set_up() -> bool:
+    return bool(current_app.config.get("NOTIFY_API_KEY"))
+
+
 def send_text(mobile: str, body: str, reference: str) -> str:
     """Send one text message; returns Notify's id for it."""
-    from notifications_python_client.errors import HTTPError
-    from notifications_python_client.notifications import NotificationsAPIClient
-
     if not is_set_up():
         raise NotSetUp()
     config = current_app.config
-    client = NotificationsAPIClient(config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"], timeout=20)
+    return _call(lambda client: client.send_sms_notification(
+        phone_number=mobile, template_id=config["NOTIFY_SMS_TEMPLATE_ID"], personalisation={"body": body},
+        reference=reference))
+
+
+def send_letter(pdf: bytes, reference: str) -> str:
+    """Post one precompiled letter (a PDF to Notify's letter specification); returns Notify's id."""
+    import io
+
+    if not letters_set_up():
+        raise NotSetUp()
+    postage = current_app.config.get("NOTIFY_LETTER_POSTAGE") or "second"
+    return _call(lambda client: client.send_precompiled_letter_notification(
+        reference=reference, pdf_file=io.BytesIO(pdf), postage=postage), timeout=60)
+
+
+def _call(request, timeout: int = 20) -> str:
+    from notifications_python_client.errors import HTTPError
+    from notifications_python_client.notifications import NotificationsAPIClient
+
+    config = current_app.config
+    client = NotificationsAPIClient(config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"], timeout=timeout)
     try:
-        answer = client.send_sms_notification(phone_number=mobile, template_id=config["NOTIFY_SMS_TEMPLATE_ID"],
-                                              personalisation={"body": body}, reference=reference)
+        answer = request(client)
     except HTTPError as error:
         cause = error.__cause__
         if isinstance(cause, requests.ReadTimeout):

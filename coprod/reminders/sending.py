@@ -29,7 +29,7 @@ from coprod.extensions import db
 from coprod.models import (Board, BoardReminder, Meeting, Proposal, ReminderChannel, ReminderChoice, ReminderKind,
                            SentReminder, SentStatus, User, Vote, utcnow)
 from coprod.models.follow import Action, ActionUpdate, Record
-from coprod.reminders import notify, services, words
+from coprod.reminders import letters, notify, services, words
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +87,10 @@ def _send(sent: SentReminder) -> tuple[SentStatus, str | None]:
             Vote.proposal_id == sent.subject_id, Vote.user_id == sent.user_id)) is not None:
         return SentStatus.SKIPPED, None  # they voted since it was claimed
     # Still a way they chose? (They may have changed their settings since.)
-    if sent.channel not in services.channels_for(person, choice):
+    if sent.channel not in services.channels_for(person, choice, _board_kind(sent.kind)):
         return SentStatus.SKIPPED, None
+    if sent.channel == ReminderChannel.LETTER:
+        return _post_pack(sent, person)
     supporter = sent.channel in (ReminderChannel.SUPPORTER_EMAIL, ReminderChannel.SUPPORTER_TEXT)
     message = _message(sent, person, choice.supporter_name if supporter and choice else None)
     if message is None:
@@ -106,6 +108,48 @@ def _send(sent: SentReminder) -> tuple[SentStatus, str | None]:
         return SentStatus.REFUSED, None
     except notify.TryAgain:
         raise SendLater() from None
+
+
+def _board_kind(sent_kind: str) -> ReminderKind:
+    return ReminderKind.SAID_DID if sent_kind.startswith("said_did") else ReminderKind(sent_kind)
+
+
+def _post_pack(sent: SentReminder, person: User) -> tuple[SentStatus, str | None]:
+    """Post the meeting pack: one Notify letter per part (coprod/reminders/letters.py). The id of each
+    letter posted is saved (and committed) at once, so a retry after a failure posts only the rest."""
+    from werkzeug.exceptions import NotFound
+
+    board = db.session.get(Board, sent.board_id)
+    meeting = db.session.get(Meeting, sent.subject_id)
+    if board is None or meeting is None:
+        return SentStatus.SKIPPED, None
+    person_on_paper = services.paper_person(board, meeting, person.id)
+    if person_on_paper is None:
+        return SentStatus.SKIPPED, None
+    if not notify.letters_set_up():
+        current_app.logger.warning("letter not sent: Notify is not set up")
+        return SentStatus.SKIPPED, None
+    try:
+        pdfs = letters.letters(services.letter_for(board, meeting, person_on_paper))
+    except NotFound:  # the agenda is not published any more
+        return SentStatus.SKIPPED, None
+    posted = (sent.provider_id or "").split()
+    for number, pdf in enumerate(pdfs, start=1):
+        if number <= len(posted):
+            continue  # posted on an earlier try
+        try:
+            posted.append(notify.send_letter(pdf, reference=f"coprod-pack-{sent.id}-{number}"))
+        except notify.Refused:
+            return SentStatus.REFUSED, " ".join(posted) or None
+        except notify.TryAgain:
+            raise SendLater() from None
+        db.session.execute(update(SentReminder).where(SentReminder.id == sent.id).values(provider_id=" ".join(posted)))
+        db.session.commit()
+    return SentStatus.SENT, " ".join(posted)
+
+
+def _language(person: User) -> str:
+    return person.locale if person.locale in current_app.config["LANGUAGES"] else "en"
 
 
 def _email(to: str, message: words.Message) -> SentStatus:
@@ -130,10 +174,10 @@ def _message(sent: SentReminder, person: User, supporter_name: str | None) -> wo
     board = db.session.get(Board, sent.board_id)
     if board is None:
         return None
-    kind = ReminderKind.SAID_DID if sent.kind.startswith("said_did") else ReminderKind(sent.kind)
+    kind = _board_kind(sent.kind)
     own = db.session.scalar(select(BoardReminder.words).where(BoardReminder.board_id == board.id,
                                                               BoardReminder.kind == kind)) or ""
-    language = person.locale if person.locale in current_app.config["LANGUAGES"] else "en"
+    language = _language(person)
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale(language):
         facts, link = _facts(sent, board, url_for)
         if facts is None:

@@ -45,6 +45,11 @@ NEWS_FRESH_FOR = timedelta(days=2)
 WAITING_TOO_LONG = timedelta(minutes=15)
 
 DEFAULT_HOW = ReminderHow.EMAIL
+# The meeting pack is posted once the agenda is published and the meeting is at most two weeks
+# away, and no later than three days before it (second-class post can take three days: a pack that
+# comes after the meeting is no use, and costs the board money).
+PACK_POSTED_FROM = timedelta(days=14)
+PACK_POSTED_BEFORE = timedelta(days=3)
 # The meetings whose page members can see: reminders link to it.
 _MEETING_SHOWN = (MeetingStatus.TAKING_QUESTIONS, MeetingStatus.AGENDA_PUBLISHED)
 
@@ -56,23 +61,37 @@ def choice_for(user_id: int) -> ReminderChoice | None:
 
 
 def save_choice(user: User, *, how: ReminderHow, mobile: str | None, supporter_on: bool,
-                supporter_name: str | None, supporter_email: str | None, supporter_mobile: str | None) -> None:
+                supporter_name: str | None, supporter_email: str | None, supporter_mobile: str | None,
+                pack_by_post: bool = False, pack_large_print: bool = False,
+                postal_address: str | None = None) -> None:
     """Save how `user` is told (the form has checked the values). One row per person: two taps at
-    once meet the unique key and the second one updates the first's row."""
+    once meet the unique key and the second one updates the first's row. The postal address is kept
+    only while they want the pack by post."""
     values = {"user_id": user.id, "how": how, "mobile": mobile or None, "supporter_on": supporter_on,
               "supporter_name": (supporter_name or None) if supporter_on else None,
               "supporter_email": (supporter_email or None) if supporter_on else None,
               "supporter_mobile": (supporter_mobile or None) if supporter_on else None,
+              "pack_by_post": pack_by_post, "pack_large_print": pack_large_print if pack_by_post else False,
+              "postal_address": (postal_address or None) if pack_by_post else None,
               "updated_dt": utcnow()}
     upsert(db.session(), ReminderChoice, values, keys=("user_id",),
            update=[k for k in values if k != "user_id"])
-    # Which way, never the number or the supporter's details (the audit log is read more widely).
+    # Which way, never the number, the address or the supporter's details (the audit log is read more widely).
     audit.record("reminders.change", target=user,
-                 detail=f"how={how.value}, mobile={'yes' if mobile else 'no'}, supporter={'yes' if supporter_on else 'no'}")
+                 detail=f"how={how.value}, mobile={'yes' if mobile else 'no'}, supporter={'yes' if supporter_on else 'no'}, "
+                        f"pack_by_post={'yes' if pack_by_post else 'no'}")
 
 
-def channels_for(user: User, choice: ReminderChoice | None) -> list[ReminderChannel]:
-    """The ways this person (and their supporter) are told."""
+def wants_pack_by_post(choice: ReminderChoice | None) -> bool:
+    return choice is not None and choice.pack_by_post and bool(choice.postal_address)
+
+
+def channels_for(user: User, choice: ReminderChoice | None,
+                 kind: ReminderKind | None = None) -> list[ReminderChannel]:
+    """The ways this person (and their supporter) are told of `kind`. The meeting pack goes only by
+    post, only to people who asked for paper; nothing else goes by post."""
+    if kind == ReminderKind.PACK_BY_POST:
+        return [ReminderChannel.LETTER] if wants_pack_by_post(choice) else []
     how = choice.how if choice is not None else DEFAULT_HOW
     found = []
     if how in (ReminderHow.EMAIL, ReminderHow.BOTH) and user.email:
@@ -162,6 +181,12 @@ def due(now: datetime) -> list[Due]:
         kind = ReminderKind.WEEK_BEFORE if days in (6, 7) else ReminderKind.DAY_BEFORE if days == 1 else None
         if kind is not None:
             found.append((kind, kind.value, meeting.id, meeting.board_id, None))
+    # The pack by post: once the agenda is published, while a letter can still arrive in time.
+    for meeting in db.session.scalars(select(Meeting).where(
+            Meeting.status == MeetingStatus.AGENDA_PUBLISHED, Meeting.starts_dt > now + PACK_POSTED_BEFORE,
+            Meeting.starts_dt < now + PACK_POSTED_FROM)):
+        kind = ReminderKind.PACK_BY_POST
+        found.append((kind, kind.value, meeting.id, meeting.board_id, None))
     closing = db.session.scalars(select(Meeting).where(
         Meeting.status == MeetingStatus.TAKING_QUESTIONS, Meeting.questions_stopped_dt.is_(None),
         Meeting.question_deadline_dt > now, Meeting.question_deadline_dt < now + timedelta(days=3)))
@@ -233,7 +258,7 @@ def claim_due(now: datetime | None = None) -> list[int]:
         choices = {c.user_id: c for c in db.session.scalars(
             select(ReminderChoice).where(ReminderChoice.user_id.in_(item.user_ids)))}
         for user_id in sorted(item.user_ids):
-            for channel in channels_for(people[user_id], choices.get(user_id)):
+            for channel in channels_for(people[user_id], choices.get(user_id), item.kind):
                 new_id = upsert(db.session(), SentReminder,
                                 {"user_id": user_id, "board_id": item.board_id, "kind": item.sent_kind,
                                  "subject_id": item.subject_id, "channel": channel, "status": SentStatus.WAITING,
@@ -252,3 +277,62 @@ def left_waiting(now: datetime | None = None) -> list[int]:
     return list(db.session.scalars(select(SentReminder.id).where(and_(
         SentReminder.status == SentStatus.WAITING, SentReminder.created_dt < now - WAITING_TOO_LONG,
         SentReminder.created_dt > now - timedelta(days=1)))))
+
+
+# ---- the meeting pack by post: the secretary's list ---------------------------------------------------
+
+PAPER_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class PaperPerson:
+    user_id: int
+    name: str
+    address: str
+    large_print: bool
+    status: SentStatus | None  # None: not due yet (or the agenda is not published)
+    sent_dt: datetime | None
+
+
+def _paper_people(board: Board, meeting: Meeting):
+    letter = and_(SentReminder.user_id == User.id, SentReminder.kind == ReminderKind.PACK_BY_POST.value,
+                  SentReminder.subject_id == meeting.id, SentReminder.channel == ReminderChannel.LETTER)
+    return (select(User.id, User.name, ReminderChoice.postal_address, ReminderChoice.pack_large_print,
+                   SentReminder.status, SentReminder.sent_dt)
+            .join(Membership, and_(Membership.user_id == User.id, Membership.board_id == board.id))
+            .join(ReminderChoice, ReminderChoice.user_id == User.id)
+            .outerjoin(SentReminder, letter)
+            .where(ReminderChoice.pack_by_post.is_(True), ReminderChoice.postal_address.is_not(None),
+                   User.disabled_dt.is_(None), User.erased_dt.is_(None)))
+
+
+def paper_people_page(board: Board, meeting: Meeting, number: int | None = None):
+    """The people on the board who asked for the pack on paper, with whether theirs was posted: a page
+    of 50 at a time, by name."""
+    from sqlalchemy import func
+
+    from coprod import paging
+
+    statement = _paper_people(board, meeting)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    page = paging.page_from(statement.order_by(User.name, User.id), total, PAPER_PAGE_SIZE, number)
+    return paging.Page([PaperPerson(*row) for row in page.items], page.number, page.pages, page.total, page.first)
+
+
+def paper_person(board: Board, meeting: Meeting, user_id: int) -> PaperPerson | None:
+    row = db.session.execute(_paper_people(board, meeting).where(User.id == user_id)).first()
+    return PaperPerson(*row) if row is not None else None
+
+
+def letter_for(board: Board, meeting: Meeting, person: PaperPerson):
+    """What coprod/reminders/letters.py needs to make this person's letters."""
+    from coprod.reminders import letters
+
+    language = db.session.scalar(select(User.locale).where(User.id == person.user_id))
+    own = db.session.scalar(select(BoardReminder.words).where(BoardReminder.board_id == board.id,
+                                                              BoardReminder.kind == ReminderKind.PACK_BY_POST)) or ""
+    return letters.PackLetter(
+        meeting_id=meeting.id, board_slug=board.slug,
+        language=language if language and language in current_app.config["LANGUAGES"] else "en",
+        large_print=person.large_print, address_lines=letters.address_lines(person.name, person.address),
+        words=own, person_name=person.name)

@@ -17,6 +17,7 @@ KIND_LABELS = {
     ReminderKind.QUESTIONS_CLOSE: _l("The day before questions close"),
     ReminderKind.VOTING_CLOSES: _l("The day voting closes (only to people who have not voted)"),
     ReminderKind.SAID_DID: _l("News about \"You said, we did\""),
+    ReminderKind.PACK_BY_POST: _l("The meeting pack by post (only to people who asked for paper)"),
 }
 
 KIND_PICTURES = {
@@ -25,6 +26,7 @@ KIND_PICTURES = {
     ReminderKind.QUESTIONS_CLOSE: "question",
     ReminderKind.VOTING_CLOSES: "vote",
     ReminderKind.SAID_DID: "thumbs-up",
+    ReminderKind.PACK_BY_POST: "letter",
 }
 
 # The words a reminder says when the board's secretary has not written their own.
@@ -34,6 +36,7 @@ DEFAULT_WORDS = {
     ReminderKind.QUESTIONS_CLOSE: _l("Questions for the meeting close tomorrow. Send your question today."),
     ReminderKind.VOTING_CLOSES: _l("Voting closes today. You have not voted yet. You can still vote."),
     ReminderKind.SAID_DID: _l("There is news about what the board did. Have a look."),
+    ReminderKind.PACK_BY_POST: _l("Here is the pack for our next board meeting. Please bring it with you."),
 }
 
 # The email's subject line.
@@ -43,6 +46,7 @@ SUBJECTS = {
     ReminderKind.QUESTIONS_CLOSE: _l("Questions close tomorrow"),
     ReminderKind.VOTING_CLOSES: _l("Voting closes today"),
     ReminderKind.SAID_DID: _l("You said, we did: news"),
+    ReminderKind.PACK_BY_POST: _l("Your meeting pack"),
 }
 
 
