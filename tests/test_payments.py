@@ -386,3 +386,21 @@ def test_the_finance_file_guards_every_cell_against_formulas(cast, signed_in, db
     assert row["account_name"] == "'=HYPERLINK(\"http://evil.test\")"
     assert row["meeting"] == "'" + DANGEROUS[0] and row["helped_by"] == "'+1+1"
     assert all(not value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in row.values())
+
+
+def test_at_a_meeting_with_check_in_only_people_checked_in_can_claim(cast, signed_in, db, held):
+    """Sam said "I am coming" but was not checked in on the day; Margaret never answered but was
+    checked in. Once the secretary used check-in, the check-in says who came."""
+    from coprod.models import CheckIn
+
+    with db.context() as session:
+        session.add(CheckIn(meeting_id=held, user_id=cast.carer.id, by_id=cast.secretary.id, how="card"))
+    sam, margaret = signed_in(cast.member), signed_in(cast.carer)
+    page = sam.get(_claim_url(held)).get_data(as_text=True)
+    assert "You can claim if you were checked in at the meeting." in page
+    assert _claim(sam, held).status_code == 400
+    assert f"/meetings/{held}/payment" in margaret.get(f"/boards/riverside-ld/meetings/{held}").get_data(as_text=True)
+    assert _claim(margaret, held).status_code == 302
+    assert [c.user_id for c in db.scalars(select(PaymentClaim))] == [cast.carer.id]
+    # Sam's meeting page offers him nothing to claim.
+    assert f"/meetings/{held}/payment" not in sam.get(f"/boards/riverside-ld/meetings/{held}").get_data(as_text=True)

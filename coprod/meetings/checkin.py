@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, exists, func, select
 
 from coprod import audit, paging
 from coprod.accounts import services as accounts
@@ -187,18 +187,20 @@ def people_page(meeting: Meeting, board: Board, total: int, number: int | None =
     return paging.page_from(statement, total, PEOPLE_PAGE_SIZE, number)
 
 
-def mine(meeting: Meeting, user) -> tuple[Attendance | None, CheckIn | None, PaymentClaim | None]:
+def mine(meeting: Meeting, user) -> tuple[Attendance | None, CheckIn | None, PaymentClaim | None, bool]:
     """The signed-in person's own answer to "Are you coming?", their check-in and their payment claim
-    at this meeting, in one query ((None, None, None) when signed out): the meeting page shows all three."""
+    at this meeting, and whether anyone was checked in at it, in one query ((None, None, None, False)
+    when signed out): the meeting page shows all of them."""
     if not getattr(user, "is_authenticated", False):
-        return None, None, None
+        return None, None, None, False
+    anyone_checked_in = exists().where(CheckIn.meeting_id == meeting.id)
     row = db.session.execute(
-        select(Attendance, CheckIn, PaymentClaim).select_from(User)
+        select(Attendance, CheckIn, PaymentClaim, anyone_checked_in).select_from(User)
         .outerjoin(Attendance, and_(Attendance.user_id == User.id, Attendance.meeting_id == meeting.id))
         .outerjoin(CheckIn, and_(CheckIn.user_id == User.id, CheckIn.meeting_id == meeting.id))
         .outerjoin(PaymentClaim, and_(PaymentClaim.user_id == User.id, PaymentClaim.meeting_id == meeting.id))
         .where(User.id == user.id)).first()
-    return (row[0], row[1], row[2]) if row is not None else (None, None, None)
+    return (row[0], row[1], row[2], bool(row[3])) if row is not None else (None, None, None, False)
 
 
 @dataclass(frozen=True)

@@ -104,14 +104,16 @@ def meeting(slug: str, meeting_id: int):
     found = _published_meeting_or_404(slug, meeting_id)
     proposals, back = _with_versions(found)
     manager = services.may_manage(g.board, current_user)
-    my_answer, my_check_in, my_claim = checkin.mine(found, current_user)
+    my_answer, my_check_in, my_claim, check_in_used = checkin.mine(found, current_user)
+    came = payments.Came(said_coming=my_answer.coming if my_answer is not None else None,
+                         checked_in=my_check_in is not None, check_in_used=check_in_used)
     return render_template("meetings/meeting.html", meeting=found, proposals=proposals,
                            coming=attendance.block_for_page(found, my_answer),
                            was_there=checkin.for_minutes(found, g.board, names=manager)
                            if found.minutes_are_public or (manager and found.is_over) else None,
                            my_check_in=my_check_in,
                            # A meeting that happened: the payment for coming (coprod/payments).
-                           payment=payments.block_for_page(found, my_answer, my_claim),
+                           payment=payments.block_for_page(found, came, my_claim),
                            manager=manager,
                            taking=services.takes_questions(found),
                            questions=questions.on_the_agenda(found), came_back=back)

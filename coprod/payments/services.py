@@ -1,6 +1,7 @@
 """Involvement payments and expenses: the rules. Views are thin and call these.
 
-- Who may claim: `eligibility` (the one place; it will use check-in "present" when that exists).
+- Who may claim: `eligibility` (the one place): they came, by the check-in on the day, or by their
+  "I am coming" answer at a meeting where nobody was checked in.
 - Money is whole pence. `parse_pence` reads what a person typed ("12.50", "£3", "4.5") or refuses with
   an easy-read reason; `pounds` shows pence as "£12.50".
 - Bank details are sealed with the code key (coprod/accounts/tokens.py), shown masked ("ending 1234")
@@ -16,14 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from coprod import audit, outbox
 from coprod.accounts.tokens import seal, unseal
 from coprod.errors import Refused
 from coprod.extensions import db
 from coprod.follow.exports import csv_text
-from coprod.models import Attendance, Board, Meeting, Role, SignIn, User, utcnow
+from coprod.models import Attendance, Board, CheckIn, Meeting, Role, SignIn, User, utcnow
 from coprod.models.auth import helped_by
 from coprod.models.payment import ClaimStatus, PayBy, PaymentClaim
 from coprod.models.upsert import upsert
@@ -125,16 +126,33 @@ def board_pays(board: Board) -> bool:
     return board.involvement_pence > 0 or board.travel_max_pence > 0
 
 
-_NOT_GIVEN = object()
+@dataclass(frozen=True)
+class Came:
+    """What says whether someone came to a meeting: their "I am coming" answer (None: no answer),
+    whether the secretary checked them in, and whether the meeting used check-in at all."""
+    said_coming: bool | None
+    checked_in: bool
+    check_in_used: bool
 
 
-def eligibility(meeting: Meeting, user, came: object = _NOT_GIVEN) -> str | None:
+def came_to(meeting: Meeting, user) -> Came:
+    """One statement: the person's answer, their check-in, and whether anyone was checked in."""
+    row = db.session.execute(select(
+        select(Attendance.coming).where(Attendance.meeting_id == meeting.id, Attendance.user_id == user.id)
+        .scalar_subquery(),
+        exists().where(CheckIn.meeting_id == meeting.id, CheckIn.user_id == user.id),
+        exists().where(CheckIn.meeting_id == meeting.id))).one()
+    return Came(said_coming=row[0], checked_in=bool(row[1]), check_in_used=bool(row[2]))
+
+
+def eligibility(meeting: Meeting, user, came: Came | None = None) -> str | None:
     """None if `user` may claim for `meeting`; else the easy-read reason why not.
 
     The one place the rule lives: the board pays; the person is a self-advocate or family carer on the
-    meeting's board; the meeting has happened; they said they came ("I am coming"). When check-in
-    ("present") exists, the last rule reads it instead. `came`: their "I am coming" answer if the
-    caller has already read it (True, False or None for no answer)."""
+    meeting's board; the meeting has happened; they came. "Came" is the check-in on the day when the
+    secretary used check-in at this meeting (someone who said "I am coming" but was not checked in
+    did not come; someone checked in who never answered did); at a meeting where nobody was checked
+    in, it is their "I am coming" answer. `came`: read by the caller already (see `came_to`)."""
     board = meeting.board
     if not board_pays(board):
         return _("This board does not pay for coming to meetings.")
@@ -142,10 +160,11 @@ def eligibility(meeting: Meeting, user, came: object = _NOT_GIVEN) -> str | None
         return _("Only self-advocates and family carers on the board can claim.")
     if not meeting.is_over:
         return _("You can claim after the meeting.")
-    if came is _NOT_GIVEN:
-        came = db.session.scalar(select(Attendance.coming).where(Attendance.meeting_id == meeting.id,
-                                                                 Attendance.user_id == user.id))
-    if not came:
+    if came is None:
+        came = came_to(meeting, user)
+    if came.check_in_used and not came.checked_in:
+        return _("You can claim if you were checked in at the meeting. If you were there, tell your board secretary.")
+    if not came.check_in_used and not came.said_coming:
         return _("You can claim if you came to the meeting.")
     return None
 
@@ -157,16 +176,15 @@ def claim_of(meeting: Meeting, user) -> PaymentClaim | None:
                                                         PaymentClaim.user_id == user.id))
 
 
-def block_for_page(meeting: Meeting, answer: Attendance | None, mine: PaymentClaim | None) -> dict | None:
+def block_for_page(meeting: Meeting, came: Came, mine: PaymentClaim | None) -> dict | None:
     """For the meeting page: the person's claim, or that they can claim; None: nothing shown.
-    `answer` and `mine`: their "Are you coming?" answer and their claim, read by the page with its
-    other personal rows in one statement (coprod/meetings/checkin.py mine); no statement here."""
+    `came` and `mine`: whether they came and their claim, read by the page with its other personal
+    rows in one statement (coprod/meetings/checkin.py mine); no statement here."""
     from flask_login import current_user
 
     if not meeting.is_over or not current_user.is_authenticated \
             or current_user.role_on(meeting.board) not in CLAIM_ROLES:
         return None
-    came = answer.coming if answer is not None else None
     if mine is None and eligibility(meeting, current_user, came=came) is not None:
         return None
     return {"mine": mine}
