@@ -44,3 +44,50 @@ def test_a_member_chooses_text_reminders_and_the_secretary_sees_the_boards(site,
         assert_page_ok(page, "the board's reminders", screenshot=False)
     finally:
         context.close()
+
+
+def test_a_member_asks_for_the_pack_by_post_and_the_secretary_sees_it(site, browser):
+    """The paper part of My reminders: a short address gets its message next to the box and keeps
+    what was typed; a good one is saved; the secretary's "Packs by post" page lists the person with
+    their address and a letter to print."""
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, site, site.person("member"))
+        page.goto(site.base_url + "/settings/reminders")
+        page.get_by_label("Post the meeting pack to me on paper").check()
+        page.get_by_label("Your address").fill("7 Mill Lane\nRiverside")
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("^Save my reminders")).click()
+        assert "Type your address on at least 3 lines" in page.locator("main").inner_text()
+        assert page.get_by_label("Your address").input_value() == "7 Mill Lane\nRiverside"
+        assert_page_ok(page, "my reminders with a short address")
+        page.get_by_label("Your address").fill("7 Mill Lane\nRiverside\nrv1 2ab")
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("^Save my reminders")).click()
+        assert "Your reminders are saved." in page.locator("main").inner_text()
+        assert page.get_by_label("Your address").input_value() == "7 Mill Lane\nRiverside\nRV1 2AB"
+        member_name = site.person("member").name
+        context.close()
+
+        context = new_context(browser)
+        page = context.new_page()
+        sign_in(page, site, site.person("secretary"))
+        page.goto(site.base_url + "/boards/riverside-ld/meetings/manage")
+        ids = sorted({int(m) for m in re.findall(r"/meetings/(\d+)/manage", page.content())})
+        for meeting_id in ids:
+            page.goto(f"{site.base_url}/boards/riverside-ld/meetings/{meeting_id}/manage")
+            with page.expect_navigation():
+                page.get_by_role("link", name=re.compile("^Packs by post")).click()
+            if page.get_by_role("link", name=re.compile("^The letter for")).count():
+                break
+        else:
+            raise AssertionError("no demo meeting with a published agenda")
+        assert page.get_by_role("heading", level=1).inner_text() == "Packs by post"
+        text = page.locator("main").inner_text()
+        assert member_name in text and "RV1 2AB" in text and "7 Mill Lane" in text
+        assert_page_ok(page, "packs by post")
+        set_viewport(page, "narrow")
+        assert_page_ok(page, "packs by post at 320 px", screenshot=False)
+    finally:
+        context.close()
