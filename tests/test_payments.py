@@ -404,3 +404,19 @@ def test_at_a_meeting_with_check_in_only_people_checked_in_can_claim(cast, signe
     assert [c.user_id for c in db.scalars(select(PaymentClaim))] == [cast.carer.id]
     # Sam's meeting page offers him nothing to claim.
     assert f"/meetings/{held}/payment" not in sam.get(f"/boards/riverside-ld/meetings/{held}").get_data(as_text=True)
+
+
+def test_the_claims_list_is_a_page_at_a_time_with_the_total_of_all(cast, signed_in, db, held, factory):
+    with db.context() as session:
+        for n in range(52):
+            person = factory.person(f"Person {n:02d}", board=cast.board)
+            session.add(PaymentClaim(board_id=cast.board.id, meeting_id=held, user_id=person.id,
+                                     involvement_pence=2500, travel_pence=n))
+    office = signed_in(cast.secretary)
+    url = f"/boards/riverside-ld/meetings/{held}/payments"
+    first = office.get(url).get_data(as_text=True)
+    total = 52 * 2500 + sum(range(52))
+    assert "52 claims." in first and f"£{total / 100:,.2f}" in first
+    assert "Person 00" in first and "Person 49" in first and "Person 50" not in first
+    second = office.get(url + "?page=2").get_data(as_text=True)
+    assert "Person 50" in second and "Person 51" in second and "Person 49" not in second

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from coprod import audit, outbox
+from coprod.paging import Page, page_from
 from coprod.accounts.tokens import seal, unseal
 from coprod.errors import Refused
 from coprod.extensions import db
@@ -319,12 +320,29 @@ class Listed:
     name: str
 
 
-def claims_for(meeting: Meeting) -> list[Listed]:
-    """The meeting's claims with the people's names, by name (one query). Erased people's claims are
-    only in the finance file."""
-    rows = db.session.execute(select(PaymentClaim, User.name).join(User, User.id == PaymentClaim.user_id)
-                              .where(PaymentClaim.meeting_id == meeting.id).order_by(User.name, PaymentClaim.id))
-    return [Listed(claim, name) for claim, name in rows]
+CLAIMS_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ClaimsPage:
+    page: Page[Listed]
+    total_pence: int  # of every claim listed on all the pages
+
+
+def claims_page(meeting: Meeting, number: int | None = None) -> ClaimsPage:
+    """The meeting's claims with the people's names, by name, 50 at a time; how many and their total
+    counted in SQL. Erased people's claims are only in the finance file."""
+    from sqlalchemy import func
+
+    listed = (select(PaymentClaim, User.name).join(User, User.id == PaymentClaim.user_id)
+              .where(PaymentClaim.meeting_id == meeting.id))
+    count, total = db.session.execute(
+        select(func.count(PaymentClaim.id),
+               func.coalesce(func.sum(PaymentClaim.involvement_pence + PaymentClaim.travel_pence), 0))
+        .join(User, User.id == PaymentClaim.user_id).where(PaymentClaim.meeting_id == meeting.id)).one()
+    page = page_from(listed.order_by(User.name, PaymentClaim.id), count, CLAIMS_PAGE_SIZE, number)
+    return ClaimsPage(Page([Listed(claim, name) for claim, name in page.items], page.number, page.pages,
+                                  page.total, page.first), int(total))
 
 
 def person_name(claim: PaymentClaim) -> str:

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from coprod import paging
 from coprod.accounts import sessions
 from coprod.meetings import services as meetings
 from coprod.models import Role
@@ -122,10 +123,9 @@ def receipt(slug: str, claim_id: int):
 def meeting_claims(slug: str, meeting_id: int):
     """The claims for a meeting: who, how much, where each is up to; the finance spreadsheet."""
     meeting = _meeting_or_404(meeting_id)
-    listed = services.claims_for(meeting)
-    return render_template("payments/meeting_claims.html", meeting=meeting, board=g.board, listed=listed,
-                           pounds=services.pounds, masked=services.masked,
-                           total=sum(row.claim.total_pence for row in listed))
+    found = services.claims_page(meeting, number=paging.page_number())
+    return render_template("payments/meeting_claims.html", meeting=meeting, board=g.board, page=found.page,
+                           pounds=services.pounds, masked=services.masked, total=found.total_pence)
 
 
 def _review_page(found: PaymentClaim, form: QuestionForm, status: int = 200):
