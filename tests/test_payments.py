@@ -420,3 +420,29 @@ def test_the_claims_list_is_a_page_at_a_time_with_the_total_of_all(cast, signed_
     assert "Person 00" in first and "Person 49" in first and "Person 50" not in first
     second = office.get(url + "?page=2").get_data(as_text=True)
     assert "Person 50" in second and "Person 51" in second and "Person 49" not in second
+
+
+def test_a_photo_chosen_is_kept_when_another_answer_needs_fixing(app, cast, signed_in, db, held):
+    """Nothing is lost: the photo sent with a form that had a mistake is kept for the next try, for
+    this person only; once the claim is saved, only the claim's own copy is left."""
+    from pathlib import Path
+
+    sam = signed_in(cast.member)
+    response = _claim(sam, held, sort_code="12345")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "A sort code is 6 numbers." in page and "We kept the photo you chose." in page
+    folder = Path(app.config["RECEIPT_DIR"])
+    assert len(list(folder.glob("*.jpg"))) == 1
+    # Someone else on another browser does not get Sam's photo.
+    margaret = signed_in(cast.carer)
+    with db.context() as session:
+        session.add(Attendance(meeting_id=held, user_id=cast.carer.id, coming=True))
+    assert "We kept the photo" not in margaret.get(_claim_url(held)).get_data(as_text=True)
+    # Sam sends it again, without choosing the photo again.
+    response = _claim(sam, held, receipt=(io.BytesIO(b""), ""))
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    [claim] = db.scalars(select(PaymentClaim))
+    assert claim.receipt_name and claim.travel_pence == 450
+    assert [p.name for p in folder.glob("*.jpg")] == [claim.receipt_name]
+    assert "We kept the photo" not in sam.get(_claim_url(held)).get_data(as_text=True)

@@ -102,6 +102,12 @@ def keep(data: bytes) -> str:
     return name
 
 
+def read(name: str | None) -> bytes | None:
+    """The kept photo's bytes, or None (no such file, or not a name we made)."""
+    path = path_of(name)
+    return path.read_bytes() if path is not None else None
+
+
 def delete(name: str | None) -> None:
     path = path_of(name)
     if path is not None:

@@ -8,11 +8,11 @@ secretary or an admin. Other members never see anyone's claim: a claim id that i
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coprod import paging
+from coprod import outbox, paging
 from coprod.accounts import sessions
 from coprod.meetings import services as meetings
 from coprod.models import Role
@@ -42,12 +42,36 @@ def _claim_or_404(claim_id: int) -> PaymentClaim:
     return claim
 
 
-def _receipt(form) -> bytes | None:
-    """The receipt photo sent with the form, checked and made again (None if none was chosen)."""
+def _held_key(meeting_id: int) -> str:
+    return f"held_receipt:{meeting_id}"
+
+
+def _receipt(form, meeting_id: int) -> tuple[bytes | None, bool]:
+    """The receipt photo sent with the form, checked and made again; else the one kept from this
+    person's last try of the form (so they need not choose it again); (None, False) if neither.
+    The flag: whether it is a new photo."""
     upload = request.files.get(form.receipt.name)
-    if upload is None or not upload.filename:
-        return None
-    return receipts.make(upload.stream)
+    if upload is not None and upload.filename:
+        return receipts.make(upload.stream), True
+    return receipts.read(session.get(_held_key(meeting_id))), False
+
+
+def _keep_for_next_try(meeting_id: int, photo: bytes | None, new: bool) -> None:
+    """The form was not sent: keep a good new photo, so the person need not choose it again (nothing
+    typed is lost). Its name is kept in this browser's signed session only, so only they can use it;
+    a kept photo no claim uses is deleted by the daily job once a day old (privacy/retention.py)."""
+    if photo is None or not new:
+        return
+    old = session.get(_held_key(meeting_id))
+    session[_held_key(meeting_id)] = receipts.keep(photo)
+    receipts.delete(old)
+
+
+def _forget_kept(meeting_id: int) -> None:
+    """The claim or answer was saved with its own copy of the photo: the kept one goes after the commit."""
+    name = session.pop(_held_key(meeting_id), None)
+    if name:
+        outbox.after_commit(receipts.delete, name)
 
 
 def _claim_page(meeting, *, form=None, answer_form=None, status: int = 200):
@@ -59,6 +83,7 @@ def _claim_page(meeting, *, form=None, answer_form=None, status: int = 200):
         answer_form = AnswerForm()
     return render_template("payments/claim.html", meeting=meeting, board=g.board, mine=mine, reason=reason,
                            form=form, answer_form=answer_form, pay_by_pictures=PAY_BY_PICTURES,
+                           photo_kept=receipts.path_of(session.get(_held_key(meeting.id))) is not None,
                            pounds=services.pounds, masked=services.masked(mine) if mine else ""), status
 
 
@@ -73,18 +98,24 @@ def claim(slug: str, meeting_id: int):
     form = ClaimForm()
     if services.claim_of(meeting, current_user) is not None or services.eligibility(meeting, current_user):
         return _claim_page(meeting, status=400)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    photo, new = None, False
+    with refused_into(form, "receipt"):
+        photo, new = _receipt(form, meeting_id)
+    if valid and not form.receipt.errors:
         with refused_into(form, "receipt"):
             given = services.ClaimInput(
-                travel_pence=services.parse_pence(form.travel.data), receipt=_receipt(form),
+                travel_pence=services.parse_pence(form.travel.data), receipt=photo,
                 pay_by=PayBy(form.pay_by.data),
                 account_name=form.account_name.data or "",
                 sort_code=services.clean_sort_code(form.sort_code.data) if form.pay_by.data == "bank" else "",
                 account_number=(services.clean_account_number(form.account_number.data)
                                 if form.pay_by.data == "bank" else ""))
             services.make_claim(meeting, current_user, given, sign_in=sessions.current())
+            _forget_kept(meeting_id)
             flash(_("Thank you. We sent your claim to the secretary."), "success")
             return redirect(url_for("payments.claim", slug=slug, meeting_id=meeting_id))
+    _keep_for_next_try(meeting_id, photo, new)
     return _claim_page(meeting, form=form, status=400)
 
 
@@ -97,12 +128,18 @@ def answer(slug: str, meeting_id: int):
     if mine is None:
         abort(404)
     form = AnswerForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    photo, new = None, False
+    with refused_into(form, "receipt"):
+        photo, new = _receipt(form, meeting_id)
+    if valid and not form.receipt.errors:
         with refused_into(form, "answer"):
-            services.answer_question(mine, current_user, answer=form.answer.data, receipt=_receipt(form),
+            services.answer_question(mine, current_user, answer=form.answer.data, receipt=photo,
                                      sign_in=sessions.current())
+            _forget_kept(meeting_id)
             flash(_("Thank you. We sent your answer to the secretary."), "success")
             return redirect(url_for("payments.claim", slug=slug, meeting_id=meeting_id))
+    _keep_for_next_try(meeting_id, photo, new)
     return _claim_page(meeting, answer_form=form, status=400)
 
 
