@@ -187,6 +187,10 @@ def retention_settings() -> dict:
         # for the council's finance records.
         "KEEP_BANK_DETAILS_DAYS": _days("COPROD_KEEP_BANK_DETAILS_DAYS", 90),
         "KEEP_RECEIPT_DAYS": _days("COPROD_KEEP_RECEIPT_DAYS", 90),
+        # Safeguarding concerns and the lead's notes, counted from when the lead closed the concern. Six
+        # years is a common council rule for adult safeguarding records; the board's data protection
+        # officer should set their own (an open concern is never removed).
+        "KEEP_SAFEGUARDING_DAYS": _days("COPROD_KEEP_SAFEGUARDING_DAYS", 6 * 365),
     }
 
 

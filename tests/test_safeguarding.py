@@ -398,3 +398,42 @@ def test_listen_audio_of_public_pages_never_speaks_it(audio, board_with_lead, db
     assert not any("Quentin" in text or "Zanzibar" in text for text in public)
     # Her own pages (check, sent) spoke her words: those clips are private (signed URLs for her only).
     assert any("Quentin" in (text or "") for private, text in clips if private)
+
+
+def test_closed_concerns_go_after_the_time_the_council_keeps_them_and_open_ones_stay(app, cast, db):
+    """Retention: a concern closed more than KEEP_SAFEGUARDING_DAYS ago goes with its notes; one closed
+    recently, and one still open however old, stay."""
+    from datetime import timedelta
+
+    from coprod.models import SafeguardingConcern, SafeguardingNote, utcnow
+    from coprod.privacy import retention
+
+    now = utcnow()
+    keep = timedelta(days=app.config["KEEP_SAFEGUARDING_DAYS"])
+    with db.context() as session:
+        meeting = Meeting(board_id=cast.board.id, title="Long ago", starts_dt=now - keep - timedelta(days=300),
+                          place="Hall", status=MeetingStatus.HELD)
+        session.add(meeting)
+        session.flush()
+        ids = {}
+        for name, created, closed in (("old closed", now - keep - timedelta(days=400), now - keep - timedelta(days=1)),
+                                      ("recently closed", now - keep - timedelta(days=400), now - keep + timedelta(days=1)),
+                                      ("old open", now - keep - timedelta(days=400), None)):
+            question = Question(board_id=cast.board.id, meeting_id=meeting.id, asker_id=cast.member.id, text=name,
+                                private=True,
+                                status=QuestionStatus.SENT, sent_dt=created)
+            session.add(question)
+            session.flush()
+            concern = SafeguardingConcern(board_id=cast.board.id, question_id=question.id, person_id=cast.member.id,
+                                          reason=ConcernReason.WORRIED, created_dt=created, closed_dt=closed)
+            session.add(concern)
+            session.flush()
+            session.add(SafeguardingNote(concern_id=concern.id, text=f"Phoned about {name}.", created_dt=created))
+            ids[name] = concern.id
+    with app.app_context():
+        assert retention.safeguarding(now, dry_run=True) == {"concerns": 1, "notes": 1}
+        assert retention.safeguarding(now) == {"concerns": 1, "notes": 1}
+        _db.session.commit()
+    left = {c.id for c in db.scalars(select(SafeguardingConcern))}
+    assert ids["old closed"] not in left and {ids["recently closed"], ids["old open"]} <= left
+    assert not [n for n in db.scalars(select(SafeguardingNote)) if n.concern_id == ids["old closed"]]

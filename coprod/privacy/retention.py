@@ -248,6 +248,18 @@ def payment_details(now: datetime, dry_run: bool = False) -> Counts:
     return {"bank_details": bank_count, "receipts": len(rows), "unused_receipts": len(unused)}
 
 
+def safeguarding(now: datetime, dry_run: bool = False) -> Counts:
+    """Safeguarding concerns closed more than KEEP_SAFEGUARDING_DAYS ago, with the lead's notes. An
+    open concern stays, however old."""
+    from coprod.models import SafeguardingConcern, SafeguardingNote
+
+    old = select(SafeguardingConcern.id).where(SafeguardingConcern.closed_dt.is_not(None),
+                                               SafeguardingConcern.closed_dt < now - _days("KEEP_SAFEGUARDING_DAYS"))
+    notes = _delete(SafeguardingNote, SafeguardingNote.concern_id.in_(old), dry_run)
+    concerns = _delete(SafeguardingConcern, SafeguardingConcern.id.in_(old), dry_run)
+    return {"concerns": concerns, "notes": notes}
+
+
 def _unused_receipts(now: datetime, leaving: set[Path]) -> list[Path]:
     from coprod.models.payment import PaymentClaim
 
@@ -307,6 +319,7 @@ KINDS: dict[str, Callable[[datetime, bool], Counts]] = {
     "unused_papers": unused_papers,
     "sent_reminders": sent_reminders,
     "payment_details": payment_details,
+    "safeguarding": safeguarding,
 }
 
 
@@ -346,7 +359,7 @@ def periods() -> dict[str, str]:
         ("recordings", "KEEP_ANSWERED_RECORDING_DAYS"), ("audit", "KEEP_AUDIT_DAYS"),
         ("exports", "KEEP_EXPORT_DAYS"), ("audio", "AUDIO_KEEP_DAYS"), ("access_needs", "KEEP_ACCESS_NEEDS_DAYS"),
         ("sent_reminders", "KEEP_SENT_REMINDER_DAYS"), ("bank_details", "KEEP_BANK_DETAILS_DAYS"),
-        ("receipts", "KEEP_RECEIPT_DAYS"))}
+        ("receipts", "KEEP_RECEIPT_DAYS"), ("safeguarding", "KEEP_SAFEGUARDING_DAYS"))}
 
 
 def labels() -> dict[str, str]:
@@ -374,6 +387,8 @@ def labels() -> dict[str, str]:
         "payment_details.bank_details": _("Bank details of payments made"),
         "payment_details.receipts": _("Photos of receipts of payments made"),
         "payment_details.unused_receipts": _("Photos of receipts no claim uses"),
+        "safeguarding.concerns": _("Safeguarding concerns closed long ago"),
+        "safeguarding.notes": _("The safeguarding lead's notes about them"),
     }
 
 
