@@ -16,6 +16,11 @@ def send_email(to: str, subject: str, body: str) -> None:
     outbox.after_commit(deliver_email, to, subject, body)
 
 
+def is_set_up() -> bool:
+    """Is there a mail server to send email with? (Else emails are only noted in the log.)"""
+    return current_app.config["MAIL_BACKEND"] != "log"
+
+
 def deliver(to: str, subject: str, body: str) -> None:
     config = current_app.config
     if config["MAIL_BACKEND"] == "log":

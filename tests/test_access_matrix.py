@@ -238,6 +238,8 @@ INTENDED = {
     # The meeting pack by post: who asked for paper, with their addresses, and each one's letter to print.
     "reminders.pack_post": SECRETARY,
     "reminders.pack_letter": SECRETARY,
+    # What was not sent (names only): the site admin.
+    "reminders.not_sent": ADMIN,
 }
 
 # "safeguarding lead": the board's safeguarding lead, with no role on any board.

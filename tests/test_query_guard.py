@@ -88,6 +88,7 @@ PAGES = [
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/attendance"),
     # The pack by post: who asked for paper, with their addresses and whether it was posted.
     ("secretary", "/boards/riverside-ld/meetings/{coming}/post"),
+    ("admin", "/admin/messages"),
     # Check-in on the day: the count, the quorum and the board's people (a page at a time).
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in"),
     ("secretary", "/boards/riverside-ld/meetings/{meeting}/check-in?page=2"),

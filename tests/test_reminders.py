@@ -529,3 +529,23 @@ def test_the_job_is_on_the_workers_schedule_and_old_notes_go(app, cast, db, noti
         assert retention.sent_reminders(now + timedelta(days=91)) == {"reminders": 1}
         database.session.commit()
     assert db.scalar(select(func.count()).select_from(SentReminder)) == 0
+
+
+def test_the_admin_sees_what_was_not_sent_and_why_without_numbers(app, cast, signed_in, db, audio, notify, clock):
+    """No failure is silent: a text Notify refused shows on the admin's page with the person's name,
+    never their number."""
+    sam = signed_in(cast.member)
+    assert _choose(sam, how="text", mobile="07700 900123").status_code == 302
+    _meeting(db, cast.board)
+    clock.now = datetime(2027, 3, 3, 10, 0, tzinfo=timezone.utc)  # a week before
+    notify.template_id = "not-the-template"  # Notify answers 400: refused
+    run_job(audio)
+    with db.context() as session:
+        statuses = [s.status for s in session.scalars(select(SentReminder).where(SentReminder.channel == "text"))]
+    assert statuses == [SentStatus.REFUSED]
+    page = signed_in(cast.admin).get("/admin/messages").get_data(as_text=True)
+    assert "2 messages did not go." in page  # Sam's text; and Margaret's email (no mail server here)
+    assert "Email: the site has no mail server" in page
+    assert cast.member.name in page and "Notify or the mail server said no" in page and "Text message" in page
+    assert "7700" not in page and "900123" not in page
+    assert signed_in(cast.secretary).get("/admin/messages").status_code == 403

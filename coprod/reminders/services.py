@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 
 from coprod import audit, times
 from coprod.extensions import db
@@ -336,3 +336,53 @@ def letter_for(board: Board, meeting: Meeting, person: PaperPerson):
         language=language if language and language in current_app.config["LANGUAGES"] else "en",
         large_print=person.large_print, address_lines=letters.address_lines(person.name, person.address),
         words=own, person_name=person.name)
+
+
+# ---- the site admin: what was not sent ------------------------------------------------------------------
+
+PROBLEMS_PAGE_SIZE = 50
+# Not sent, and nobody is trying any more (or a worker stopped mid-send over an hour ago).
+NOT_SENT = (SentStatus.REFUSED, SentStatus.SKIPPED, SentStatus.FAILED)
+STUCK_AFTER = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class NotSent:
+    when: datetime
+    person: str
+    board: str
+    kind: str
+    channel: ReminderChannel
+    status: SentStatus
+    tries: int
+
+
+def status_counts(now: datetime | None = None) -> dict[SentStatus, int]:
+    """How many reminders, texts and letters are in each state (the rows kept: KEEP_SENT_REMINDER_DAYS)."""
+    from sqlalchemy import func
+
+    found = dict(db.session.execute(select(SentReminder.status, func.count()).group_by(SentReminder.status)).all())
+    return {status: found.get(status, 0) for status in SentStatus}
+
+
+def _not_sent(now: datetime):
+    return or_(SentReminder.status.in_(NOT_SENT),
+               and_(SentReminder.status == SentStatus.SENDING, SentReminder.created_dt < now - STUCK_AFTER))
+
+
+def not_sent_page(number: int | None = None, now: datetime | None = None):
+    """What was not sent, newest first, 50 a page: who (their name only: never the number, the address
+    or the words), which board, what, how, and why."""
+    from sqlalchemy import func
+
+    from coprod import paging
+
+    now = now or utcnow()
+    where = _not_sent(now)
+    total = db.session.scalar(select(func.count()).select_from(SentReminder).where(where)) or 0
+    statement = (select(SentReminder.created_dt, User.name, Board.name, SentReminder.kind, SentReminder.channel,
+                        SentReminder.status, SentReminder.tries)
+                 .join(User, User.id == SentReminder.user_id).join(Board, Board.id == SentReminder.board_id)
+                 .where(where).order_by(SentReminder.created_dt.desc(), SentReminder.id.desc()))
+    page = paging.page_from(statement, total, PROBLEMS_PAGE_SIZE, number)
+    return paging.Page([NotSent(*row) for row in page.items], page.number, page.pages, page.total, page.first)

@@ -9,8 +9,8 @@ from flask_login import current_user
 from coprod import audit, paging
 from coprod.easyread import review as easyread
 from coprod.extensions import db
-from coprod.models import ReminderHow, ReminderKind, Role, User
-from coprod.permissions import SIGNED_IN, access, board_roles
+from coprod.models import ReminderHow, ReminderKind, Role, SentStatus, User
+from coprod.permissions import ADMIN, SIGNED_IN, access, board_roles
 from coprod.reminders import letters, notify, phone, postal, services, words
 from coprod.reminders.forms import HOW_PICTURES, BoardRemindersForm, ReminderChoiceForm
 
@@ -118,3 +118,19 @@ def pack_letter(slug: str, meeting_id: int, user_id: int):
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="meeting-pack-{meeting.id}-letter-{person.user_id}.pdf"',
                              "Cache-Control": "private, no-store"})
+
+
+# ---- the site admin: what was not sent ---------------------------------------------------------------
+
+@blueprint.get("/admin/messages")
+@access(ADMIN)
+def not_sent():
+    """Reminders, text messages and letters that were not sent, and why: no failure is silent. Names
+    only; never a number, an address or the words."""
+    from coprod import mail
+
+    return render_template("reminders/not_sent.html", counts=services.status_counts(),
+                           page=services.not_sent_page(number=paging.page_number()),
+                           notify_ready=notify.letters_set_up(), texts_ready=notify.is_set_up(),
+                           mail_ready=mail.is_set_up(), kind_labels=words.SENT_KIND_LABELS,
+                           channel_labels=words.CHANNEL_LABELS, statuses=SentStatus)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from coprod.models import ReminderKind
+from coprod.models import ReminderChannel, ReminderKind
 
 # What the secretary sees on the board's reminders page, in order.
 KIND_LABELS = {
@@ -37,6 +37,19 @@ DEFAULT_WORDS = {
     ReminderKind.VOTING_CLOSES: _l("Voting closes today. You have not voted yet. You can still vote."),
     ReminderKind.SAID_DID: _l("There is news about what the board did. Have a look."),
     ReminderKind.PACK_BY_POST: _l("Here is the pack for our next board meeting. Please bring it with you."),
+}
+
+# The kinds as sent (SentReminder.kind), for the admin's "not sent" page.
+SENT_KIND_LABELS = {**{kind.value: label for kind, label in KIND_LABELS.items()},
+                    "said_did_record": KIND_LABELS[ReminderKind.SAID_DID],
+                    "said_did_action": KIND_LABELS[ReminderKind.SAID_DID]}
+
+CHANNEL_LABELS = {
+    ReminderChannel.EMAIL: _l("Email"),
+    ReminderChannel.TEXT: _l("Text message"),
+    ReminderChannel.SUPPORTER_EMAIL: _l("Email to their supporter"),
+    ReminderChannel.SUPPORTER_TEXT: _l("Text message to their supporter"),
+    ReminderChannel.LETTER: _l("Letter by post"),
 }
 
 # The email's subject line.
