@@ -261,6 +261,12 @@ def test_without_quorum_the_minutes_say_it_was_not_reached(cast, signed_in, clie
         meeting.status, meeting.minutes_published_dt = MeetingStatus.MINUTES_PUBLISHED, utcnow()
     public = client.get(f"/boards/{cast.board.slug}/meetings/{meeting_id}").get_data(as_text=True)
     assert "1 person was at the meeting." in public and "The meeting did not have its quorum." in public
+    # The board changes its quorum later: these minutes still say what was true on the day.
+    admin = signed_in(cast.admin)
+    assert admin.post(f"/admin/boards/{cast.board.slug}/settings",
+                      {"erased_questions": "go", "quorum": "1"}).status_code == 302
+    public = client.get(f"/boards/{cast.board.slug}/meetings/{meeting_id}").get_data(as_text=True)
+    assert "The meeting needed 3 people (quorum)." in public and "The meeting did not have its quorum." in public
 
 
 def test_my_data_has_it_and_erasure_removes_it(cast, factory, signed_in, db, worker, meeting_id):  # noqa: F811

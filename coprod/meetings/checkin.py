@@ -128,6 +128,7 @@ def _mark(meeting: Meeting, person: User, *, by: User, how: str, card: LoginCard
         upsert(db.session, CheckIn, {"meeting_id": meeting.id, "user_id": person.id, "checked_in_dt": utcnow(),
                                      "by_id": by.id, "how": how},
                keys=["meeting_id", "user_id"], update=[])
+        keep_quorum(meeting)
         detail = f"meeting {meeting.id}; {how}" + (f" (card {card.id})" if card is not None else "")
         audit.record("checkin.add", target=person, board_id=meeting.board_id, actor=by, detail=detail)
         db.session.flush()
@@ -161,13 +162,24 @@ class Quorum:
         return None if self.needed is None else self.here >= self.needed
 
 
+def keep_quorum(meeting: Meeting) -> None:
+    """Keep the board's quorum with the meeting (the first check-in, or the meeting held): what the
+    minutes say stays true if the board changes its quorum later."""
+    if meeting.quorum_needed is None:
+        meeting.quorum_needed = db.session.scalar(select(Board.quorum).where(Board.id == meeting.board_id))
+
+
+def needed(meeting: Meeting, board: Board) -> int | None:
+    return meeting.quorum_needed if meeting.quorum_needed is not None else board.quorum
+
+
 def here_count(meeting: Meeting) -> int:
     return db.session.scalar(select(func.count()).select_from(CheckIn)
                              .where(CheckIn.meeting_id == meeting.id)) or 0
 
 
 def quorum(meeting: Meeting, board: Board) -> Quorum:
-    return Quorum(here=here_count(meeting), needed=board.quorum)
+    return Quorum(here=here_count(meeting), needed=needed(meeting, board))
 
 
 def board_size(board: Board) -> int:
@@ -223,10 +235,10 @@ def for_minutes(meeting: Meeting, board: Board, *, names: bool) -> Record:
                                           .where(CheckIn.meeting_id == meeting.id).order_by(User.name, User.id)))
         sorry = list(db.session.scalars(select(User.name).join(Attendance, Attendance.user_id == User.id)
                                         .where(apologies_where).order_by(User.name, User.id)))
-        return Record(quorum=Quorum(len(present), board.quorum), apologies=len(sorry),
+        return Record(quorum=Quorum(len(present), needed(meeting, board)), apologies=len(sorry),
                       present_names=present, apologies_names=sorry)
     counted = db.session.execute(select(
         select(func.count()).select_from(CheckIn).where(CheckIn.meeting_id == meeting.id).scalar_subquery(),
         select(func.count()).select_from(Attendance).where(apologies_where).scalar_subquery())).one()
-    return Record(quorum=Quorum(int(counted[0] or 0), board.quorum), apologies=int(counted[1] or 0),
+    return Record(quorum=Quorum(int(counted[0] or 0), needed(meeting, board)), apologies=int(counted[1] or 0),
                   present_names=None, apologies_names=None)

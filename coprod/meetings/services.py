@@ -198,6 +198,10 @@ def set_status(meeting: Meeting, status: MeetingStatus, *, by: User, now: dateti
         meeting.agenda_published_dt = now
     if status == MeetingStatus.MINUTES_PUBLISHED:
         meeting.minutes_published_dt = now
+    if status in (MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED):
+        from coprod.meetings.checkin import keep_quorum  # check-in builds on meetings
+
+        keep_quorum(meeting)
     audit.record(STATUS_ACTIONS[status], target=meeting, board=meeting.board, actor=by,
                  detail=f"{before.value} -> {status.value}")
     db.session.flush()

@@ -65,6 +65,10 @@ class Meeting(Base):
     # The secretary stopped taking questions before the deadline (its own action, with a check page).
     questions_stopped_dt: Mapped[datetime | None]
     minutes_published_dt: Mapped[datetime | None]
+    # The board's quorum as it was for this meeting: kept at the first check-in, or when the meeting is
+    # marked held or its minutes published, so a later change to the board's quorum does not rewrite
+    # what its minutes say. None: not kept yet (the board's own is shown).
+    quorum_needed: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
