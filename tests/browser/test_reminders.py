@@ -91,3 +91,20 @@ def test_a_member_asks_for_the_pack_by_post_and_the_secretary_sees_it(site, brow
         assert_page_ok(page, "packs by post at 320 px", screenshot=False)
     finally:
         context.close()
+
+
+def test_the_admin_sees_the_messages_not_sent(site, browser):
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, site, site.person("admin"))
+        page.goto(site.base_url + "/admin")
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile("^Messages not sent")).click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Messages not sent"
+        assert "It never shows phone numbers, addresses or the words." in page.locator("main").inner_text()
+        assert_page_ok(page, "messages not sent")
+        set_viewport(page, "narrow")
+        assert_page_ok(page, "messages not sent at 320 px", screenshot=False)
+    finally:
+        context.close()
