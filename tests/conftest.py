@@ -163,14 +163,23 @@ class Client:
     def __init__(self, app, flask_client):
         self.app = app
         self.raw = flask_client
+        self._csrf: tuple[str | None, str] | None = None  # (session cookie it belongs to, token)
 
     def get(self, url, **kwargs):
         with self.app.app_context():
             return self.raw.get(url, **kwargs)
 
+    def _session_cookie(self) -> str | None:
+        cookie = self.raw.get_cookie(self.app.config["SESSION_COOKIE_NAME"])
+        return cookie.value if cookie else None
+
     def csrf(self) -> str:
-        page = self.get("/sign-in/code")
-        return CSRF_RE.search(page.get_data(as_text=True)).group(1)
+        """The CSRF token a form on a page would carry. It belongs to the session (its secret is in the
+        session cookie, and it never expires), so a page is fetched again only when the cookie changed."""
+        if self._csrf is None or self._csrf[0] != self._session_cookie():
+            page = self.get("/sign-in/code")
+            self._csrf = (self._session_cookie(), CSRF_RE.search(page.get_data(as_text=True)).group(1))
+        return self._csrf[1]
 
     def post(self, url, data=None, *, csrf=True, **kwargs):
         data = dict(data or {})

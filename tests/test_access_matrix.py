@@ -368,20 +368,55 @@ def people(cast, factory, make_client, db):
     return users, values
 
 
-def test_every_route_for_every_role(app, people, factory, make_client):
+def test_every_route_for_every_role(app, people, factory, make_client, monkeypatch):
     users, values = people
     problems = []
     checked = 0
+    # Each request comes from a fresh client holding the cookies of a fresh sign-in. Signing in costs
+    # several requests, so the cookies of one sign-in are copied into the clients of the GETs that
+    # follow it (a GET changes nothing); after a POST (which may end the sign-in, e.g. /sign-out)
+    # the next request signs in again.
+    signed_in_cookies: dict[str, list] = {}
+
+    def client_for(role: str):
+        client = make_client()
+        if role == "signed out":
+            return client
+        if role not in signed_in_cookies:
+            sign_in(client, factory, users[role])
+            signed_in_cookies[role] = list(client.raw._cookies.values())
+            return client
+        for cookie in signed_in_cookies[role]:
+            client.raw.set_cookie(cookie.decoded_key, cookie.decoded_value, domain=cookie.domain, path=cookie.path)
+        return client
+
+    # Who may open the meeting pack's PDF is what is checked here; making a PDF takes WeasyPrint
+    # seconds, so it is made once (for the first reader) and the same bytes stand in for the other
+    # readers' PDFs. tests/test_pack_pdf.py checks the PDFs themselves.
+    from coprod.meetings import pack_pdf
+
+    made_pdfs: dict[str, bytes] = {}
+
+    def render_once(html: str, size: str) -> bytes:
+        if size not in made_pdfs:
+            made_pdfs[size] = real_render(html, size)
+        return made_pdfs[size]
+
+    real_render = pack_pdf.render
+    monkeypatch.setattr(pack_pdf, "render", render_once)
+
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.endpoint == "static":
             continue
         url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
         method = "GET" if "GET" in rule.methods else "POST"
         for role in ROLES:
-            client = make_client()
-            if role != "signed out":
-                sign_in(client, factory, users[role])
-            response = client.get(url) if method == "GET" else client.post(url, {})
+            client = client_for(role)
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, {})
+                signed_in_cookies.pop(role, None)
             status, location = response.status_code, response.location or ""
             refused = status == 403 or (status == 302 and location.startswith("/sign-in"))
             expected = _may(INTENDED[rule.endpoint], role)
@@ -396,3 +431,4 @@ def test_every_route_for_every_role(app, people, factory, make_client):
             checked += 1
     assert not problems, "\n".join(problems)
     assert checked >= len(INTENDED) * len(ROLES)
+    assert made_pdfs, "the meeting pack's PDF was made (once)"

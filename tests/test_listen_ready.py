@@ -92,12 +92,19 @@ def run_worker_normal_speed(app) -> int:
     return done
 
 
-def test_after_the_demo_is_loaded_and_the_worker_has_run_every_page_has_its_audio(audio, demo, make_client, db):
+def test_after_the_demo_is_loaded_and_the_worker_has_run_every_page_has_its_audio(audio, demo, make_client, db,
+                                                                                   monkeypatch):
     import time
 
+    from coprod.meetings import pack_pdf
+
+    pdfs = []
+    monkeypatch.setattr(pack_pdf, "render", lambda html, size: pdfs.append(size) or b"%PDF-")
     started = time.monotonic()
     jobs = run_worker_normal_speed(audio)
     print(f"{jobs} jobs in {time.monotonic() - started:.0f} s")
+    # A PDF has no Listen: the worker's crawl does not open them (each took WeasyPrint seconds).
+    assert pdfs == [], f"the audio worker made {len(pdfs)} meeting pack PDFs"
 
     visitor = make_client()
     public = crawl(visitor, "en")

@@ -92,8 +92,9 @@ def make_clip(spec: ClipSpec, *, last_try: bool = True) -> str:
     return ClipStatus.READY.value
 
 
-# Pages a crawl for audio never opens: files, and links that change something or sign out.
-_NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom|mp3|png|svg)$"
+# Pages a crawl for audio never opens: files, and links that change something or sign out. (A
+# meeting pack's PDF has no Listen and took WeasyPrint seconds to make, for every person and language.)
+_NOT_PAGES = re.compile(r"^/(static|audio|api)/|^/pictures/(files/|new/|[^/]+\.svg)|\.(csv|json|atom|mp3|png|svg|pdf|ics)$"
                         r"|/(sign-out|signout|logout|log-out|language|revoke|delete|remove|stop|cards?)(/|$)"
                         r"|/sign-in/link/", re.I)
 _LINK = re.compile(r"""<a\b[^>]*?\shref\s*=\s*["']([^"'#]*)""", re.I)
