@@ -40,7 +40,9 @@ class PackLetter:
 
 def address_lines(name: str, address: str | None) -> tuple[str, ...]:
     """The lines in the envelope's window: the person's name, then their address (coprod/reminders/postal.py)."""
-    return (" ".join(name.split())[:45], *(line.strip() for line in (address or "").splitlines() if line.strip()))
+    from coprod.reminders import postal
+
+    return (" ".join(name.split())[:postal.LINE_LENGTH], *postal.lines_of(address))
 
 
 def letters(letter: PackLetter) -> list[bytes]:

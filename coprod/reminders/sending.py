@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 
 from coprod import times
 from coprod.extensions import db
-from coprod.models import (Board, BoardReminder, Meeting, Proposal, ReminderChannel, ReminderChoice, ReminderKind,
+from coprod.models import (Board, Meeting, Proposal, ReminderChannel, ReminderChoice, ReminderKind,
                            SentReminder, SentStatus, User, Vote, utcnow)
 from coprod.models.follow import Action, ActionUpdate, Record
 from coprod.reminders import letters, notify, services, words
@@ -175,8 +175,7 @@ def _message(sent: SentReminder, person: User, supporter_name: str | None) -> wo
     if board is None:
         return None
     kind = _board_kind(sent.kind)
-    own = db.session.scalar(select(BoardReminder.words).where(BoardReminder.board_id == board.id,
-                                                              BoardReminder.kind == kind)) or ""
+    own = services.board_words(board.id, kind)
     language = _language(person)
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale(language):
         facts, link = _facts(sent, board, url_for)

@@ -121,6 +121,12 @@ def board_settings(board_id: int) -> dict[ReminderKind, KindSetting]:
             for kind in ReminderKind}
 
 
+def board_words(board_id: int, kind: ReminderKind) -> str:
+    """The secretary's own words for `kind`; empty: the default words."""
+    return db.session.scalar(select(BoardReminder.words).where(BoardReminder.board_id == board_id,
+                                                               BoardReminder.kind == kind)) or ""
+
+
 def save_board_settings(board: Board, settings: dict[ReminderKind, tuple[bool, str]], *, by: User) -> None:
     now = utcnow()
     for kind, (is_on, words) in settings.items():
@@ -329,13 +335,11 @@ def letter_for(board: Board, meeting: Meeting, person: PaperPerson):
     from coprod.reminders import letters
 
     language = db.session.scalar(select(User.locale).where(User.id == person.user_id))
-    own = db.session.scalar(select(BoardReminder.words).where(BoardReminder.board_id == board.id,
-                                                              BoardReminder.kind == ReminderKind.PACK_BY_POST)) or ""
     return letters.PackLetter(
         meeting_id=meeting.id, board_slug=board.slug,
         language=language if language and language in current_app.config["LANGUAGES"] else "en",
         large_print=person.large_print, address_lines=letters.address_lines(person.name, person.address),
-        words=own, person_name=person.name)
+        words=board_words(board.id, ReminderKind.PACK_BY_POST), person_name=person.name)
 
 
 # ---- the site admin: what was not sent ------------------------------------------------------------------
@@ -357,7 +361,7 @@ class NotSent:
     tries: int
 
 
-def status_counts(now: datetime | None = None) -> dict[SentStatus, int]:
+def status_counts() -> dict[SentStatus, int]:
     """How many reminders, texts and letters are in each state (the rows kept: KEEP_SENT_REMINDER_DAYS)."""
     from sqlalchemy import func
 
